@@ -1,0 +1,40 @@
+# The README's two commands are `make run` and `make test`; everything else here serves them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Local commands run with DEBUG on; production settings need SECRET_KEY and ALLOWED_HOSTS.
+export DEBUG ?= 1
+
+.DEFAULT_GOAL := help
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev,test]"
+	touch $@
+
+install: $(VENV)/.installed ## Create the virtual environment and install the dependencies
+
+run: install ## Serve the site on http://127.0.0.1:8000 (embedded PostgreSQL unless DATABASE_URL is set)
+	$(PY) -m jobboard.localdb sh -c '$(PY) manage.py migrate --no-input && \
+		$(PY) manage.py seed_demo && \
+		$(PY) manage.py runserver 127.0.0.1:8000'
+
+test: install ## Run the test suite (embedded PostgreSQL unless DATABASE_URL is set)
+	$(PY) -m jobboard.localdb $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## Check style and pending migrations
+	$(VENV)/bin/ruff check .
+	$(PY) -m jobboard.localdb $(PY) manage.py makemigrations --check --dry-run
+
+messages: install ## Extract UI strings into the catalogs and compile them
+	$(PY) manage.py makemessages --all --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean: ## Remove the virtual environment and the embedded database
+	rm -rf $(VENV) .pgdata
+
+.PHONY: help install run test lint messages clean

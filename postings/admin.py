@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from .models import Category, Company, Posting
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "website"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Category)
+class CategoryAdmin(TranslationAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["slug", "name"]
+
+
+@admin.register(Posting)
+class PostingAdmin(admin.ModelAdmin):
+    list_display = ["title", "company", "language", "country", "status", "published_at", "expires_at"]
+    list_filter = ["status", "language", "remote", "employment_type", "category"]
+    list_select_related = ["company"]
+    search_fields = ["title", "company__name", "external_id"]
+    autocomplete_fields = ["company"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["source", "external_id", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["language", "title", "company", "category", "status"]}),
+        (_("Location"), {"fields": ["country", "city", "remote", "employment_type"]}),
+        (_("Text"), {"fields": ["description", "responsibilities", "requirements", "nice_to_have"]}),
+        (_("Salary"), {"fields": ["salary_min", "salary_max", "salary_currency", "salary_period"]}),
+        (_("Apply"), {"fields": ["apply_url", "apply_email"]}),
+        (_("Dates"), {"fields": ["published_at", "expires_at"]}),
+        (_("Origin"), {"fields": ["source", "external_id", "translation_group", "created_at", "updated_at"]}),
+    ]

@@ -1,0 +1,246 @@
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .html import sanitize
+
+
+class Company(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("postings:company", kwargs={"slug": self.slug})
+
+
+class Category(models.Model):
+    """Reference data: `name` is translated with django-modeltranslation (see translation.py)."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("postings:list") + f"?category={self.slug}"
+
+
+class PostingQuerySet(models.QuerySet["Posting"]):
+    def live(self) -> "PostingQuerySet":
+        now = timezone.now()
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status=Posting.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def in_language(self, language: str) -> "PostingQuerySet":
+        return self.filter(language=language)
+
+    def public(self) -> "PostingQuerySet":
+        """The one path of every public read: live postings in the active language."""
+        return self.live().in_language(translation.get_language())
+
+    def translations_of(self, posting: "Posting") -> "PostingQuerySet":
+        """Live postings of the same translation group, in the other languages."""
+        if posting.translation_group is None:
+            return self.none()
+        return (
+            self.live()
+            .filter(translation_group=posting.translation_group)
+            .exclude(language=posting.language)
+        )
+
+
+class Posting(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        EXPIRED = "expired", _("Expired")
+        CLOSED = "closed", _("Closed")
+
+    class Remote(models.TextChoices):
+        ONSITE = "onsite", _("On-site")
+        HYBRID = "hybrid", _("Hybrid")
+        REMOTE = "remote", _("Remote")
+
+    class EmploymentType(models.TextChoices):
+        FULL_TIME = "full_time", _("Full-time")
+        PART_TIME = "part_time", _("Part-time")
+        CONTRACT = "contract", _("Contract")
+        TEMPORARY = "temporary", _("Temporary")
+        INTERNSHIP = "internship", _("Internship")
+        APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
+        FREELANCE = "freelance", _("Freelance")
+
+    class SalaryPeriod(models.TextChoices):
+        HOUR = "hour", _("per hour")
+        MONTH = "month", _("per month")
+        YEAR = "year", _("per year")
+
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, allow_unicode=False)
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="postings", verbose_name=_("company")
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="postings",
+        null=True,
+        blank=True,
+        verbose_name=_("category"),
+    )
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    remote = models.CharField(
+        _("remote work"), max_length=10, choices=Remote.choices, default=Remote.ONSITE
+    )
+    employment_type = models.CharField(
+        _("employment type"),
+        max_length=20,
+        choices=EmploymentType.choices,
+        default=EmploymentType.FULL_TIME,
+    )
+    # Sanitised HTML (see postings.html.sanitize); never translated, never falls back.
+    description = models.TextField(_("description"))
+    responsibilities = models.TextField(_("responsibilities"), blank=True)
+    requirements = models.TextField(_("requirements"), blank=True)
+    nice_to_have = models.TextField(_("nice to have"), blank=True)
+    salary_min = models.PositiveIntegerField(_("minimum salary"), null=True, blank=True)
+    salary_max = models.PositiveIntegerField(_("maximum salary"), null=True, blank=True)
+    salary_currency = models.CharField(_("salary currency"), max_length=3, blank=True)
+    salary_period = models.CharField(
+        _("salary period"), max_length=5, choices=SalaryPeriod.choices, blank=True
+    )
+    apply_url = models.URLField(_("application URL"), max_length=500, blank=True)
+    apply_email = models.EmailField(_("application email"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # Where an imported posting came from; (source, external_id) identifies it for re-imports.
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    external_id = models.CharField(_("external ID"), max_length=200, blank=True)
+    # The same job written in several languages shares one group.
+    translation_group = models.UUIDField(_("translation group"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="posting_unique_source_external_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
+                | Q(salary_min__lte=models.F("salary_max")),
+                name="posting_salary_range_ordered",
+            ),
+        ]
+        indexes = [
+            # The live-in-language reads: lists, facets and counts.
+            models.Index(
+                fields=["language", "-published_at"],
+                condition=Q(status="published"),
+                name="posting_published_lang_idx",
+            ),
+            models.Index(fields=["translation_group"], name="posting_translation_group_idx"),
+            models.Index(fields=["status", "expires_at"], name="posting_status_expires_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # The slug follows the title; old links still work (the detail view redirects by id).
+        self.slug = slugify(self.title)[:220] or "job"
+        super().save(*args, **kwargs)
+
+    HTML_FIELDS = ("description", "responsibilities", "requirements", "nice_to_have")
+
+    def clean(self) -> None:
+        for field in self.HTML_FIELDS:
+            setattr(self, field, sanitize(getattr(self, field)))
+        if (self.salary_min or self.salary_max) and not self.salary_currency:
+            raise ValidationError({"salary_currency": _("Give the currency of the salary.")})
+        if self.salary_min and self.salary_max and self.salary_min > self.salary_max:
+            raise ValidationError(
+                {"salary_max": _("The maximum salary cannot be lower than the minimum.")}
+            )
+
+    def get_absolute_url(self) -> str:
+        with translation.override(self.language):
+            return reverse("postings:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_live(self) -> bool:
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+    @property
+    def is_gone(self) -> bool:
+        """Was public once and is not any more: the page answers 410."""
+        if self.status in (self.Status.EXPIRED, self.Status.CLOSED):
+            return True
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.expires_at is not None
+            and self.expires_at <= timezone.now()
+        )
+
+    def publish(self, *, now=None) -> None:
+        now = now or timezone.now()
+        self.status = self.Status.PUBLISHED
+        self.published_at = self.published_at or now
+        if self.expires_at is None:
+            self.expires_at = self.published_at + timedelta(days=settings.POSTING_DEFAULT_DAYS)
+
+    def join_translation_group(self, other: "Posting") -> None:
+        if other.translation_group is None:
+            other.translation_group = uuid.uuid4()
+            other.save(update_fields=["translation_group", "updated_at"])
+        self.translation_group = other.translation_group

@@ -1,0 +1,80 @@
+"""schema.org JobPosting JSON-LD, built in Python and serialised with json.dumps."""
+
+import json
+
+from django.http import HttpRequest
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Posting
+
+EMPLOYMENT_TYPES = {
+    Posting.EmploymentType.FULL_TIME: "FULL_TIME",
+    Posting.EmploymentType.PART_TIME: "PART_TIME",
+    Posting.EmploymentType.CONTRACT: "CONTRACTOR",
+    Posting.EmploymentType.TEMPORARY: "TEMPORARY",
+    Posting.EmploymentType.INTERNSHIP: "INTERN",
+    Posting.EmploymentType.APPRENTICESHIP: "OTHER",
+    Posting.EmploymentType.FREELANCE: "CONTRACTOR",
+}
+
+# Closing a script tag or opening a comment inside the JSON must not end the tag.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def job_posting_json_ld(posting: Posting, request: HttpRequest) -> SafeString:
+    body = "\n".join(
+        part for part in (posting.description, posting.responsibilities, posting.requirements,
+                          posting.nice_to_have) if part
+    )
+    data: dict = {
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "title": posting.title,
+        "description": body,
+        "datePosted": posting.published_at.isoformat() if posting.published_at else None,
+        "validThrough": posting.expires_at.isoformat() if posting.expires_at else None,
+        "employmentType": EMPLOYMENT_TYPES[posting.employment_type],
+        "inLanguage": posting.language,
+        "url": request.build_absolute_uri(posting.get_absolute_url()),
+        "hiringOrganization": {
+            "@type": "Organization",
+            "name": posting.company.name,
+            **({"sameAs": posting.company.website} if posting.company.website else {}),
+        },
+        "jobLocation": {
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "addressCountry": posting.country.code,
+                **({"addressLocality": posting.city} if posting.city else {}),
+            },
+        },
+        "directApply": False,
+    }
+    if posting.external_id:
+        data["identifier"] = {
+            "@type": "PropertyValue",
+            "name": posting.company.name,
+            "value": posting.external_id,
+        }
+    if posting.remote == Posting.Remote.REMOTE:
+        data["jobLocationType"] = "TELECOMMUTE"
+        data["applicantLocationRequirements"] = {
+            "@type": "Country",
+            "name": posting.country.code,
+        }
+    if posting.salary_currency and (posting.salary_min or posting.salary_max):
+        value = {"@type": "QuantitativeValue", "unitText": (posting.salary_period or "year").upper()}
+        if posting.salary_min:
+            value["minValue"] = posting.salary_min
+        if posting.salary_max:
+            value["maxValue"] = posting.salary_max
+        data["baseSalary"] = {
+            "@type": "MonetaryAmount",
+            "currency": posting.salary_currency,
+            "value": value,
+        }
+    data = {key: value for key, value in data.items() if value is not None}
+    data["description"] = data["description"] or strip_tags(posting.title)
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308

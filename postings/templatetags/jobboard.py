@@ -1,0 +1,62 @@
+from babel import Locale
+from babel.numbers import parse_pattern
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ..models import Posting
+
+register = template.Library()
+
+
+def _money(amount: int, currency: str, locale: Locale) -> str:
+    pattern = parse_pattern(locale.currency_formats["standard"])
+    pattern.frac_prec = (0, 0)  # salaries are whole amounts: "45 000 €", not "45 000,00 €"
+    return pattern.apply(amount, locale, currency=currency, currency_digits=False)
+
+
+@register.filter
+def salary(posting: Posting) -> str:
+    """The salary range in the visitor's locale: "45 000 € – 60 000 € par an"."""
+    if not posting.salary_currency or not (posting.salary_min or posting.salary_max):
+        return ""
+    locale = Locale.parse(translation.to_locale(translation.get_language()))
+    low, high = posting.salary_min, posting.salary_max
+    if low and high and low != high:
+        amount = _("%(low)s – %(high)s") % {
+            "low": _money(low, posting.salary_currency, locale),
+            "high": _money(high, posting.salary_currency, locale),
+        }
+    elif low and not high:
+        amount = _("from %(amount)s") % {"amount": _money(low, posting.salary_currency, locale)}
+    elif high and not low:
+        amount = _("up to %(amount)s") % {"amount": _money(high, posting.salary_currency, locale)}
+    else:
+        amount = _money(low or high, posting.salary_currency, locale)
+    if posting.salary_period:
+        return f"{amount} {posting.get_salary_period_display()}"
+    return amount
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context: template.Context) -> dict:
+    """One button per language. A view may give `language_urls` (language -> target URL);
+    otherwise the current URL is kept, filters included, under the other language's prefix.
+
+    The target is translated here, while the page's language is active: set_language runs
+    outside the language prefixes and cannot resolve a prefixed URL of another language."""
+    request = context["request"]
+    overrides = context.get("language_urls") or {}
+    query = request.GET.copy()
+    query.pop("page", None)  # another language has other results: start at page 1
+    current_path = request.path + (f"?{query.urlencode()}" if query else "")
+    return {
+        "csrf_token": context.get("csrf_token"),
+        "current": translation.get_language(),
+        "languages": [
+            {"code": code, "name": name, "next": overrides.get(code) or translate_url(current_path, code)}
+            for code, name in settings.LANGUAGES
+        ],
+    }

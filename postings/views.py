@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
+
+from . import selectors
+from .forms import PostingFilterForm
+from .models import Category, Company, Posting
+from .structured_data import job_posting_json_ld
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    categories = list(Category.objects.all())
+    latest = Posting.objects.public().select_related("company")[:10]
+    countries = selectors.country_facet({})
+    return render(
+        request,
+        "postings/home.html",
+        {
+            "countries": countries,
+            "categories": selectors.category_facet({}, categories),
+            "latest": latest,
+            # Every posting has one country, so the country counts add up to the total.
+            "total": sum(country.count for country in countries),
+        },
+    )
+
+
+def posting_list(request: HttpRequest) -> HttpResponse:
+    categories = list(Category.objects.all())
+    form = PostingFilterForm(request.GET, categories=categories)
+    filters = form.filters()
+    paginator = Paginator(selectors.search_postings(filters), settings.POSTINGS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "postings/list.html",
+        {
+            "form": form,
+            "filters": filters,
+            "facets": selectors.facets(filters, categories),
+            "page": page,
+            "query_without_page": query.urlencode(),
+        },
+    )
+
+
+def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    posting = get_object_or_404(
+        Posting.objects.select_related("company", "category").exclude(
+            status__in=[Posting.Status.DRAFT, Posting.Status.PENDING]
+        ),
+        pk=pk,
+    )
+    if posting.language != translation.get_language() or posting.slug != slug:
+        return HttpResponsePermanentRedirect(posting.get_absolute_url())
+    if posting.is_gone:
+        return render(request, "postings/gone.html", {"posting": posting}, status=410)
+    if not posting.is_live:  # scheduled for later
+        raise Http404
+
+    siblings = list(Posting.objects.translations_of(posting).only("id", "slug", "language"))
+    sibling_urls = {sibling.language: sibling.get_absolute_url() for sibling in siblings}
+    language_urls = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            language_urls[code] = sibling_urls.get(code) or reverse("postings:list")
+    language_urls[posting.language] = posting.get_absolute_url()
+    return render(
+        request,
+        "postings/detail.html",
+        {
+            "posting": posting,
+            "siblings": siblings,
+            "language_urls": language_urls,
+            "json_ld": job_posting_json_ld(posting, request),
+        },
+    )
+
+
+def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    company = get_object_or_404(Company, slug=slug)
+    postings = Posting.objects.public().filter(company=company).select_related("category")
+    paginator = Paginator(postings, settings.POSTINGS_PER_PAGE)
+    return render(
+        request,
+        "postings/company.html",
+        {"company": company, "page": paginator.get_page(request.GET.get("page"))},
+    )

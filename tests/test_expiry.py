@@ -1,0 +1,50 @@
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from jobboard.celery import app
+from postings import services, tasks
+from postings.models import Posting
+from tests import factories
+
+
+@pytest.mark.django_db
+def test_it_expires_due_postings_once_and_only_them():
+    due = factories.expired_posting(language="fr", country="FR")
+    live = factories.live_posting(language="fr", country="FR")
+    draft = factories.draft_posting(language="fr", country="FR")
+    assert services.expire_due_postings() == 1
+    assert services.expire_due_postings() == 0  # idempotent
+    for posting in (due, live, draft):
+        posting.refresh_from_db()
+    assert due.status == Posting.Status.EXPIRED
+    assert live.status == Posting.Status.PUBLISHED
+    assert draft.status == Posting.Status.DRAFT
+
+
+@pytest.fixture
+def celery_worker_thread():
+    """A real Celery worker on the configured broker (Redis when REDIS_URL is set)."""
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_expires_postings_through_a_celery_worker(celery_worker_thread, client):
+    due = factories.expired_posting(language="fr", country="FR", title="Expiré")
+    tasks.expire_postings.delay()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        due.refresh_from_db()
+        if due.status == Posting.Status.EXPIRED:
+            break
+        time.sleep(0.1)
+    assert due.status == Posting.Status.EXPIRED
+    assert client.get(due.get_absolute_url()).status_code == 410
+
+
+def test_it_schedules_the_expiry_sweep():
+    schedule = app.conf.beat_schedule["expire-postings"]
+    assert schedule["task"] == tasks.expire_postings.name
+    assert schedule["schedule"] > 0

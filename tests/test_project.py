@@ -1,0 +1,87 @@
+"""Project-wide safety nets: migrations, catalogs, production settings, probes."""
+
+import gettext
+import os
+import shutil
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+@pytest.mark.django_db
+def test_it_has_no_pending_migrations():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_it_has_a_complete_catalog(language):
+    po_path = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    untranslated = [m.id for m in catalog if m.id and not all(
+        m.string if isinstance(m.string, tuple) else [m.string])]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert not untranslated and not fuzzy
+    # The compiled catalog is the one Django reads: it must match the source.
+    with (po_path.with_suffix(".mo")).open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for message in catalog:
+        if message.id and not message.pluralizable:
+            assert compiled.gettext(message.id) == message.string, message.id
+
+
+@pytest.mark.skipif(not shutil.which("msgfmt"), reason="gettext's msgfmt is not installed")
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_it_has_catalogs_that_msgfmt_accepts(language):
+    po_path = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
+    result = subprocess.run(["msgfmt", "--check", "--statistics", "-o", os.devnull, str(po_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr
+
+
+def _django(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items()
+             if key not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True,
+                          text=True, env={**clean, **env}, timeout=120)
+
+
+def test_it_refuses_to_start_in_production_without_secrets():
+    result = _django(["check"], DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr and "ALLOWED_HOSTS" in result.stderr
+
+
+def test_it_passes_the_deployment_checks_in_production():
+    result = _django(["check", "--deploy", "--fail-level", "WARNING"], DEBUG="0",
+                     SECRET_KEY="k9#Vq2!mZ7@xL4$pR8^tW1&yN6*bH3(cF5)gJ0_dS-uE+aQ=oI~",
+                     ALLOWED_HOSTS="jobs.example")
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_it_rejects_a_malformed_boolean():
+    result = _django(["check"], DEBUG="maybe")
+    assert result.returncode != 0 and "DEBUG must be a boolean" in result.stderr
+
+
+@pytest.mark.django_db
+def test_it_reports_health_and_readiness(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"] == "ok"
+    if settings.REDIS_URL:
+        assert body["redis"] == "ok"

@@ -1,0 +1,238 @@
+import json
+import re
+
+import pytest
+from django.utils.html import escape
+
+from tests import factories
+from tests.conftest import select_options
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def board():
+    """French, German and English postings across countries, plus postings that must not show."""
+    acme = factories.company("Acme")
+    it = factories.category("software-engineering")
+    sales = factories.category("sales")
+    return {
+        "fr_fr": factories.live_posting(language="fr", country="FR", title="Développeur Python",
+                                        category=it, company=acme),
+        "fr_fr_2": factories.live_posting(language="fr", country="FR", title="Commercial terrain",
+                                          category=sales),
+        "fr_be": factories.live_posting(language="fr", country="BE", title="Développeuse Java",
+                                        category=it),
+        "fr_ch": factories.live_posting(language="fr", country="CH", title="Vendeur", category=sales,
+                                        remote="remote"),
+        "fr_ca": factories.live_posting(language="fr", country="CA", title="Analyste"),
+        "de_de": factories.live_posting(language="de", country="DE", title="Entwicklerin",
+                                        category=it, company=acme),
+        "de_at": factories.live_posting(language="de", country="AT", title="Verkäufer"),
+        "de_ch": factories.live_posting(language="de", country="CH", title="Datenanalyst"),
+        "en_de": factories.live_posting(language="en", country="DE", title="Engineer"),
+        # None of these may appear anywhere public.
+        "fr_expired": factories.expired_posting(language="fr", country="LU", title="Expiré"),
+        "fr_closed": factories.closed_posting(language="fr", country="MC", title="Pourvu"),
+        "fr_draft": factories.draft_posting(language="fr", country="SN", title="Brouillon"),
+        "fr_pending": factories.pending_posting(language="fr", country="MA", title="En attente"),
+        "fr_scheduled": factories.scheduled_posting(language="fr", country="TN", title="Bientôt"),
+    }
+
+
+def test_it_lists_only_live_postings_of_the_active_language(client, board):
+    html = client.get("/fr/jobs/").content.decode()
+    shown = {key for key, posting in board.items() if escape(posting.title) in html}
+    assert shown == {"fr_fr", "fr_fr_2", "fr_be", "fr_ch", "fr_ca"}
+    assert html.count('class="posting-card"') == 5
+
+
+def test_it_offers_exactly_the_countries_with_live_postings_in_the_language(client, board):
+    fr = select_options(client.get("/fr/jobs/").content.decode(), "country")
+    de = select_options(client.get("/de/jobs/").content.decode(), "country")
+    en = select_options(client.get("/en/jobs/").content.decode(), "country")
+    # Named in the visitor's language, sorted by its collation, with live counts.
+    assert fr == [("BE", "Belgique (1)"), ("CA", "Canada (1)"), ("FR", "France (2)"),
+                  ("CH", "Suisse (1)")]
+    assert de == [("DE", "Deutschland (1)"), ("AT", "Österreich (1)"), ("CH", "Schweiz (1)")]
+    assert en == [("DE", "Germany (1)")]
+
+
+def test_it_counts_each_facet_with_the_other_filters_and_without_its_own(client, board):
+    html = client.get("/fr/jobs/?country=FR&category=sales").content.decode()
+    # Country counts keep the category filter and drop the country one.
+    assert select_options(html, "country") == [("FR", "France (1)"), ("CH", "Suisse (1)")]
+    # Category counts keep the country filter and drop the category one.
+    categories = select_options(html, "category")
+    assert [value for value, _ in categories] == ["software-engineering", "sales"]
+    assert [text.rsplit(" ", 1)[1] for _, text in categories] == ["(1)", "(1)"]
+    assert escape("Commercial terrain") in html
+    assert escape("Développeur Python") not in html
+
+
+def test_it_filters_by_several_countries_and_by_remote(client, board):
+    html = client.get("/fr/jobs/?country=BE&country=CH").content.decode()
+    assert escape("Développeuse Java") in html and "Vendeur" in html
+    assert escape("Développeur Python") not in html
+    html = client.get("/fr/jobs/?remote=remote").content.decode()
+    assert "Vendeur" in html and "Analyste" not in html
+
+
+def test_it_reports_invalid_filters_and_keeps_the_valid_ones(client, board):
+    response = client.get("/fr/jobs/?country=ZZ&category=sales")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html and "ZZ" in html
+    # The valid category filter still applies.
+    assert "Vendeur" in html and escape("Développeur Python") not in html
+
+
+def test_it_searches_with_the_language_stemmer(client, board):
+    html = client.get("/fr/jobs/?q=développeurs").content.decode()
+    assert escape("Développeur Python") in html
+    assert "Vendeur" not in html
+    html = client.get("/de/jobs/?q=Entwicklerin").content.decode()
+    assert "Entwicklerin" in html and "Datenanalyst" not in html
+
+
+def test_it_shows_the_home_page_with_countries_categories_and_latest(client, board):
+    html = client.get("/de/").content.decode()
+    assert 'href="/de/jobs/?country=AT"' in html
+    assert 'href="/de/jobs/?country=FR"' not in html
+    assert "Softwareentwicklung" in html  # category named in German
+    assert "Entwicklerin" in html and escape("Développeur Python") not in html
+
+
+def test_it_redirects_the_root_by_accept_language(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="de-AT,de;q=0.9,en;q=0.5")
+    assert response.status_code == 302
+    assert response["Location"] == "/de/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="ja").headers["Location"] == "/en/"
+
+
+def test_it_shows_a_posting_in_its_own_language(client, board):
+    posting = board["fr_fr"]
+    response = client.get(posting.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert posting.get_absolute_url().startswith("/fr/jobs/")
+    assert html.count("<h1") == 1
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html,
+                                re.S).group(1))
+    assert data["@type"] == "JobPosting"
+    assert data["title"] == "Développeur Python"
+    assert data["hiringOrganization"]["name"] == "Acme"
+    assert data["jobLocation"]["address"]["addressCountry"] == "FR"
+
+
+def test_it_redirects_a_posting_under_another_language_to_its_own(client, board):
+    posting = board["fr_fr"]
+    response = client.get(f"/de/jobs/{posting.pk}/{posting.slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == posting.get_absolute_url()
+    response = client.get(f"/fr/jobs/{posting.pk}/old-title/")
+    assert response.status_code == 301
+    assert response["Location"] == posting.get_absolute_url()
+
+
+@pytest.mark.parametrize("key", ["fr_expired", "fr_closed"])
+def test_it_answers_410_for_a_posting_that_is_gone(client, board, key):
+    response = client.get(board[key].get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "noindex" in html
+    assert "application/ld+json" not in html
+    assert "/fr/jobs/" in html  # a way back to live postings
+
+
+@pytest.mark.parametrize("key", ["fr_draft", "fr_pending", "fr_scheduled"])
+def test_it_hides_unpublished_postings(client, board, key):
+    posting = board[key]
+    response = client.get(f"/fr/jobs/{posting.pk}/{posting.slug}/")
+    assert response.status_code == 404
+    assert escape(posting.title) not in response.content.decode()
+
+
+def test_it_links_translation_siblings_with_hreflang(client):
+    french = factories.live_posting(language="fr", country="CH", title="Ingénieur")
+    german = factories.live_posting(language="de", country="CH", title="Ingenieur")
+    german.join_translation_group(french)
+    german.save()
+    lonely = factories.live_posting(language="fr", country="CH", title="Seul")
+
+    html = client.get(french.get_absolute_url()).content.decode()
+    assert f'hreflang="de" href="http://testserver{german.get_absolute_url()}"' in html
+    assert f'hreflang="fr" href="http://testserver{french.get_absolute_url()}"' in html
+    # The switcher sends German readers to the sibling, others to their list.
+    assert f'name="next" value="{german.get_absolute_url()}"' in html
+    assert 'name="next" value="/it/jobs/"' in html
+
+    html = client.get(lonely.get_absolute_url()).content.decode()
+    assert "hreflang=" not in html.split("</head>")[0]
+
+
+def test_it_keeps_the_filters_when_switching_language(client, board):
+    html = client.get("/fr/jobs/?country=CH&page=2").content.decode()
+    # The German button leads to the same filters under /de/, back on page 1.
+    assert 'name="next" value="/de/jobs/?country=CH"' in html
+    response = client.post("/i18n/setlang/", {"language": "de", "next": "/de/jobs/?country=CH"})
+    assert response.status_code == 302
+    assert response["Location"] == "/de/jobs/?country=CH"
+    assert response.cookies["django_language"].value == "de"
+
+
+def test_it_formats_the_salary_for_the_visitor_locale(client):
+    posting = factories.live_posting(language="fr", country="FR", salary_min=45000,
+                                     salary_max=60000, salary_currency="EUR",
+                                     salary_period="year")
+    html = client.get(posting.get_absolute_url()).content.decode()
+    assert "45\u202f000\xa0€ – 60\u202f000\xa0€ par an" in html
+
+
+def test_it_shows_a_company_with_its_postings_in_the_active_language(client, board):
+    acme = board["fr_fr"].company
+    html = client.get(acme.get_absolute_url()).content.decode()
+    assert "/fr/companies/acme/" == acme.get_absolute_url()
+    assert escape("Développeur Python") in html and "Entwicklerin" not in html
+    html = client.get("/de/companies/acme/").content.decode()
+    assert "Entwicklerin" in html and escape("Développeur Python") not in html
+
+
+def test_it_answers_a_translated_404(client):
+    response = client.get("/de/jobs/999999/nothing/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/en/", "/fr/jobs/", "/de/jobs/?q=x", "/es/companies/acme/"])
+def test_it_has_one_h1_per_page(client, board, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.content.decode().count("<h1") == 1
+
+
+def test_it_keeps_the_query_count_constant_whatever_the_page_size(
+    client, django_assert_max_num_queries, settings
+):
+    for n in range(30):
+        factories.live_posting(language="fr", country="FR" if n % 2 else "BE",
+                               category=factories.category("sales"))
+    settings.POSTINGS_PER_PAGE = 2
+    with django_assert_max_num_queries(7) as small:
+        client.get("/fr/jobs/?category=sales")
+    settings.POSTINGS_PER_PAGE = 25
+    with django_assert_max_num_queries(7) as large:
+        client.get("/fr/jobs/?category=sales")
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_it_shows_a_posting_in_two_queries(client, django_assert_num_queries):
+    posting = factories.live_posting(language="fr", country="FR",
+                                     category=factories.category("sales"))
+    with django_assert_num_queries(1):
+        client.get(posting.get_absolute_url())
+    sibling = factories.live_posting(language="de", country="FR")
+    sibling.join_translation_group(posting)
+    sibling.save()
+    with django_assert_num_queries(2):
+        client.get(posting.get_absolute_url())
