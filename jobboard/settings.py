@@ -197,7 +197,9 @@ if EMAIL_URL or EMAIL_HOST:
 
         _mail = urlsplit(EMAIL_URL)
         if _mail.scheme not in ("smtp", "smtps", "submission"):
-            raise ImproperlyConfigured("EMAIL_URL must start with smtp://, smtps:// or submission://")
+            raise ImproperlyConfigured(
+                "EMAIL_URL must start with smtp://, smtps:// or submission://"
+            )
         EMAIL_HOST = _mail.hostname or "localhost"
         EMAIL_PORT = _mail.port or {"smtp": 25, "smtps": 465, "submission": 587}[_mail.scheme]
         EMAIL_HOST_USER = unquote(_mail.username or "")

@@ -21,7 +21,15 @@ class CategoryAdmin(TranslationAdmin):
 
 @admin.register(Posting)
 class PostingAdmin(admin.ModelAdmin):
-    list_display = ["title", "company", "language", "country", "status", "published_at", "expires_at"]
+    list_display = [
+        "title",
+        "company",
+        "language",
+        "country",
+        "status",
+        "published_at",
+        "expires_at",
+    ]
     list_filter = ["status", "language", "remote", "employment_type", "category"]
     list_select_related = ["company"]
     search_fields = ["title", "company__name", "external_id"]
@@ -31,9 +39,15 @@ class PostingAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["language", "title", "company", "category", "status"]}),
         (_("Location"), {"fields": ["country", "city", "remote", "employment_type"]}),
-        (_("Text"), {"fields": ["description", "responsibilities", "requirements", "nice_to_have"]}),
+        (
+            _("Text"),
+            {"fields": ["description", "responsibilities", "requirements", "nice_to_have"]},
+        ),
         (_("Salary"), {"fields": ["salary_min", "salary_max", "salary_currency", "salary_period"]}),
         (_("Apply"), {"fields": ["apply_url", "apply_email"]}),
         (_("Dates"), {"fields": ["published_at", "expires_at"]}),
-        (_("Origin"), {"fields": ["source", "external_id", "translation_group", "created_at", "updated_at"]}),
+        (
+            _("Origin"),
+            {"fields": ["source", "external_id", "translation_group", "created_at", "updated_at"]},
+        ),
     ]

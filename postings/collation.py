@@ -14,6 +14,6 @@ def _collator() -> pyuca.Collator:
 
 
 def collated(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
-    """Sort by the Unicode Collation Algorithm ("Österreich" between "Deutschland" and "Schweiz")."""
+    """Sort by the Unicode Collation Algorithm: "Österreich" between "Deutschland" and "Schweiz"."""
     sort_key = _collator().sort_key
     return sorted(items, key=lambda item: sort_key(key(item)))

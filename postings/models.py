@@ -159,6 +159,8 @@ class Posting(models.Model):
 
     objects = PostingQuerySet.as_manager()
 
+    HTML_FIELDS = ("description", "responsibilities", "requirements", "nice_to_have")
+
     class Meta:
         ordering = ["-published_at", "-id"]
         verbose_name = _("posting")
@@ -195,7 +197,9 @@ class Posting(models.Model):
         self.slug = slugify(self.title)[:220] or "job"
         super().save(*args, **kwargs)
 
-    HTML_FIELDS = ("description", "responsibilities", "requirements", "nice_to_have")
+    def get_absolute_url(self) -> str:
+        with translation.override(self.language):
+            return reverse("postings:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     def clean(self) -> None:
         for field in self.HTML_FIELDS:
@@ -207,9 +211,6 @@ class Posting(models.Model):
                 {"salary_max": _("The maximum salary cannot be lower than the minimum.")}
             )
 
-    def get_absolute_url(self) -> str:
-        with translation.override(self.language):
-            return reverse("postings:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     @property
     def is_live(self) -> bool:

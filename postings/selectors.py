@@ -62,7 +62,9 @@ def filter_postings(filters: dict, *, without: str | None = None) -> QuerySet[Po
         vector = (
             SearchVector("title", weight="A", config=config)
             + SearchVector("company__name", weight="B", config=config)
-            + SearchVector("description", "responsibilities", "requirements", weight="C", config=config)
+            + SearchVector(
+                "description", "responsibilities", "requirements", weight="C", config=config
+            )
         )
         search = SearchQuery(query, search_type="websearch", config=config)
         postings = postings.annotate(search=vector).filter(search=search)

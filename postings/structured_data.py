@@ -24,8 +24,14 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 def job_posting_json_ld(posting: Posting, request: HttpRequest) -> SafeString:
     body = "\n".join(
-        part for part in (posting.description, posting.responsibilities, posting.requirements,
-                          posting.nice_to_have) if part
+        part
+        for part in (
+            posting.description,
+            posting.responsibilities,
+            posting.requirements,
+            posting.nice_to_have,
+        )
+        if part
     )
     data: dict = {
         "@context": "https://schema.org/",
@@ -65,7 +71,10 @@ def job_posting_json_ld(posting: Posting, request: HttpRequest) -> SafeString:
             "name": posting.country.code,
         }
     if posting.salary_currency and (posting.salary_min or posting.salary_max):
-        value = {"@type": "QuantitativeValue", "unitText": (posting.salary_period or "year").upper()}
+        value = {
+            "@type": "QuantitativeValue",
+            "unitText": (posting.salary_period or "year").upper(),
+        }
         if posting.salary_min:
             value["minValue"] = posting.salary_min
         if posting.salary_max:

@@ -1,7 +1,18 @@
 import re
 
 import pytest
+from django.db import connections
 from django.test import Client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connection_pool(django_db_setup):
+    """Close the psycopg pool before the test database is dropped: it keeps connections open."""
+    yield
+    for connection in connections.all():
+        connection.close()  # hand the main thread's connection back first
+        connection.close_pool()
+
 
 
 @pytest.fixture

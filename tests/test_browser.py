@@ -9,21 +9,29 @@ from tests import factories
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 pytestmark = [
     pytest.mark.browser,
     # CI installs Chromium and must run this test; elsewhere it is skipped when absent.
-    pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.environ.get("CI"),
-                       reason=f"{CHROMIUM} is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not shutil.which(CHROMIUM) and not os.environ.get("CI"),
+        reason=f"{CHROMIUM} is not installed (apt-get install chromium)",
+    ),
 ]
 
 
 @pytest.fixture
-def page():
-    # Playwright's sync API runs an event loop in this thread; our ORM calls stay synchronous.
+def page(live_server):
+    # Playwright's sync API runs an event loop in this thread, and Django's connections are
+    # context-local: create test data before this fixture, or it lands on a connection of its own.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
@@ -35,13 +43,18 @@ def page():
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_it_filters_french_jobs_by_country_then_switches_to_german(live_server, page):
+@pytest.fixture
+def french_and_german_postings(transactional_db):
     factories.live_posting(language="fr", country="FR", title="Développeur Python à Lyon")
     factories.live_posting(language="fr", country="BE", title="Développeuse Java à Liège")
     factories.live_posting(language="fr", country="BE", title="Comptable à Namur")
     factories.live_posting(language="de", country="DE", title="Entwicklerin in Köln")
     factories.live_posting(language="de", country="AT", title="Buchhalter in Graz")
+
+
+def test_it_filters_french_jobs_by_country_then_switches_to_german(
+    french_and_german_postings, live_server, page
+):
 
     page.goto(f"{live_server.url}/fr/jobs/")
     countries = page.locator("select[name=country] option:not([value=''])")

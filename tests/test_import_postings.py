@@ -49,10 +49,23 @@ def run_import(path: Path, *args: str) -> tuple[int, str, str]:
 
 
 def test_it_imports_a_json_array_and_publishes_it(tmp_path, client):
-    path = write_json(tmp_path, [row(), row(external_id="ext-2", language="de", country="AT",
-                                            title="Entwicklerin", category="software-engineering",
-                                            salary_min=50000, salary_max=65000,
-                                            salary_currency="eur", salary_period="year")])
+    path = write_json(
+        tmp_path,
+        [
+            row(),
+            row(
+                external_id="ext-2",
+                language="de",
+                country="AT",
+                title="Entwicklerin",
+                category="software-engineering",
+                salary_min=50000,
+                salary_max=65000,
+                salary_currency="eur",
+                salary_period="year",
+            ),
+        ],
+    )
     status, out, _ = run_import(path, "--source", "acme-ats")
     assert status == 0
     assert "2 created" in out
@@ -85,16 +98,19 @@ def test_it_keeps_one_posting_per_source_and_external_id(tmp_path):
 
 
 def test_it_rejects_bad_rows_with_their_number_and_keeps_the_good_ones(tmp_path):
-    path = write_lines(tmp_path, [
-        json.dumps(row(external_id="good-1")),
-        json.dumps(row(external_id="bad-lang", language="xx")),
-        "{not json",
-        json.dumps(row(external_id="bad-country", country="ZZ", salary_min=90, salary_max=10)),
-        "",
-        json.dumps(row(external_id="good-2", title="Analyste")),
-        json.dumps(["not", "an", "object"]),
-        json.dumps(row(external_id="bad-category", category="astrology")),
-    ])
+    path = write_lines(
+        tmp_path,
+        [
+            json.dumps(row(external_id="good-1")),
+            json.dumps(row(external_id="bad-lang", language="xx")),
+            "{not json",
+            json.dumps(row(external_id="bad-country", country="ZZ", salary_min=90, salary_max=10)),
+            "",
+            json.dumps(row(external_id="good-2", title="Analyste")),
+            json.dumps(["not", "an", "object"]),
+            json.dumps(row(external_id="bad-category", category="astrology")),
+        ],
+    )
     status, _, err = run_import(path)
     assert status == 1
     assert set(Posting.objects.values_list("external_id", flat=True)) == {"good-1", "good-2"}
@@ -125,9 +141,16 @@ def test_it_requires_the_contract_fields(tmp_path):
 
 
 def test_it_sanitises_html(tmp_path, client):
-    path = write_json(tmp_path, [row(description='<p onclick="x()">Hi <script>alert(1)</script>'
-                                                 '<a href="javascript:evil()">a</a>'
-                                                 '<a href="https://ok.example">b</a></p>')])
+    path = write_json(
+        tmp_path,
+        [
+            row(
+                description='<p onclick="x()">Hi <script>alert(1)</script>'
+                '<a href="javascript:evil()">a</a>'
+                '<a href="https://ok.example">b</a></p>'
+            )
+        ],
+    )
     assert run_import(path)[0] == 0
     html = Posting.objects.get().description
     assert "script" not in html and "onclick" not in html and "javascript" not in html
@@ -142,14 +165,16 @@ def test_it_imports_drafts_without_publishing_them(tmp_path, client):
 
 
 def test_it_expires_a_row_whose_expiry_is_past(tmp_path):
-    path = write_json(tmp_path, [row(published_at="2025-01-01T09:00:00Z",
-                                     expires_at="2025-02-01T00:00:00+01:00")])
+    path = write_json(
+        tmp_path, [row(published_at="2025-01-01T09:00:00Z", expires_at="2025-02-01T00:00:00+01:00")]
+    )
     assert run_import(path)[0] == 0
     assert Posting.objects.get().status == Posting.Status.EXPIRED
 
 
-@pytest.mark.parametrize("content", [b"", b"[{\"external_id\": ", b"just text\nmore text\n",
-                                     b"\xff\xfe[\x00"])
+@pytest.mark.parametrize(
+    "content", [b"", b'[{"external_id": ', b"just text\nmore text\n", b"\xff\xfe[\x00"]
+)
 def test_it_exits_2_when_the_file_cannot_be_read(tmp_path, content):
     path = tmp_path / "feed.json"
     path.write_bytes(content)

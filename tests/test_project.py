@@ -29,8 +29,11 @@ def test_it_has_a_complete_catalog(language):
     po_path = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
     with po_path.open("rb") as handle:
         catalog = read_po(handle)
-    untranslated = [m.id for m in catalog if m.id and not all(
-        m.string if isinstance(m.string, tuple) else [m.string])]
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id and not all(m.string if isinstance(m.string, tuple) else [m.string])
+    ]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert not untranslated and not fuzzy
     # The compiled catalog is the one Django reads: it must match the source.
@@ -45,17 +48,29 @@ def test_it_has_a_complete_catalog(language):
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_it_has_catalogs_that_msgfmt_accepts(language):
     po_path = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
-    result = subprocess.run(["msgfmt", "--check", "--statistics", "-o", os.devnull, str(po_path)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", os.devnull, str(po_path)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr
 
 
 def _django(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items()
-             if key not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True,
-                          text=True, env={**clean, **env}, timeout=120)
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        timeout=120,
+    )
 
 
 def test_it_refuses_to_start_in_production_without_secrets():
@@ -65,9 +80,12 @@ def test_it_refuses_to_start_in_production_without_secrets():
 
 
 def test_it_passes_the_deployment_checks_in_production():
-    result = _django(["check", "--deploy", "--fail-level", "WARNING"], DEBUG="0",
-                     SECRET_KEY="k9#Vq2!mZ7@xL4$pR8^tW1&yN6*bH3(cF5)gJ0_dS-uE+aQ=oI~",
-                     ALLOWED_HOSTS="jobs.example")
+    result = _django(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="0",
+        SECRET_KEY="k9#Vq2!mZ7@xL4$pR8^tW1&yN6*bH3(cF5)gJ0_dS-uE+aQ=oI~",
+        ALLOWED_HOSTS="jobs.example",
+    )
     assert result.returncode == 0, result.stderr + result.stdout
 
 

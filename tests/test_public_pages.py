@@ -17,17 +17,22 @@ def board():
     it = factories.category("software-engineering")
     sales = factories.category("sales")
     return {
-        "fr_fr": factories.live_posting(language="fr", country="FR", title="Développeur Python",
-                                        category=it, company=acme),
-        "fr_fr_2": factories.live_posting(language="fr", country="FR", title="Commercial terrain",
-                                          category=sales),
-        "fr_be": factories.live_posting(language="fr", country="BE", title="Développeuse Java",
-                                        category=it),
-        "fr_ch": factories.live_posting(language="fr", country="CH", title="Vendeur", category=sales,
-                                        remote="remote"),
+        "fr_fr": factories.live_posting(
+            language="fr", country="FR", title="Développeur Python", category=it, company=acme
+        ),
+        "fr_fr_2": factories.live_posting(
+            language="fr", country="FR", title="Commercial terrain", category=sales
+        ),
+        "fr_be": factories.live_posting(
+            language="fr", country="BE", title="Développeuse Java", category=it
+        ),
+        "fr_ch": factories.live_posting(
+            language="fr", country="CH", title="Vendeur", category=sales, remote="remote"
+        ),
         "fr_ca": factories.live_posting(language="fr", country="CA", title="Analyste"),
-        "de_de": factories.live_posting(language="de", country="DE", title="Entwicklerin",
-                                        category=it, company=acme),
+        "de_de": factories.live_posting(
+            language="de", country="DE", title="Entwicklerin", category=it, company=acme
+        ),
         "de_at": factories.live_posting(language="de", country="AT", title="Verkäufer"),
         "de_ch": factories.live_posting(language="de", country="CH", title="Datenanalyst"),
         "en_de": factories.live_posting(language="en", country="DE", title="Engineer"),
@@ -52,8 +57,12 @@ def test_it_offers_exactly_the_countries_with_live_postings_in_the_language(clie
     de = select_options(client.get("/de/jobs/").content.decode(), "country")
     en = select_options(client.get("/en/jobs/").content.decode(), "country")
     # Named in the visitor's language, sorted by its collation, with live counts.
-    assert fr == [("BE", "Belgique (1)"), ("CA", "Canada (1)"), ("FR", "France (2)"),
-                  ("CH", "Suisse (1)")]
+    assert fr == [
+        ("BE", "Belgique (1)"),
+        ("CA", "Canada (1)"),
+        ("FR", "France (2)"),
+        ("CH", "Suisse (1)"),
+    ]
     assert de == [("DE", "Deutschland (1)"), ("AT", "Österreich (1)"), ("CH", "Schweiz (1)")]
     assert en == [("DE", "Germany (1)")]
 
@@ -117,8 +126,9 @@ def test_it_shows_a_posting_in_its_own_language(client, board):
     assert response.status_code == 200
     assert posting.get_absolute_url().startswith("/fr/jobs/")
     assert html.count("<h1") == 1
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html,
-                                re.S).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    )
     assert data["@type"] == "JobPosting"
     assert data["title"] == "Développeur Python"
     assert data["hiringOrganization"]["name"] == "Acme"
@@ -182,9 +192,14 @@ def test_it_keeps_the_filters_when_switching_language(client, board):
 
 
 def test_it_formats_the_salary_for_the_visitor_locale(client):
-    posting = factories.live_posting(language="fr", country="FR", salary_min=45000,
-                                     salary_max=60000, salary_currency="EUR",
-                                     salary_period="year")
+    posting = factories.live_posting(
+        language="fr",
+        country="FR",
+        salary_min=45000,
+        salary_max=60000,
+        salary_currency="EUR",
+        salary_period="year",
+    )
     html = client.get(posting.get_absolute_url()).content.decode()
     assert "45\u202f000\xa0€ – 60\u202f000\xa0€ par an" in html
 
@@ -192,7 +207,7 @@ def test_it_formats_the_salary_for_the_visitor_locale(client):
 def test_it_shows_a_company_with_its_postings_in_the_active_language(client, board):
     acme = board["fr_fr"].company
     html = client.get(acme.get_absolute_url()).content.decode()
-    assert "/fr/companies/acme/" == acme.get_absolute_url()
+    assert acme.get_absolute_url() == "/fr/companies/acme/"
     assert escape("Développeur Python") in html and "Entwicklerin" not in html
     html = client.get("/de/companies/acme/").content.decode()
     assert "Entwicklerin" in html and escape("Développeur Python") not in html
@@ -215,8 +230,9 @@ def test_it_keeps_the_query_count_constant_whatever_the_page_size(
     client, django_assert_max_num_queries, settings
 ):
     for n in range(30):
-        factories.live_posting(language="fr", country="FR" if n % 2 else "BE",
-                               category=factories.category("sales"))
+        factories.live_posting(
+            language="fr", country="FR" if n % 2 else "BE", category=factories.category("sales")
+        )
     settings.POSTINGS_PER_PAGE = 2
     with django_assert_max_num_queries(7) as small:
         client.get("/fr/jobs/?category=sales")
@@ -227,8 +243,9 @@ def test_it_keeps_the_query_count_constant_whatever_the_page_size(
 
 
 def test_it_shows_a_posting_in_two_queries(client, django_assert_num_queries):
-    posting = factories.live_posting(language="fr", country="FR",
-                                     category=factories.category("sales"))
+    posting = factories.live_posting(
+        language="fr", country="FR", category=factories.category("sales")
+    )
     with django_assert_num_queries(1):
         client.get(posting.get_absolute_url())
     sibling = factories.live_posting(language="de", country="FR")

@@ -138,12 +138,30 @@ def _upsert(data: dict, *, source: str, category_ids: dict[str, int]) -> str:
 
 
 SIMPLE_FIELDS = (
-    "language", "title", "country", "city", "description", "responsibilities", "requirements",
-    "nice_to_have", "salary_min", "salary_max", "apply_url", "apply_email",
+    "language",
+    "title",
+    "country",
+    "city",
+    "description",
+    "responsibilities",
+    "requirements",
+    "nice_to_have",
+    "salary_min",
+    "salary_max",
+    "apply_url",
+    "apply_email",
 )
 IMPORTED_FIELDS = (
-    *SIMPLE_FIELDS, "company_id", "category_id", "remote", "employment_type", "salary_currency",
-    "salary_period", "published_at", "expires_at", "status",
+    *SIMPLE_FIELDS,
+    "company_id",
+    "category_id",
+    "remote",
+    "employment_type",
+    "salary_currency",
+    "salary_period",
+    "published_at",
+    "expires_at",
+    "status",
 )
 
 

@@ -56,7 +56,11 @@ def language_switcher(context: template.Context) -> dict:
         "csrf_token": context.get("csrf_token"),
         "current": translation.get_language(),
         "languages": [
-            {"code": code, "name": name, "next": overrides.get(code) or translate_url(current_path, code)}
+            {
+                "code": code,
+                "name": name,
+                "next": overrides.get(code) or translate_url(current_path, code),
+            }
             for code, name in settings.LANGUAGES
         ],
     }

@@ -22,7 +22,9 @@ class Command(BaseCommand):
             "--source", default="default", help="Name of the feed; (source, external_id) is unique."
         )
         parser.add_argument(
-            "--format", default="auto", choices=["auto", "json", *PLANNED_FORMATS],
+            "--format",
+            default="auto",
+            choices=["auto", "json", *PLANNED_FORMATS],
             help="File format; auto and json read a JSON array or JSON Lines.",
         )
 
