@@ -13,6 +13,28 @@ from django_countries.fields import CountryField
 
 from .html import sanitize
 
+# slugify drops letters that have no ASCII decomposition; spell the common ones out.
+_SLUG_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "OE",
+        "đ": "d",
+        "Đ": "D",
+    }
+)
+
+
+def slug_for(text: str, *, max_length: int = 200) -> str:
+    """An ASCII slug: "Planista łańcucha dostaw" -> "planista-lancucha-dostaw"."""
+    return slugify(text.translate(_SLUG_LETTERS))[:max_length].strip("-")
+
 
 class Company(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -194,7 +216,7 @@ class Posting(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # The slug follows the title; old links still work (the detail view redirects by id).
-        self.slug = slugify(self.title)[:220] or "job"
+        self.slug = slug_for(self.title) or "job"
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -210,7 +232,6 @@ class Posting(models.Model):
             raise ValidationError(
                 {"salary_max": _("The maximum salary cannot be lower than the minimum.")}
             )
-
 
     @property
     def is_live(self) -> bool:

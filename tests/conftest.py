@@ -14,7 +14,6 @@ def _close_connection_pool(django_db_setup):
         connection.close_pool()
 
 
-
 @pytest.fixture
 def client() -> Client:
     # Every request states its language through the URL prefix; no Accept-Language leaks in.

@@ -44,7 +44,7 @@ def page(live_server):
 
 
 @pytest.fixture
-def french_and_german_postings(transactional_db):
+def french_and_german_postings(django_db_serialized_rollback, transactional_db):
     factories.live_posting(language="fr", country="FR", title="Développeur Python à Lyon")
     factories.live_posting(language="fr", country="BE", title="Développeuse Java à Liège")
     factories.live_posting(language="fr", country="BE", title="Comptable à Namur")

@@ -30,7 +30,8 @@ def celery_worker_thread():
         yield
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback restores the categories of the data migration after the flush.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_expires_postings_through_a_celery_worker(celery_worker_thread, client):
     due = factories.expired_posting(language="fr", country="FR", title="Expiré")
     tasks.expire_postings.delay()

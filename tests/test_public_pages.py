@@ -253,3 +253,13 @@ def test_it_shows_a_posting_in_two_queries(client, django_assert_num_queries):
     sibling.save()
     with django_assert_num_queries(2):
         client.get(posting.get_absolute_url())
+
+
+def test_it_renders_a_translated_500_page():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("pl"):
+        html = render_to_string("500.html")
+    assert '<html lang="pl">' in html
+    assert "Coś poszło nie tak" in html

@@ -12,10 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django_countries import countries
 
-from ..models import Category, Company, Posting
+from ..models import Category, Company, Posting, slug_for
 
 
 class UnreadableFile(Exception):
@@ -98,7 +97,7 @@ def _company(name: str) -> Company:
     company = Company.objects.filter(name=name).first()
     if company is not None:
         return company
-    base = slugify(name)[:200] or "company"
+    base = slug_for(name) or "company"
     slug, suffix = base, 2
     while Company.objects.filter(slug=slug).exists():
         slug, suffix = f"{base}-{suffix}", suffix + 1
