@@ -13,7 +13,7 @@ help: ## Show this help
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,test]"
+	$(PY) -m pip install --quiet ".[dev,test]"
 	touch $@
 
 install: $(VENV)/.installed ## Create the virtual environment and install the dependencies
