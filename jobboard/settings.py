@@ -113,7 +113,11 @@ if not DATABASE_URL:
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL.")
-DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 1, "max_size": env_int("DB_POOL_SIZE", 10)}}
+# Keep the options of the URL (sslmode=...) and add the pool.
+DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    "min_size": 1,
+    "max_size": env_int("DB_POOL_SIZE", 10),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

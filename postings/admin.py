@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -7,6 +8,7 @@ from .models import Category, Company, Posting
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "website"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -21,6 +23,7 @@ class CategoryAdmin(TranslationAdmin):
 
 @admin.register(Posting)
 class PostingAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
         "company",
@@ -51,3 +54,8 @@ class PostingAdmin(admin.ModelAdmin):
             {"fields": ["source", "external_id", "translation_group", "created_at", "updated_at"]},
         ),
     ]
+
+    def save_model(self, request, obj: Posting, form, change: bool) -> None:
+        if obj.status == Posting.Status.PUBLISHED:
+            obj.publish()  # fills in the publication date and the default expiry
+        super().save_model(request, obj, form, change)

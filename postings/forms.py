@@ -1,4 +1,5 @@
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -24,7 +25,10 @@ class PostingFilterForm(forms.Form):
         choices=[("", _("Any")), *Posting.Remote.choices],
     )
 
-    def __init__(self, data, *, categories: list[Category]) -> None:
+    def __init__(self, data: QueryDict, *, categories: list[Category]) -> None:
+        data = data.copy()
+        # "All countries" submits an empty value: it means no filter, not a wrong one.
+        data.setlist("country", [code.upper() for code in data.getlist("country") if code])
         super().__init__(data)
         self.fields["category"].choices = [("", _("All categories"))] + [
             (category.slug, category.name) for category in categories
@@ -33,4 +37,10 @@ class PostingFilterForm(forms.Form):
     def filters(self) -> dict:
         """The valid, non-empty filters."""
         self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        filters = {name: value for name, value in self.cleaned_data.items() if value}
+        if "country" in self.errors:
+            # One unknown code must not drop the known ones beside it.
+            known = {code for code, _name in self.fields["country"].choices}
+            if kept := [code for code in self.data.getlist("country") if code in known]:
+                filters["country"] = kept
+        return filters

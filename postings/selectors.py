@@ -74,7 +74,7 @@ def filter_postings(filters: dict, *, without: str | None = None) -> QuerySet[Po
 
 
 def search_postings(filters: dict) -> QuerySet[Posting]:
-    postings = filter_postings(filters).select_related("company", "category")
+    postings = filter_postings(filters).select_related("company")
     if filters.get("q"):
         return postings.order_by("-rank", "-published_at", "-id")
     return postings.order_by("-published_at", "-id")
@@ -92,31 +92,31 @@ def _counts(filters: dict, facet: str) -> dict[str, int]:
 
 
 def country_facet(filters: dict) -> list[FacetValue]:
-    """Countries with live postings in the active language, named in it, in its collation order."""
+    """Countries with live postings in the active language, named in it, in its collation order.
+
+    A facet lists the values with live postings, plus the selected ones (at 0) so that a visitor
+    can see and undo a filter that matches nothing here.
+    """
     selected = set(filters.get("country", []))
+    counts = _counts(filters, "country")
     values = [
-        FacetValue(code, countries.name(code), n, code in selected)
-        for code, n in _counts(filters, "country").items()
+        FacetValue(code, countries.name(code), counts.get(code, 0), code in selected)
+        for code in counts.keys() | selected
     ]
     return collated(values, key=lambda facet: facet.label)
 
 
-def category_facet(filters: dict, categories: list[Category]) -> list[FacetValue]:
-    counts = _counts(filters, "category")
+def _listed(choices: list[tuple[str, str]], counts: dict[str, int], selected) -> list[FacetValue]:
     return [
-        FacetValue(c.slug, c.name, counts[c.slug], filters.get("category") == c.slug)
-        for c in categories
-        if c.slug in counts
-    ]
-
-
-def _choice_facet(filters: dict, facet: str, choices: list[tuple[str, str]]) -> list[FacetValue]:
-    counts = _counts(filters, facet)
-    return [
-        FacetValue(value, label, counts[value], filters.get(facet) == value)
+        FacetValue(value, label, counts.get(value, 0), value == selected)
         for value, label in choices
-        if value in counts
+        if value in counts or value == selected
     ]
+
+
+def category_facet(filters: dict, categories: list[Category]) -> list[FacetValue]:
+    choices = [(category.slug, category.name) for category in categories]
+    return _listed(choices, _counts(filters, "category"), filters.get("category"))
 
 
 def facets(filters: dict, categories: list[Category]) -> dict[str, list[FacetValue]]:
@@ -124,6 +124,10 @@ def facets(filters: dict, categories: list[Category]) -> dict[str, list[FacetVal
     return {
         "country": country_facet(filters),
         "category": category_facet(filters, categories),
-        "type": _choice_facet(filters, "type", Posting.EmploymentType.choices),
-        "remote": _choice_facet(filters, "remote", Posting.Remote.choices),
+        "type": _listed(
+            Posting.EmploymentType.choices, _counts(filters, "type"), filters.get("type")
+        ),
+        "remote": _listed(
+            Posting.Remote.choices, _counts(filters, "remote"), filters.get("remote")
+        ),
     }

@@ -2,10 +2,10 @@
 
 import json
 
-from django.http import HttpRequest
-from django.utils.html import strip_tags
+from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
+from .html import sanitize
 from .models import Posting
 
 EMPLOYMENT_TYPES = {
@@ -22,16 +22,10 @@ EMPLOYMENT_TYPES = {
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def job_posting_json_ld(posting: Posting, request: HttpRequest) -> SafeString:
+def job_posting_json_ld(posting: Posting) -> SafeString:
+    # The same sanitised HTML as the page shows.
     body = "\n".join(
-        part
-        for part in (
-            posting.description,
-            posting.responsibilities,
-            posting.requirements,
-            posting.nice_to_have,
-        )
-        if part
+        sanitize(getattr(posting, name)) for name in Posting.HTML_FIELDS if getattr(posting, name)
     )
     data: dict = {
         "@context": "https://schema.org/",
@@ -42,7 +36,7 @@ def job_posting_json_ld(posting: Posting, request: HttpRequest) -> SafeString:
         "validThrough": posting.expires_at.isoformat() if posting.expires_at else None,
         "employmentType": EMPLOYMENT_TYPES[posting.employment_type],
         "inLanguage": posting.language,
-        "url": request.build_absolute_uri(posting.get_absolute_url()),
+        "url": f"{settings.SITE_URL}{posting.get_absolute_url()}",
         "hiringOrganization": {
             "@type": "Organization",
             "name": posting.company.name,
@@ -85,5 +79,4 @@ def job_posting_json_ld(posting: Posting, request: HttpRequest) -> SafeString:
             "value": value,
         }
     data = {key: value for key, value in data.items() if value is not None}
-    data["description"] = data["description"] or strip_tags(posting.title)
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308

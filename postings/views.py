@@ -49,6 +49,14 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _list_urls() -> dict[str, str]:
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            urls[code] = reverse("postings:list")
+    return urls
+
+
 def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     posting = get_object_or_404(
         Posting.objects.select_related("company", "category").exclude(
@@ -56,20 +64,25 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         ),
         pk=pk,
     )
+    if not posting.is_live and not posting.is_gone:  # scheduled for later
+        raise Http404
     if posting.language != translation.get_language() or posting.slug != slug:
         return HttpResponsePermanentRedirect(posting.get_absolute_url())
     if posting.is_gone:
-        return render(request, "postings/gone.html", {"posting": posting}, status=410)
-    if not posting.is_live:  # scheduled for later
-        raise Http404
+        return render(
+            request,
+            "postings/gone.html",
+            {"posting": posting, "language_urls": _list_urls()},
+            status=410,
+        )
 
     siblings = list(Posting.objects.translations_of(posting).only("id", "slug", "language"))
-    sibling_urls = {sibling.language: sibling.get_absolute_url() for sibling in siblings}
-    language_urls = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            language_urls[code] = sibling_urls.get(code) or reverse("postings:list")
-    language_urls[posting.language] = posting.get_absolute_url()
+    # The switcher leads to the same job in another language, or to that language's list.
+    language_urls = {
+        **_list_urls(),
+        **{sibling.language: sibling.get_absolute_url() for sibling in siblings},
+        posting.language: posting.get_absolute_url(),
+    }
     return render(
         request,
         "postings/detail.html",
@@ -77,14 +90,14 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "posting": posting,
             "siblings": siblings,
             "language_urls": language_urls,
-            "json_ld": job_posting_json_ld(posting, request),
+            "json_ld": job_posting_json_ld(posting),
         },
     )
 
 
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company, slug=slug)
-    postings = Posting.objects.public().filter(company=company).select_related("category")
+    postings = Posting.objects.public().filter(company=company).select_related("company")
     paginator = Paginator(postings, settings.POSTINGS_PER_PAGE)
     return render(
         request,

@@ -2,7 +2,6 @@ import re
 
 import pytest
 from django.db import connections
-from django.test import Client
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -12,12 +11,6 @@ def _close_connection_pool(django_db_setup):
     for connection in connections.all():
         connection.close()  # hand the main thread's connection back first
         connection.close_pool()
-
-
-@pytest.fixture
-def client() -> Client:
-    # Every request states its language through the URL prefix; no Accept-Language leaks in.
-    return Client()
 
 
 def select_options(html: str, name: str) -> list[tuple[str, str]]:

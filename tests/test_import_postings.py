@@ -200,3 +200,13 @@ def test_it_attaches_postings_to_an_existing_company(tmp_path):
     acme = factories.company("Acme")
     assert run_import(write_json(tmp_path, [row()]))[0] == 0
     assert Posting.objects.get().company == acme
+
+
+@pytest.mark.parametrize("status", [Posting.Status.CLOSED, Posting.Status.PENDING])
+def test_it_does_not_reopen_a_held_posting_unless_the_row_says_so(tmp_path, status):
+    run_import(write_json(tmp_path, [row()]))
+    Posting.objects.update(status=status)
+    assert run_import(write_json(tmp_path, [row(title="Nouveau titre")]))[0] == 0
+    assert Posting.objects.get().status == status
+    assert run_import(write_json(tmp_path, [row(status="published")]))[0] == 0
+    assert Posting.objects.get().status == Posting.Status.PUBLISHED

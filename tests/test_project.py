@@ -103,3 +103,13 @@ def test_it_reports_health_and_readiness(client):
     assert body["database"] == "ok"
     if settings.REDIS_URL:
         assert body["redis"] == "ok"
+
+
+@pytest.mark.django_db
+def test_it_is_not_ready_when_redis_is_unreachable(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1"
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["redis"].startswith("error")
+    assert response.json()["database"] == "ok"

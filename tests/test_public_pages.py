@@ -87,6 +87,24 @@ def test_it_filters_by_several_countries_and_by_remote(client, board):
     assert "Vendeur" in html and "Analyste" not in html
 
 
+def test_it_takes_the_form_defaults_as_no_filter(client, board):
+    html = client.get("/fr/jobs/?q=&country=&category=&type=&remote=").content.decode()
+    assert 'role="alert"' not in html
+    assert html.count('class="posting-card"') == 5
+
+
+def test_it_keeps_the_known_countries_beside_an_unknown_one(client, board):
+    html = client.get("/fr/jobs/?country=BE&country=zz").content.decode()
+    assert 'role="alert"' in html and "ZZ" in html
+    assert escape("Développeuse Java") in html and "Vendeur" not in html
+
+
+def test_it_keeps_a_selected_country_visible_when_it_has_no_postings(client, board):
+    html = client.get("/de/jobs/?country=BE").content.decode()
+    assert ("BE", "Belgien (0)") in select_options(html, "country")
+    assert 'class="posting-card"' not in html
+
+
 def test_it_reports_invalid_filters_and_keeps_the_valid_ones(client, board):
     response = client.get("/fr/jobs/?country=ZZ&category=sales")
     html = response.content.decode()
@@ -153,17 +171,20 @@ def test_it_answers_410_for_a_posting_that_is_gone(client, board, key):
     assert "noindex" in html
     assert "application/ld+json" not in html
     assert "/fr/jobs/" in html  # a way back to live postings
+    # The language switcher leads to the other languages' lists, not back here.
+    assert 'name="next" value="/de/jobs/"' in html
 
 
 @pytest.mark.parametrize("key", ["fr_draft", "fr_pending", "fr_scheduled"])
-def test_it_hides_unpublished_postings(client, board, key):
+@pytest.mark.parametrize("prefix", ["fr", "de"])
+def test_it_hides_unpublished_postings(client, board, key, prefix):
     posting = board[key]
-    response = client.get(f"/fr/jobs/{posting.pk}/{posting.slug}/")
+    response = client.get(f"/{prefix}/jobs/{posting.pk}/{posting.slug}/")
     assert response.status_code == 404
     assert escape(posting.title) not in response.content.decode()
 
 
-def test_it_links_translation_siblings_with_hreflang(client):
+def test_it_links_translation_siblings_with_hreflang(client, settings):
     french = factories.live_posting(language="fr", country="CH", title="Ingénieur")
     german = factories.live_posting(language="de", country="CH", title="Ingenieur")
     german.join_translation_group(french)
@@ -171,8 +192,9 @@ def test_it_links_translation_siblings_with_hreflang(client):
     lonely = factories.live_posting(language="fr", country="CH", title="Seul")
 
     html = client.get(french.get_absolute_url()).content.decode()
-    assert f'hreflang="de" href="http://testserver{german.get_absolute_url()}"' in html
-    assert f'hreflang="fr" href="http://testserver{french.get_absolute_url()}"' in html
+    site = settings.SITE_URL
+    assert f'hreflang="de" href="{site}{german.get_absolute_url()}"' in html
+    assert f'hreflang="fr" href="{site}{french.get_absolute_url()}"' in html
     # The switcher sends German readers to the sibling, others to their list.
     assert f'name="next" value="{german.get_absolute_url()}"' in html
     assert 'name="next" value="/it/jobs/"' in html
@@ -242,7 +264,48 @@ def test_it_keeps_the_query_count_constant_whatever_the_page_size(
     assert len(small.captured_queries) == len(large.captured_queries)
 
 
-def test_it_shows_a_posting_in_two_queries(client, django_assert_num_queries):
+def test_it_shows_home_and_company_pages_in_constant_queries(
+    client, django_assert_num_queries, settings
+):
+    acme = factories.company("Acme")
+    for _ in range(12):
+        factories.live_posting(
+            language="fr", country="FR", company=acme, category=factories.category("sales")
+        )
+    # Categories, country facet, category facet, latest postings.
+    with django_assert_num_queries(4):
+        client.get("/fr/")
+    settings.POSTINGS_PER_PAGE = 10
+    # Company, count, page of postings.
+    with django_assert_num_queries(3):
+        client.get(acme.get_absolute_url())
+
+
+def test_it_escapes_the_json_ld_and_the_meta_description(client):
+    posting = factories.live_posting(
+        language="en",
+        title="</script><script>alert(1)</script>",
+        description="<p>R&amp;D team</p>",
+    )
+    html = client.get(posting.get_absolute_url()).content.decode()
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in script
+    assert json.loads(script)["title"] == "</script><script>alert(1)</script>"
+    assert '<meta name="description" content="R&amp;D team">' in html
+
+
+def test_it_never_shows_unsafe_html_even_if_stored(client):
+    posting = factories.live_posting(language="en")
+    # A write path that skipped validation (a shell, a bulk update) stored a script.
+    type(posting).objects.filter(pk=posting.pk).update(
+        description='<p>Hello</p><script>alert(1)</script><img src=x onerror="alert(2)">'
+    )
+    html = client.get(posting.get_absolute_url()).content.decode()
+    assert "<p>Hello</p>" in html
+    assert "alert(1)" not in html and "onerror" not in html
+
+
+def test_it_shows_a_posting_in_one_query_plus_one_for_siblings(client, django_assert_num_queries):
     posting = factories.live_posting(
         language="fr", country="FR", category=factories.category("sales")
     )

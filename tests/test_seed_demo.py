@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from postings.models import Company, Posting
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +59,9 @@ def test_it_is_deterministic():
     seed()
     second = list(Posting.objects.order_by("external_id").values_list("external_id", "title"))
     assert first == second
+
+
+def test_it_leaves_a_board_with_companies_alone():
+    factories.company("Acme")
+    assert "nothing to do" in seed()
+    assert not Posting.objects.exists()

@@ -122,13 +122,18 @@ def _upsert(data: dict, *, source: str, category_ids: dict[str, int]) -> str:
     posting.salary_period = data["salary_period"] or ""
     posting.published_at = data["published_at"] or posting.published_at
     posting.expires_at = data["expires_at"]
-    if data["status"] == Posting.Status.DRAFT:
-        posting.status = Posting.Status.DRAFT
-    else:
+    status = data["status"]
+    if not status:
+        # Unsaid, a new row is published; a posting held in review, closed or drafted stays so.
+        keep = (Posting.Status.DRAFT, Posting.Status.PENDING, Posting.Status.CLOSED)
+        status = posting.status if not created and posting.status in keep else "published"
+    if status == Posting.Status.PUBLISHED:
         posting.publish()
         # A feed that republishes an expired posting with a later expiry brings it back.
         if posting.expires_at and posting.expires_at <= timezone.now():
             posting.status = Posting.Status.EXPIRED
+    else:
+        posting.status = status
     posting.full_clean(exclude=["slug"])
     if not created and before == {name: getattr(posting, name) for name in IMPORTED_FIELDS}:
         return "unchanged"

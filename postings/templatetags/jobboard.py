@@ -1,11 +1,16 @@
+from html import unescape
+
 from babel import Locale
 from babel.numbers import parse_pattern
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ..html import sanitize
 from ..models import Posting
 
 register = template.Library()
@@ -15,6 +20,25 @@ def _money(amount: int, currency: str, locale: Locale) -> str:
     pattern = parse_pattern(locale.currency_formats["standard"])
     pattern.frac_prec = (0, 0)  # salaries are whole amounts: "45 000 €", not "45 000,00 €"
     return pattern.apply(amount, locale, currency=currency, currency_digits=False)
+
+
+@register.filter
+def absolute(path: str) -> str:
+    """An absolute URL on the canonical site (SITE_URL), whatever host the request came by."""
+    return f"{settings.SITE_URL}{path}"
+
+
+@register.filter
+def sanitized(html: str) -> SafeString:
+    """Posting HTML, cleaned again at display time: whatever path stored it, only the allowlist
+    reaches the page."""
+    return mark_safe(sanitize(html))  # noqa: S308 (nh3 output is safe by construction)
+
+
+@register.filter
+def plain_text(html: str) -> str:
+    """Posting HTML as text for meta tags; autoescape encodes it again."""
+    return unescape(strip_tags(sanitize(html)))  # sanitize drops <script> with its content
 
 
 @register.filter

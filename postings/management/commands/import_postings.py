@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 from postings.importers import UnreadableFile, import_rows, native
 
 READERS = {"json": native.read_rows}
-# Formats of the public contract that the import pipeline does not read yet.
+# Formats of the public contract that the import pipeline does not read yet (issue 5).
 PLANNED_FORMATS = ("csv", "xml", "jsonld")
 
 

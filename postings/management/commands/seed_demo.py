@@ -259,8 +259,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, seed: int, **options: Any) -> None:
         with transaction.atomic():
-            if Posting.objects.exists():
-                self.stdout.write("Database already has postings; nothing to do.")
+            if Posting.objects.exists() or Company.objects.exists():
+                self.stdout.write("Database already has companies or postings; nothing to do.")
                 return
             seeder = Seeder(random.Random(seed), timezone.now())
             seeder.run()
