@@ -54,8 +54,3 @@ class PostingAdmin(admin.ModelAdmin):
             {"fields": ["source", "external_id", "translation_group", "created_at", "updated_at"]},
         ),
     ]
-
-    def save_model(self, request, obj: Posting, form, change: bool) -> None:
-        if obj.status == Posting.Status.PUBLISHED:
-            obj.publish()  # fills in the publication date and the default expiry
-        super().save_model(request, obj, form, change)

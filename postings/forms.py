@@ -24,6 +24,29 @@ class PostingFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any")), *Posting.Remote.choices],
     )
+    salary_min = forms.IntegerField(
+        label=_("Minimum yearly salary"), required=False, min_value=0, max_value=10_000_000
+    )
+    with_salary = forms.BooleanField(label=_("Only jobs that state a salary"), required=False)
+    posted_within = forms.TypedChoiceField(
+        label=_("Posted within"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("Any time")),
+            ("1", _("the last 24 hours")),
+            ("3", _("the last 3 days")),
+            ("7", _("the last 7 days")),
+            ("14", _("the last 14 days")),
+            ("30", _("the last 30 days")),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("relevance", _("Relevance")), ("date", _("Date"))],
+    )
 
     def __init__(self, data: QueryDict, *, categories: list[Category]) -> None:
         data = data.copy()

@@ -2,9 +2,13 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -12,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .html import sanitize
+from .search import SEARCH_VECTOR_SQL
 
 # slugify drops letters that have no ASCII decomposition; spell the common ones out.
 _SLUG_LETTERS = str.maketrans(
@@ -89,6 +94,31 @@ class PostingQuerySet(models.QuerySet["Posting"]):
     def public(self) -> "PostingQuerySet":
         """The one path of every public read: live postings in the active language."""
         return self.live().in_language(translation.get_language())
+
+    def refresh_search_context(self) -> int:
+        """Copy the company's name and the category's name (in each posting's language) into
+        `search_context`, from which the database regenerates the search vector."""
+        category_name = "CASE p.language {} ELSE cat.name_en END".format(
+            " ".join(
+                f"WHEN '{code}' THEN coalesce(cat.name_{code}, cat.name_en)"
+                for code, _name in settings.LANGUAGES
+            )
+        )
+        ids_sql, params = self.values("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            # Interpolated: language codes from settings and Django's own SQL; values are params.
+            cursor.execute(
+                f"""
+                UPDATE postings_posting p
+                SET search_context = concat_ws(' ', c.name, (
+                    SELECT {category_name} FROM postings_category cat WHERE cat.id = p.category_id
+                ))
+                FROM postings_company c
+                WHERE c.id = p.company_id AND p.id IN ({ids_sql})
+                """,  # noqa: S608
+                params,
+            )
+            return cursor.rowcount
 
     def translations_of(self, posting: "Posting") -> "PostingQuerySet":
         """Live postings of the same translation group, in the other languages."""
@@ -178,6 +208,26 @@ class Posting(models.Model):
     translation_group = models.UUIDField(_("translation group"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The company's name and the category's name in the posting's language, for the search
+    # vector (a generated column reads only its own row); see refresh_search_context().
+    search_context = models.TextField(blank=True, editable=False)
+    search_vector = models.GeneratedField(
+        expression=RawSQL(SEARCH_VECTOR_SQL, ()),  # noqa: S611 (constant SQL, no input)
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # The top of the salary range as a yearly amount (40-hour weeks), for the salary filter.
+    salary_top_yearly = models.GeneratedField(
+        expression=RawSQL(
+            "CASE salary_period"
+            " WHEN 'hour' THEN coalesce(salary_max, salary_min)::bigint * 2080"
+            " WHEN 'month' THEN coalesce(salary_max, salary_min)::bigint * 12"
+            " ELSE coalesce(salary_max, salary_min) END",
+            (),
+        ),
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+    )
 
     objects = PostingQuerySet.as_manager()
 
@@ -199,6 +249,10 @@ class Posting(models.Model):
                 | Q(salary_min__lte=models.F("salary_max")),
                 name="posting_salary_range_ordered",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="posting_published_has_date",
+            ),
         ]
         indexes = [
             # The live-in-language reads: lists, facets and counts.
@@ -207,6 +261,13 @@ class Posting(models.Model):
                 condition=Q(status="published"),
                 name="posting_published_lang_idx",
             ),
+            models.Index(
+                fields=["language", "country", "-published_at"],
+                condition=Q(status="published"),
+                name="posting_published_country_idx",
+            ),
+            GinIndex(fields=["search_vector"], name="posting_search_idx"),
+            GinIndex(OpClass("title", name="gin_trgm_ops"), name="posting_title_trgm_idx"),
             models.Index(fields=["translation_group"], name="posting_translation_group_idx"),
             models.Index(fields=["status", "expires_at"], name="posting_status_expires_idx"),
         ]
@@ -218,12 +279,15 @@ class Posting(models.Model):
         # The slug follows the title; old links still work (the detail view redirects by id).
         self.slug = slug_for(self.title) or "job"
         super().save(*args, **kwargs)
+        Posting.objects.filter(pk=self.pk).refresh_search_context()
 
     def get_absolute_url(self) -> str:
         with translation.override(self.language):
             return reverse("postings:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     def clean(self) -> None:
+        if self.status == self.Status.PUBLISHED:
+            self.publish()  # a published posting has a publication date and an expiry
         for field in self.HTML_FIELDS:
             setattr(self, field, sanitize(getattr(self, field)))
         if (self.salary_min or self.salary_max) and not self.salary_currency:
@@ -266,3 +330,37 @@ class Posting(models.Model):
             other.translation_group = uuid.uuid4()
             other.save(update_fields=["translation_group", "updated_at"])
         self.translation_group = other.translation_group
+
+
+class FacetCount(models.Model):
+    """How many published postings share one combination of facet values.
+
+    Kept exact by a database trigger on postings (migration 0003), in the same transaction as
+    the write, whatever path wrote: admin, importer, expiry sweep, bulk loads. Facets and the
+    country list read these few rows instead of counting postings.
+    """
+
+    language = models.CharField(max_length=8)
+    country = models.CharField(max_length=2)
+    category = models.ForeignKey(
+        Category, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    employment_type = models.CharField(max_length=20)
+    remote = models.CharField(max_length=10)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "language",
+                "country",
+                Coalesce("category", 0),
+                "employment_type",
+                "remote",
+                name="facetcount_unique_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        cell = (self.language, self.country, self.category_id, self.employment_type, self.remote)
+        return f"{cell}: {self.n}"

@@ -1,37 +1,40 @@
-"""Public reads that need more than a queryset method: filtering, search and facets.
+"""Public reads that need more than a queryset method: filters, search, facets and paging.
 
-Everything here starts from `Posting.objects.public()` (live, in the active language).
+Postings are read through `Posting.objects.public()` (live, in the active language). Facet counts
+are read from `FacetCount`, the trigger-maintained counts of published postings, minus the
+published postings that are not live (past their expiry before the sweep ran, or scheduled):
+a few rows instead of a count over every posting.
 """
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from html import escape
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Count, F, QuerySet
-from django.utils import translation
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import Count, F, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
 
 from .collation import collated
-from .models import Category, Posting
+from .models import Category, FacetCount, Posting
+from .search import config_for
 
-# PostgreSQL text-search configurations; `simple` where PostgreSQL has no stemmer.
-SEARCH_CONFIGS = {
-    "en": "english",
-    "fr": "french",
-    "de": "german",
-    "es": "spanish",
-    "it": "italian",
-    "nl": "dutch",
-    "pl": "simple",
-    "pt": "portuguese",
-}
-
-# Query-string parameter -> Posting field.
-FACET_FIELDS = {
+# Facet (query-string parameter) -> Posting column.
+FACET_COLUMNS = {
     "country": "country",
-    "category": "category__slug",
+    "category": "category_id",
     "type": "employment_type",
     "remote": "remote",
 }
+# Filters that FacetCount cannot answer: with any of them, facets count matching postings.
+ROW_FILTERS = ("q", "salary_min", "with_salary", "posted_within")
+MAX_PAGES = 50
+# Highlight markers that no posting text contains; replaced by <mark> after escaping.
+_MARK_START, _MARK_STOP = "\x02", "\x03"
 
 
 @dataclass(frozen=True)
@@ -42,92 +45,219 @@ class FacetValue:
     selected: bool
 
 
-def search_config() -> str:
-    return SEARCH_CONFIGS.get(translation.get_language(), "simple")
+@dataclass
+class Results:
+    postings: list[Posting]
+    total: int
+    number: int
+    per_page: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str = ""
+
+    @property
+    def num_pages(self) -> int:
+        return min(MAX_PAGES, max(1, -(-self.total // self.per_page)))
+
+    @property
+    def truncated(self) -> bool:
+        """More results than the pages that can be browsed."""
+        return self.total > MAX_PAGES * self.per_page
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
 
 
-def filter_postings(filters: dict, *, without: str | None = None) -> QuerySet[Posting]:
-    """Live postings in the active language matching `filters`, minus the facet `without`."""
+def _search_query(text: str) -> SearchQuery:
+    config = config_for(translation.get_language())
+    return SearchQuery(text, search_type="websearch", config=config)
+
+
+def facet_filters(filters: dict, categories: list[Category]) -> dict[str, list]:
+    """The facet filters as lists of column values (category ids, not slugs)."""
+    ids = {category.slug: category.id for category in categories}
+    return {
+        "country": list(filters.get("country") or ()),
+        "category": [ids[filters["category"]]] if filters.get("category") in ids else [],
+        "type": [filters["type"]] if filters.get("type") else [],
+        "remote": [filters["remote"]] if filters.get("remote") else [],
+    }
+
+
+def filter_postings(filters: dict, wanted: dict[str, list] | None = None) -> QuerySet[Posting]:
+    """Live postings in the active language matching `filters`, and the facet values `wanted`."""
     postings = Posting.objects.public()
-    for name, field in FACET_FIELDS.items():
-        value = filters.get(name)
-        if not value or name == without:
-            continue
-        if isinstance(value, list):
-            postings = postings.filter(**{f"{field}__in": value})
-        else:
-            postings = postings.filter(**{field: value})
-    if query := filters.get("q"):
-        config = search_config()
-        vector = (
-            SearchVector("title", weight="A", config=config)
-            + SearchVector("company__name", weight="B", config=config)
-            + SearchVector(
-                "description", "responsibilities", "requirements", weight="C", config=config
-            )
+    if text := filters.get("q"):
+        postings = postings.filter(search_vector=_search_query(text))
+    if salary := filters.get("salary_min"):
+        enough = Q(salary_top_yearly__gte=salary)
+        # Postings that do not say their pay stay in, unless the seeker wants a stated salary.
+        postings = postings.filter(
+            enough if filters.get("with_salary") else enough | Q(salary_currency="")
         )
-        search = SearchQuery(query, search_type="websearch", config=config)
-        postings = postings.annotate(search=vector).filter(search=search)
-        if without is None:
-            postings = postings.annotate(rank=SearchRank(F("search"), search))
+    elif filters.get("with_salary"):
+        postings = postings.exclude(salary_currency="")
+    if days := filters.get("posted_within"):
+        postings = postings.filter(published_at__gte=timezone.now() - timedelta(days=days))
+    for facet, values in (wanted or {}).items():
+        if values:
+            postings = postings.filter(**{f"{FACET_COLUMNS[facet]}__in": values})
     return postings
 
 
-def search_postings(filters: dict) -> QuerySet[Posting]:
-    postings = filter_postings(filters).select_related("company")
-    if filters.get("q"):
-        return postings.order_by("-rank", "-published_at", "-id")
-    return postings.order_by("-published_at", "-id")
-
-
-def _counts(filters: dict, facet: str) -> dict[str, int]:
-    field = FACET_FIELDS[facet]
+def _not_live_published(language: str, columns: list[str]) -> dict[tuple, int]:
+    """Published postings that are not live (expired before the sweep ran, or scheduled),
+    counted per `columns`: what FacetCount counts and the public must not see."""
+    now = timezone.now()
     rows = (
-        filter_postings(filters, without=facet)
-        .order_by()
-        .values_list(field)
+        Posting.objects.in_language(language)
+        .filter(Q(expires_at__lte=now) | Q(published_at__gt=now), status=Posting.Status.PUBLISHED)
+        .values_list(*columns)
         .annotate(n=Count("id"))
+        .order_by()
     )
-    return {value: n for value, n in rows if value is not None}
+    return {row[:-1]: row[-1] for row in rows}
 
 
-def country_facet(filters: dict) -> list[FacetValue]:
-    """Countries with live postings in the active language, named in it, in its collation order.
+def _cells(filters: dict) -> Counter:
+    """Live postings in the active language matching the filters that are not facets, counted
+    per (country, category, type, remote)."""
+    columns = list(FACET_COLUMNS.values())
+    if any(filters.get(name) for name in ROW_FILTERS):
+        rows = filter_postings(filters).values_list(*columns).annotate(n=Count("id")).order_by()
+        return Counter({row[:-1]: row[-1] for row in rows})
+    language = translation.get_language()
+    counted = FacetCount.objects.filter(language=language, n__gt=0).values_list(*columns, "n")
+    cells = Counter({row[:-1]: row[-1] for row in counted})
+    cells.subtract(_not_live_published(language, columns))
+    return +cells  # drops the cells at zero
 
-    A facet lists the values with live postings, plus the selected ones (at 0) so that a visitor
-    can see and undo a filter that matches nothing here.
-    """
-    selected = set(filters.get("country", []))
-    counts = _counts(filters, "country")
-    values = [
-        FacetValue(code, countries.name(code), counts.get(code, 0), code in selected)
-        for code in counts.keys() | selected
+
+def _facet_counts(cells: Counter, wanted: dict[str, list]) -> tuple[dict[str, Counter], int]:
+    """Counts per facet value, each facet with the other filters and without its own
+    (DESIGN.md rule 4), and the number of postings that match every filter."""
+    facets = list(FACET_COLUMNS)
+    wanted_sets = [set(wanted[facet]) for facet in facets]
+    counts = {facet: Counter() for facet in facets}
+    total = 0
+    for cell, n in cells.items():
+        misses = [i for i, values in enumerate(wanted_sets) if values and cell[i] not in values]
+        if not misses:
+            total += n
+            for i, facet in enumerate(facets):
+                counts[facet][cell[i]] += n
+        elif len(misses) == 1:  # it counts for the one facet whose filter it fails
+            counts[facets[misses[0]]][cell[misses[0]]] += n
+    return counts, total
+
+
+def _listed(choices: list[tuple], counts: Counter, selected: list) -> list[FacetValue]:
+    """The values with live postings, plus the selected ones (at 0), so that a visitor can see
+    and undo a filter that matches nothing here."""
+    return [
+        FacetValue(value, label, counts[key], key in selected)
+        for key, value, label in choices
+        if counts[key] or key in selected
     ]
+
+
+def _countries(counts: Counter, selected: list) -> list[FacetValue]:
+    """Named in the active language, in its collation order."""
+    codes = counts.keys() | set(selected)
+    values = _listed([(code, code, countries.name(code)) for code in codes], counts, selected)
     return collated(values, key=lambda facet: facet.label)
 
 
-def _listed(choices: list[tuple[str, str]], counts: dict[str, int], selected) -> list[FacetValue]:
-    return [
-        FacetValue(value, label, counts.get(value, 0), value == selected)
-        for value, label in choices
-        if value in counts or value == selected
-    ]
+def country_list() -> list[FacetValue]:
+    """The countries with live postings in the active language, with their counts."""
+    counts, _total = _facet_counts(_cells({}), facet_filters({}, []))
+    return _countries(counts["country"], [])
 
 
-def category_facet(filters: dict, categories: list[Category]) -> list[FacetValue]:
-    choices = [(category.slug, category.name) for category in categories]
-    return _listed(choices, _counts(filters, "category"), filters.get("category"))
+def search(filters: dict, categories: list[Category], *, page: int, per_page: int) -> Results:
+    """One page of matching postings, with every facet and the total."""
+    wanted = facet_filters(filters, categories)
+    counts, total = _facet_counts(_cells(filters), wanted)
+    number = max(1, min(page, MAX_PAGES, -(-total // per_page)))
+    postings = filter_postings(filters, wanted).select_related("company")
+    text = filters.get("q")
+    if text and filters.get("sort") != "date":
+        # Relevance, fading with age: a month-old posting needs twice the rank of today's.
+        age_in_months = RawSQL(
+            "extract(epoch from now() - published_at) / 2592000.0", (), output_field=FloatField()
+        )
+        rank = SearchRank(F("search_vector"), _search_query(text))
+        postings = postings.annotate(score=rank / (1 + age_in_months))
+        postings = postings.order_by("-score", "-published_at", "-id")
+    else:
+        postings = postings.order_by("-published_at", "-id")
+    start = (number - 1) * per_page
+    results = Results(
+        postings=list(postings[start : start + per_page]) if total else [],
+        total=total,
+        number=number,
+        per_page=per_page,
+        facets={
+            "country": _countries(counts["country"], wanted["country"]),
+            "category": _listed(
+                [(c.id, c.slug, c.name) for c in categories], counts["category"], wanted["category"]
+            ),
+            "type": _listed(
+                [(key, key, label) for key, label in Posting.EmploymentType.choices],
+                counts["type"],
+                wanted["type"],
+            ),
+            "remote": _listed(
+                [(key, key, label) for key, label in Posting.Remote.choices],
+                counts["remote"],
+                wanted["remote"],
+            ),
+        },
+    )
+    if text and results.postings:
+        _add_snippets(results.postings, text)
+    elif text and not total:
+        results.suggestion = did_you_mean(text)
+    return results
 
 
-def facets(filters: dict, categories: list[Category]) -> dict[str, list[FacetValue]]:
-    """Counts for every facet, each with every other filter applied and its own removed."""
-    return {
-        "country": country_facet(filters),
-        "category": category_facet(filters, categories),
-        "type": _listed(
-            Posting.EmploymentType.choices, _counts(filters, "type"), filters.get("type")
-        ),
-        "remote": _listed(
-            Posting.Remote.choices, _counts(filters, "remote"), filters.get("remote")
-        ),
-    }
+def _add_snippets(postings: list[Posting], text: str) -> None:
+    """Highlighted extracts of the text around the matched words, for the rows shown only."""
+    config = config_for(translation.get_language())
+    headlines = dict(
+        Posting.objects.filter(pk__in=[posting.pk for posting in postings])
+        .annotate(
+            snippet=SearchHeadline(
+                "description",
+                _search_query(text),
+                config=config,
+                start_sel=_MARK_START,
+                stop_sel=_MARK_STOP,
+                max_words=30,
+                min_words=12,
+            )
+        )
+        .values_list("pk", "snippet")
+    )
+    for posting in postings:
+        posting.snippet = _mark(headlines.get(posting.pk, ""))
+
+
+def _mark(headline: str) -> SafeString:
+    text = escape(strip_tags(headline).replace("&nbsp;", " "), quote=False)
+    return mark_safe(text.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>"))  # noqa: S308
+
+
+def did_you_mean(text: str) -> str:
+    """The live title in the active language closest to the query, by trigram word similarity."""
+    return (
+        Posting.objects.public()
+        .filter(title__trigram_word_similar=text)
+        .annotate(similarity=RawSQL("word_similarity(%s, title)", (text,)))
+        .order_by("-similarity", "-published_at")
+        .values_list("title", flat=True)
+        .first()
+        or ""
+    )

@@ -12,28 +12,19 @@ from .structured_data import job_posting_json_ld
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    categories = list(Category.objects.all())
-    latest = Posting.objects.public().select_related("company")[:10]
-    countries = selectors.country_facet({})
-    return render(
-        request,
-        "postings/home.html",
-        {
-            "countries": countries,
-            "categories": selectors.category_facet({}, categories),
-            "latest": latest,
-            # Every posting has one country, so the country counts add up to the total.
-            "total": sum(country.count for country in countries),
-        },
-    )
+    results = selectors.search({}, list(Category.objects.all()), page=1, per_page=10)
+    return render(request, "postings/home.html", {"results": results})
 
 
 def posting_list(request: HttpRequest) -> HttpResponse:
     categories = list(Category.objects.all())
     form = PostingFilterForm(request.GET, categories=categories)
     filters = form.filters()
-    paginator = Paginator(selectors.search_postings(filters), settings.POSTINGS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    try:
+        page = int(request.GET.get("page", 1))
+    except ValueError:
+        page = 1
+    results = selectors.search(filters, categories, page=page, per_page=settings.POSTINGS_PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -42,8 +33,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": filters,
-            "facets": selectors.facets(filters, categories),
-            "page": page,
+            "results": results,
             "query_without_page": query.urlencode(),
         },
     )
