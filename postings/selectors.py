@@ -9,9 +9,14 @@ a few rows instead of a count over every posting.
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from html import escape
+from html import escape, unescape
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+)
 from django.db.models import Count, F, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
@@ -21,7 +26,7 @@ from django_countries import countries
 
 from .collation import collated
 from .models import Category, FacetCount, Posting
-from .search import config_for
+from .search import configs_for, search_query
 
 # Facet (query-string parameter) -> Posting column.
 FACET_COLUMNS = {
@@ -71,8 +76,7 @@ class Results:
 
 
 def _search_query(text: str) -> SearchQuery:
-    config = config_for(translation.get_language())
-    return SearchQuery(text, search_type="websearch", config=config)
+    return search_query(translation.get_language(), text)
 
 
 def facet_filters(filters: dict, categories: list[Category]) -> dict[str, list]:
@@ -225,7 +229,8 @@ def search(filters: dict, categories: list[Category], *, page: int, per_page: in
 
 def _add_snippets(postings: list[Posting], text: str) -> None:
     """Highlighted extracts of the text around the matched words, for the rows shown only."""
-    config = config_for(translation.get_language())
+    # The accent-insensitive analysis, so that "developpeur" highlights "Développeur".
+    config = configs_for(translation.get_language())[1]
     headlines = dict(
         Posting.objects.filter(pk__in=[posting.pk for posting in postings])
         .annotate(
@@ -246,16 +251,16 @@ def _add_snippets(postings: list[Posting], text: str) -> None:
 
 
 def _mark(headline: str) -> SafeString:
-    text = escape(strip_tags(headline).replace("&nbsp;", " "), quote=False)
+    text = escape(unescape(strip_tags(headline)), quote=False)
     return mark_safe(text.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>"))  # noqa: S308
 
 
 def did_you_mean(text: str) -> str:
-    """The live title in the active language closest to the query, by trigram word similarity."""
+    """The live title in the active language closest to the query, by trigram similarity."""
     return (
         Posting.objects.public()
-        .filter(title__trigram_word_similar=text)
-        .annotate(similarity=RawSQL("word_similarity(%s, title)", (text,)))
+        .filter(title__trigram_similar=text)
+        .annotate(similarity=TrigramSimilarity("title", text))
         .order_by("-similarity", "-published_at")
         .values_list("title", flat=True)
         .first()

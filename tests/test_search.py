@@ -1,0 +1,225 @@
+"""Search and the filters beyond facets: what a seeker typing a query sees."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from postings.models import Posting
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(client, url: str) -> list[str]:
+    import re
+
+    html = client.get(url).content.decode()
+    return re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', html)
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "query"),
+    [
+        ("fr", "Développeur backend", "développeurs"),  # plural, stemmed
+        ("fr", "Développeur backend", "developpeur"),  # accents ignored
+        ("fr", "Ingénieure réseau", "ingenieur"),
+        ("de", "Softwareentwicklerin", "softwareentwicklerinnen"),
+        ("de", "Entwicklerin Java", "Entwicklerinnen"),
+        ("de", "Fachkraft für Lagerlogistik", "Lagerlogistik fur"),  # "für" without its umlaut
+        ("es", "Desarrolladora de aplicaciones", "aplicación"),
+        ("es", "Técnico de mantenimiento", "tecnicos"),
+        ("en", "Software developer", "developers"),
+        ("en", "Nurse, night shifts", "nursing shift"),
+        ("pl", "Inżynier oprogramowania", "inzynier"),  # simple config, accents ignored
+        ("pl", "Księgowa", "KSIĘGOWA"),
+        ("pt", "Programador sénior", "programadores senior"),
+        ("it", "Sviluppatrice software", "sviluppatrici"),
+        ("nl", "Ontwikkelaar backend", "ontwikkelaars"),
+    ],
+)
+def test_it_finds_words_in_other_forms_and_without_accents(client, language, title, query):
+    factories.live_posting(language=language, country="FR", title=title)
+    factories.live_posting(language=language, country="FR", title="Comptable Lorem")
+    assert titles(client, f"/{language}/jobs/?q={query}") == [title]
+
+
+def test_it_understands_phrases_exclusions_and_or(client):
+    factories.live_posting(language="en", title="Senior Python developer")
+    factories.live_posting(language="en", title="Python data engineer")
+    factories.live_posting(language="en", title="Java developer")
+    assert titles(client, '/en/jobs/?q="python developer"') == ["Senior Python developer"]
+    assert titles(client, "/en/jobs/?q=python -data") == ["Senior Python developer"]
+    found = titles(client, "/en/jobs/?q=java or engineer")
+    assert sorted(found) == ["Java developer", "Python data engineer"]
+
+
+def test_it_searches_only_the_active_language(client):
+    factories.live_posting(language="de", title="Python Entwickler")
+    factories.live_posting(language="en", title="Python developer")
+    assert titles(client, "/en/jobs/?q=python") == ["Python developer"]
+
+
+def test_it_weights_the_title_above_the_company_above_the_text(client):
+    now = timezone.now()
+    body = factories.live_posting(
+        language="en",
+        title="Accountant",
+        description="<p>You will use Kafka daily.</p>",
+        published_at=now - timedelta(hours=1),
+    )
+    company = factories.live_posting(
+        language="en",
+        title="Analyst",
+        company=factories.company("Kafka Labs"),
+        published_at=now - timedelta(hours=2),
+    )
+    title = factories.live_posting(
+        language="en", title="Kafka engineer", published_at=now - timedelta(hours=3)
+    )
+    assert titles(client, "/en/jobs/?q=kafka") == [title.title, company.title, body.title]
+    # Sorting by date puts the newest first instead.
+    assert titles(client, "/en/jobs/?q=kafka&sort=date") == [body.title, company.title, title.title]
+
+
+def test_it_finds_the_category_in_the_posting_language(client):
+    factories.live_posting(language="de", title="Teamleitung", category=factories.category("sales"))
+    factories.live_posting(language="de", title="Buchhaltung")
+    assert titles(client, "/de/jobs/?q=Vertrieb") == ["Teamleitung"]
+
+
+def test_it_prefers_recent_postings_among_equal_matches(client):
+    now = timezone.now()
+    factories.live_posting(language="en", title="Welder", published_at=now - timedelta(days=20))
+    factories.live_posting(language="en", title="Welder (night)", published_at=now)
+    assert titles(client, "/en/jobs/?q=welder")[0] == "Welder (night)"
+
+
+def test_it_highlights_the_matched_words_of_the_rows_shown(client):
+    factories.live_posting(
+        language="fr",
+        title="Chef de projet",
+        description="<p>Vous piloterez des <strong>projets</strong> ambitieux &amp; variés.</p>",
+    )
+    html = client.get("/fr/jobs/?q=projet").content.decode()
+    assert "<mark>projets</mark>" in html
+    assert "&amp; variés" in html and "<strong>" not in html.split('class="snippet"')[1][:200]
+
+
+def test_it_suggests_a_close_title_when_nothing_matches(client):
+    factories.live_posting(language="en", title="Python developer")
+    html = client.get("/en/jobs/?q=pyhton developr").content.decode()
+    assert 'class="posting-card"' not in html
+    assert '<a href="?q=Python%20developer">Python developer</a>' in html
+
+
+def test_it_filters_by_yearly_salary_across_periods(client):
+    def make(title, low, high, period):
+        factories.live_posting(
+            language="en",
+            title=title,
+            salary_min=low,
+            salary_max=high,
+            salary_currency="EUR",
+            salary_period=period,
+        )
+
+    make("Hourly", 20, 30, "hour")  # up to 62,400 a year
+    make("Monthly", 3000, 4000, "month")  # up to 48,000 a year
+    make("Yearly", 40000, 55000, "year")
+    make("Yearly low", 30000, None, "year")
+    factories.live_posting(language="en", title="Unstated")
+    assert sorted(titles(client, "/en/jobs/?salary_min=50000")) == ["Hourly", "Unstated", "Yearly"]
+    assert sorted(titles(client, "/en/jobs/?salary_min=50000&with_salary=1")) == [
+        "Hourly",
+        "Yearly",
+    ]
+    assert "Unstated" not in titles(client, "/en/jobs/?with_salary=1")
+
+
+def test_it_filters_by_publication_date(client):
+    now = timezone.now()
+    factories.live_posting(language="en", title="Fresh", published_at=now - timedelta(hours=5))
+    factories.live_posting(language="en", title="Older", published_at=now - timedelta(days=5))
+    assert titles(client, "/en/jobs/?posted_within=1") == ["Fresh"]
+    assert titles(client, "/en/jobs/?posted_within=7") == ["Fresh", "Older"]
+
+
+def test_it_combines_every_filter_in_a_shareable_url(client):
+    now = timezone.now()
+    sales = factories.category("sales")
+    match = factories.live_posting(
+        language="fr",
+        title="Commercial grands comptes",
+        country="BE",
+        category=sales,
+        remote="hybrid",
+        employment_type="full_time",
+        salary_min=50000,
+        salary_max=70000,
+        salary_currency="EUR",
+        salary_period="year",
+        published_at=now - timedelta(days=1),
+    )
+    for change in (
+        {"country": "FR"},
+        {"remote": "remote"},
+        {"title": "Comptable"},
+        {"published_at": now - timedelta(days=20)},
+        {"salary_max": 40000},
+    ):
+        fields = {
+            "language": "fr",
+            "title": match.title,
+            "country": "BE",
+            "category": sales,
+            "remote": "hybrid",
+            "salary_min": 30000,
+            "salary_max": 70000,
+            "salary_currency": "EUR",
+            "salary_period": "year",
+            "published_at": now - timedelta(days=1),
+        }
+        fields.update(change)
+        factories.live_posting(**fields)
+    url = (
+        "/fr/jobs/?q=commerciaux&country=BE&category=sales&type=full_time&remote=hybrid"
+        "&salary_min=60000&posted_within=7&sort=date"
+    )
+    html = client.get(url).content.decode()
+    assert html.count('class="posting-card"') == 1
+    assert f'href="{match.get_absolute_url()}"' in html
+
+
+def test_it_bounds_deep_pages_with_a_clear_message(client, settings):
+    settings.POSTINGS_PER_PAGE = 1
+    for n in range(52):
+        factories.live_posting(language="en", title=f"Job number {n}")
+    response = client.get("/en/jobs/?page=999")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Page 50 of 50" in html
+    assert "Only the first 50 pages can be browsed" in html
+    assert html.count('class="posting-card"') == 1
+
+
+def test_it_keeps_the_query_count_of_a_search_constant(
+    client, django_assert_max_num_queries, settings
+):
+    for n in range(30):
+        factories.live_posting(language="fr", country="FR", title=f"Développeur {n}")
+    settings.POSTINGS_PER_PAGE = 3
+    with django_assert_max_num_queries(5) as small:
+        client.get("/fr/jobs/?q=développeur")
+    settings.POSTINGS_PER_PAGE = 25
+    with django_assert_max_num_queries(5) as large:
+        client.get("/fr/jobs/?q=développeur")
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_it_reports_an_out_of_range_salary_in_the_visitor_language(client):
+    html = client.get("/de/jobs/?salary_min=-5").content.decode()
+    assert 'role="alert"' in html
+    assert "größer oder gleich 0" in html
+    assert Posting.objects.count() == 0
+    assert "Mindestjahresgehalt" in html
