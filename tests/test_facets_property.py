@@ -1,0 +1,232 @@
+"""Facet counts against a naive count in Python, over random boards and filters (DESIGN rule 4)."""
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from postings import selectors
+from postings.models import Category, Company, Posting
+
+LANGUAGES = ["fr", "de"]
+COUNTRIES = ["FR", "BE", "DE", "CH"]
+CATEGORIES = [None, "sales", "design"]
+TYPES = ["full_time", "part_time"]
+REMOTES = ["onsite", "hybrid", "remote"]
+STATES = ["live", "old", "unswept", "expired", "draft", "scheduled", "closed"]
+SALARIES = [None, (30, "hour"), (3000, "month"), (45000, "year"), (80000, "year")]
+
+postings_strategy = st.lists(
+    st.fixed_dictionaries(
+        {
+            "language": st.sampled_from(LANGUAGES),
+            "country": st.sampled_from(COUNTRIES),
+            "category": st.sampled_from(CATEGORIES),
+            "employment_type": st.sampled_from(TYPES),
+            "remote": st.sampled_from(REMOTES),
+            "state": st.sampled_from(STATES),
+            "word": st.sampled_from(["alpha", "beta"]),
+            "salary": st.sampled_from(SALARIES),
+        }
+    ),
+    max_size=30,
+)
+facet_filters = {
+    "country": st.lists(st.sampled_from(COUNTRIES), unique=True, max_size=2),
+    "category": st.sampled_from(["", "sales", "design"]),
+    "type": st.sampled_from(["", *TYPES]),
+    "remote": st.sampled_from(["", *REMOTES]),
+}
+no_row_filters = {
+    "q": st.just(""),
+    "salary_min": st.none(),
+    "with_salary": st.just(False),
+    "posted_within": st.none(),
+}
+row_filters = {
+    "q": st.sampled_from(["", "alpha"]),
+    "salary_min": st.sampled_from([None, 40000, 60000]),
+    "with_salary": st.booleans(),
+    "posted_within": st.sampled_from([None, 3]),
+}
+# Facet filters alone are answered from the counts table; with row filters, from the postings:
+# both paths, about half the time each.
+filters_strategy = st.fixed_dictionaries({**facet_filters, **no_row_filters}) | (
+    st.fixed_dictionaries({**facet_filters, **row_filters})
+)
+
+
+def make_board(specs: list[dict]) -> None:
+    now = timezone.now()
+    company = Company.objects.get_or_create(name="Acme", slug="acme")[0]
+    categories = {c.slug: c for c in Category.objects.all()}
+    dates = {
+        "live": ("published", now - timedelta(days=1), now + timedelta(days=10)),
+        "old": ("published", now - timedelta(days=10), None),
+        "unswept": ("published", now - timedelta(days=40), now - timedelta(days=1)),
+        "expired": ("expired", now - timedelta(days=40), now - timedelta(days=1)),
+        "draft": ("draft", None, None),
+        "scheduled": ("published", now + timedelta(days=1), now + timedelta(days=30)),
+        "closed": ("closed", now - timedelta(days=2), now + timedelta(days=10)),
+    }
+    postings = []
+    for n, spec in enumerate(specs):
+        status, published_at, expires_at = dates[spec["state"]]
+        amount, period = spec["salary"] or (None, "")
+        postings.append(
+            Posting(
+                language=spec["language"],
+                title=f"{spec['word']} job {n}",
+                slug="job",
+                company=company,
+                category=categories.get(spec["category"]),
+                country=spec["country"],
+                employment_type=spec["employment_type"],
+                remote=spec["remote"],
+                description="<p>Text</p>",
+                status=status,
+                published_at=published_at,
+                expires_at=expires_at,
+                salary_min=amount,
+                salary_currency="EUR" if amount else "",
+                salary_period=period,
+            )
+        )
+    Posting.objects.bulk_create(postings)
+
+
+def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
+    now = timezone.now()
+
+    def live(p: Posting) -> bool:
+        return (
+            p.status == "published"
+            and p.published_at <= now
+            and (p.expires_at is None or p.expires_at > now)
+        )
+
+    def salary_ok(p: Posting) -> bool:
+        if p.salary_min is None:
+            return not filters["with_salary"]
+        yearly = p.salary_min * {"hour": 2080, "month": 12, "year": 1}[p.salary_period]
+        return yearly >= (filters["salary_min"] or 0)
+
+    def facet_values(p: Posting) -> dict[str, str]:
+        return {
+            "country": p.country.code,
+            "category": p.category.slug if p.category else "",
+            "type": p.employment_type,
+            "remote": p.remote,
+        }
+
+    def facet_ok(facet: str, value: str) -> bool:
+        wanted = filters[facet]
+        if facet == "country":
+            return not wanted or value in wanted
+        return not wanted or value == wanted
+
+    base = [
+        p
+        for p in Posting.objects.select_related("category")
+        if p.language == language
+        and live(p)
+        and (not filters["q"] or p.title.startswith(filters["q"]))
+        and (filters["salary_min"] is None and not filters["with_salary"] or salary_ok(p))
+        and (
+            not filters["posted_within"]
+            or p.published_at >= now - timedelta(days=filters["posted_within"])
+        )
+    ]
+    counts = {facet: Counter() for facet in ("country", "category", "type", "remote")}
+    matching = set()
+    for p in base:
+        values = facet_values(p)
+        for facet in counts:
+            if all(facet_ok(other, values[other]) for other in counts if other != facet):
+                if values[facet]:
+                    counts[facet][values[facet]] += 1
+        if all(facet_ok(facet, values[facet]) for facet in counts):
+            matching.add(p.pk)
+    return matching, counts
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    specs=postings_strategy,
+    filters=filters_strategy,
+    language=st.sampled_from(LANGUAGES),
+    sweep=st.booleans(),
+)
+def test_it_counts_facets_like_a_naive_count(specs, filters, language, sweep):
+    Posting.objects.all().delete()
+    make_board(specs)
+    if sweep:  # the expiry sweep changes statuses behind the counts' back: they must follow
+        Posting.objects.filter(status="published", expires_at__lte=timezone.now()).update(
+            status="expired"
+        )
+    categories = list(Category.objects.all())
+    with translation.override(language):
+        results = selectors.search(
+            {key: value for key, value in filters.items() if value},
+            categories,
+            page=1,
+            per_page=100,
+        )
+    matching, counts = naive(language, filters)
+    assert {p.pk for p in results.postings} == matching
+    assert results.total == len(matching)
+    for facet, expected in counts.items():
+        shown = {value.value: value.count for value in results.facets[facet] if value.count}
+        assert shown == dict(expected), facet
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_country_list_exact_after_every_kind_of_write(client, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    from postings.services import expire_due_postings
+    from tests import factories
+
+    def countries() -> dict[str, int]:
+        with translation.override("fr"):
+            return {value.value: value.count for value in selectors.country_list()}
+
+    posting = factories.live_posting(language="fr", country="FR")
+    assert countries() == {"FR": 1}
+    posting.country = "BE"  # an edit
+    posting.save()
+    assert countries() == {"BE": 1}
+    feed = tmp_path / "feed.json"
+    feed.write_text(
+        json.dumps(
+            [
+                {
+                    "external_id": "1",
+                    "language": "fr",
+                    "title": "Vendeur",
+                    "company": "Acme",
+                    "country": "CH",
+                    "description": "x",
+                }
+            ]
+        )
+    )
+    call_command("import_postings", str(feed))  # an import
+    assert countries() == {"BE": 1, "CH": 1}
+    Posting.objects.filter(pk=posting.pk).update(expires_at=timezone.now())  # time passes
+    assert countries() == {"CH": 1}
+    expire_due_postings()  # the sweep
+    assert countries() == {"CH": 1}
+    Posting.objects.filter(country="CH").update(status="closed")  # a bulk close
+    assert countries() == {}
+    assert "?country=" not in client.get("/fr/").content.decode()
