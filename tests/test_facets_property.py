@@ -145,9 +145,9 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
     for p in base:
         values = facet_values(p)
         for facet in counts:
-            if all(facet_ok(other, values[other]) for other in counts if other != facet):
-                if values[facet]:
-                    counts[facet][values[facet]] += 1
+            others_ok = all(facet_ok(other, values[other]) for other in counts if other != facet)
+            if others_ok and values[facet]:
+                counts[facet][values[facet]] += 1
         if all(facet_ok(facet, values[facet]) for facet in counts):
             matching.add(p.pk)
     return matching, counts
