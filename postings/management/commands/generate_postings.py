@@ -182,9 +182,10 @@ def rebuild() -> None:
         )
         cells = "language, country, category_id, employment_type, remote"
         cursor.execute("DELETE FROM postings_facetcount")
-        cursor.execute(
-            f"INSERT INTO postings_facetcount ({cells}, n) SELECT {cells}, count(*) "
-            f"FROM postings_posting WHERE status = 'published' GROUP BY {cells}"  # noqa: S608
+        recount = (
+            f"INSERT INTO postings_facetcount ({cells}, n) SELECT {cells}, count(*) "  # noqa: S608
+            f"FROM postings_posting WHERE status = 'published' GROUP BY {cells}"
         )
+        cursor.execute(recount)
         cursor.execute("ALTER TABLE postings_posting ENABLE TRIGGER postings_count_facets")
         cursor.execute("ANALYZE postings_posting")
