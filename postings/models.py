@@ -364,3 +364,13 @@ class FacetCount(models.Model):
     def __str__(self) -> str:
         cell = (self.language, self.country, self.category_id, self.employment_type, self.remote)
         return f"{cell}: {self.n}"
+
+
+class DataVersion(models.Model):
+    """One row whose `n` a database trigger bumps on every write to postings, companies and
+    categories (migration 0004): the key of the page cache (see caching.py)."""
+
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.n)

@@ -6,16 +6,19 @@ from django.urls import reverse
 from django.utils import translation
 
 from . import selectors
+from .caching import cached_page
 from .forms import PostingFilterForm
 from .models import Category, Company, Posting
 from .structured_data import job_posting_json_ld
 
 
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     results = selectors.search({}, list(Category.objects.all()), page=1, per_page=10)
     return render(request, "postings/home.html", {"results": results})
 
 
+@cached_page
 def posting_list(request: HttpRequest) -> HttpResponse:
     categories = list(Category.objects.all())
     form = PostingFilterForm(request.GET, categories=categories)

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 
 
@@ -11,6 +12,13 @@ def _close_connection_pool(django_db_setup):
     for connection in connections.all():
         connection.close()  # hand the main thread's connection back first
         connection.close_pool()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Tests roll their writes back, so data versions repeat from test to test: start each
+    with an empty page cache."""
+    cache.clear()
 
 
 def select_options(html: str, name: str) -> list[tuple[str, str]]:

@@ -77,7 +77,6 @@ def language_switcher(context: template.Context) -> dict:
     query.pop("page", None)  # another language has other results: start at page 1
     current_path = request.path + (f"?{query.urlencode()}" if query else "")
     return {
-        "csrf_token": context.get("csrf_token"),
         "current": translation.get_language(),
         "languages": [
             {

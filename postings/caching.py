@@ -1,0 +1,63 @@
+"""Whole-page cache for the public pages that every visitor sees alike (home and lists).
+
+A cached page is exact: its key holds the data version, which a database trigger bumps in the
+same transaction as any write to postings, companies or categories (migration 0004), and it
+expires at the next moment a posting goes live or expires by the clock alone.
+"""
+
+import hashlib
+import math
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+MAX_AGE = 600  # seconds; a cap, not a staleness: the version and the clock decide
+
+
+def data_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n FROM postings_dataversion WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def seconds_until_next_change(language: str) -> int:
+    """Until a published posting of the language expires or goes live by the clock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT least(
+                (SELECT min(expires_at) FROM postings_posting
+                 WHERE status = 'published' AND expires_at > now()),
+                (SELECT min(published_at) FROM postings_posting
+                 WHERE status = 'published' AND language = %s AND published_at > now())
+            )
+            """,
+            [language],
+        )
+        moment = cursor.fetchone()[0]
+    if moment is None:
+        return MAX_AGE
+    return max(0, min(MAX_AGE, math.floor((moment - timezone.now()).total_seconds())))
+
+
+def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        path = request.get_full_path()
+        key = "page:" + hashlib.sha256(f"{data_version()}:{path}".encode()).hexdigest()
+        if (content := cache.get(key)) is not None:
+            return HttpResponse(content)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and (timeout := seconds_until_next_change(get_language())):
+            cache.set(key, response.content, timeout)
+        return response
+
+    return wrapper
