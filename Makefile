@@ -26,6 +26,9 @@ run: install ## Serve the site on http://127.0.0.1:8000 (embedded PostgreSQL unl
 test: install ## Run the test suite (embedded PostgreSQL unless DATABASE_URL is set)
 	$(PY) -m jobboard.localdb $(PY) -m pytest $(PYTEST_ARGS)
 
+bench: install ## Benchmark search and lists on BENCH_COUNT postings (default 1,000,000)
+	$(PY) -m jobboard.localdb $(PY) bench/run.py
+
 lint: install ## Check style and pending migrations
 	$(VENV)/bin/ruff check .
 	$(PY) -m jobboard.localdb $(PY) manage.py makemigrations --check --dry-run
@@ -37,4 +40,4 @@ messages: install ## Extract UI strings into the catalogs and compile them
 clean: ## Remove the virtual environment and the embedded database
 	rm -rf $(VENV) .pgdata
 
-.PHONY: help install run test lint messages clean
+.PHONY: help install run test bench lint messages clean

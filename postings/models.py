@@ -269,7 +269,18 @@ class Posting(models.Model):
             GinIndex(fields=["search_vector"], name="posting_search_idx"),
             GinIndex(OpClass("title", name="gin_trgm_ops"), name="posting_title_trgm_idx"),
             models.Index(fields=["translation_group"], name="posting_translation_group_idx"),
-            models.Index(fields=["status", "expires_at"], name="posting_status_expires_idx"),
+            # The expiry sweep and the page cache's "next change"; and, per language, the
+            # published postings past their expiry that the facet counts subtract.
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(status="published"),
+                name="posting_published_expiry_idx",
+            ),
+            models.Index(
+                fields=["language", "expires_at"],
+                condition=Q(status="published"),
+                name="posting_published_lang_exp_idx",
+            ),
         ]
 
     def __str__(self) -> str:

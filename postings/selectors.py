@@ -17,7 +17,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramSimilarity,
 )
-from django.db.models import Count, F, FloatField, Q, QuerySet
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -175,9 +175,18 @@ def _countries(counts: Counter, selected: list) -> list[FacetValue]:
 
 
 def country_list() -> list[FacetValue]:
-    """The countries with live postings in the active language, with their counts."""
-    counts, _total = _facet_counts(_cells({}), facet_filters({}, []))
-    return _countries(counts["country"], [])
+    """The countries with live postings in the active language, with their counts: the
+    country facet without other filters, summed in the database."""
+    language = translation.get_language()
+    rows = (
+        FacetCount.objects.filter(language=language, n__gt=0)
+        .values_list("country")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    counts = Counter(dict(rows))
+    counts.subtract({cell[0]: n for cell, n in _not_live_published(language, ["country"]).items()})
+    return _countries(+counts, [])
 
 
 def search(filters: dict, categories: list[Category], *, page: int, per_page: int) -> Results:

@@ -188,4 +188,4 @@ def rebuild() -> None:
         )
         cursor.execute(recount)
         cursor.execute("ALTER TABLE postings_posting ENABLE TRIGGER postings_count_facets")
-        cursor.execute("ANALYZE postings_posting")
+        cursor.execute("ANALYZE postings_posting, postings_company, postings_facetcount")

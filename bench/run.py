@@ -1,0 +1,224 @@
+"""The benchmark of the search issue: `make bench` (or `BENCH_COUNT=100000 make bench`).
+
+Builds (once) a database of BENCH_COUNT postings beside the configured one (`<name>_bench`),
+then measures, in production settings, the server-side time of the public reads, the
+throughput of the list page against a trivial view on the same gunicorn server, and saves the
+EXPLAIN (ANALYZE, BUFFERS) plans of the main queries under bench/plans/.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import dj_database_url
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNT = int(os.environ.get("BENCH_COUNT", "1000000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "200"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+# Words a seeker would type, common in each language's postings.
+COMMON = {
+    "en": "developer", "fr": "développeur", "de": "Entwickler", "es": "desarrollador",
+    "it": "sviluppatore", "nl": "ontwikkelaar", "pl": "programista", "pt": "programador",
+}  # fmt: skip
+
+
+def bench_database() -> str:
+    """The URL of `<name>_bench` on the configured server, created if missing."""
+    url = os.environ["DATABASE_URL"]
+    config = dj_database_url.parse(url)
+    name = f"{config['NAME']}_bench"
+    admin = psycopg.connect(
+        dbname=config["NAME"], user=config["USER"], password=config["PASSWORD"] or None,
+        host=config["HOST"] or None, port=config["PORT"] or None, autocommit=True,
+    )  # fmt: skip
+    with admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def percentile(values: list[float], q: float) -> float:
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+        if len(values) > 1
+        else values[0]
+    )
+
+
+def main() -> None:
+    os.environ["DATABASE_URL"] = bench_database()
+    # Production settings, as served: no DEBUG, no query log.
+    os.environ.update(
+        DEBUG="0", SECRET_KEY="bench-" + "x" * 60, ALLOWED_HOSTS="testserver,127.0.0.1",
+        SECURE_SSL_REDIRECT="0", DJANGO_SETTINGS_MODULE="jobboard.settings",
+    )  # fmt: skip
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    from postings import selectors
+    from postings.models import FacetCount, Posting
+    from postings.services import expire_due_postings
+
+    call_command("migrate", verbosity=0)
+    existing = Posting.objects.count()
+    if existing < COUNT:
+        print(f"Generating {COUNT - existing:,} postings (once; later runs reuse them)…")
+        call_command("generate_postings", count=COUNT - existing)
+    # The steady state of a running board: beat runs the expiry sweep every minute, and
+    # autovacuum clears the dead rows it leaves.
+    if expire_due_postings():
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE postings_posting")
+    total = Posting.objects.count()
+    live = Posting.objects.live().count()
+    languages = [code for code, _ in django.conf.settings.LANGUAGES]
+    client = Client()
+
+    def timed(label: str, make_call, runs: int = RUNS, cached: bool = False) -> dict:
+        # Warm up: imports, pools, the operating system's file cache, and for the cached row,
+        # the page cache.
+        for i in range(runs if cached else 1):
+            make_call(i)
+        times = []
+        for i in range(runs):
+            if not cached:
+                cache.clear()
+            started = time.perf_counter()
+            make_call(i)
+            times.append((time.perf_counter() - started) * 1000)
+        return {"label": label, "p50": percentile(times, 50), "p95": percentile(times, 95)}
+
+    def get(url: str) -> None:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    def country_list(i: int) -> None:
+        with translation.override(languages[i % len(languages)]):
+            selectors.country_list()
+
+    # The busiest country and category of each language, for the filtered list.
+    top = {}
+    for language in languages:
+        cell = FacetCount.objects.filter(language=language).order_by("-n").first()
+        top[language] = (cell.country, cell.category.slug)
+    detail_urls = [p.get_absolute_url() for p in Posting.objects.live().order_by("?")[:RUNS]]
+    rare = {}
+    for language in languages:
+        company = (
+            Posting.objects.live()
+            .filter(language=language)
+            .values_list("company__name", flat=True)
+            .order_by("?")
+            .first()
+        )
+        rare[language] = f'"{company}"'
+
+    lists = [f"/{lang}/jobs/?page={page}" for lang in languages for page in (1, 2, 3, 10)]
+    filtered = [f"/{lang}/jobs/?country={c}&category={cat}" for lang, (c, cat) in top.items()]
+    common = [f"/{lang}/jobs/?q={word}" for lang, word in COMMON.items()]
+    rare_urls = [f"/{lang}/jobs/?q={urllib.parse.quote(q)}" for lang, q in rare.items()]
+    rows = [
+        timed("Country list for a language", country_list),
+        timed("List page, unfiltered", lambda i: get(lists[i % len(lists)])),
+        timed("List page, country and category", lambda i: get(filtered[i % len(filtered)])),
+        timed("Search, common term", lambda i: get(common[i % len(common)])),
+        timed("Search, rare term", lambda i: get(rare_urls[i % len(rare_urls)])),
+        timed("Detail page", lambda i: get(detail_urls[i % len(detail_urls)])),
+        timed("List page, from the page cache", lambda i: get(lists[i % len(lists)]), cached=True),
+    ]
+
+    plans_dir = ROOT / "bench" / "plans"
+    plans_dir.mkdir(exist_ok=True)
+    for name, url in [("list", lists[0]), ("list-filtered", filtered[0]),
+                      ("search-common", common[0]), ("search-rare", rare_urls[0])]:  # fmt: skip
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            get(url)
+        with connection.cursor() as cursor, (plans_dir / f"{name}.txt").open("w") as out:
+            out.write(f"-- GET {url}\n")
+            for query in queries.captured_queries:
+                if not query["sql"].lstrip().upper().startswith("SELECT"):
+                    continue
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
+                out.write(f"\n{query['sql']}\n")
+                out.write("\n".join(row[0] for row in cursor.fetchall()) + "\n")
+
+    throughput = measure_throughput(lists[0])
+    print(f"\n{total:,} postings ({live:,} live), 8 languages; {RUNS} requests per row;")
+    print("server-side time, in process, production settings, page cache emptied before each "
+          "request except in the last row.\n")  # fmt: skip
+    print("| Operation | p50 (ms) | p95 (ms) |\n| --- | ---: | ---: |")
+    for row in rows:
+        print(f"| {row['label']} | {row['p50']:.1f} | {row['p95']:.1f} |")
+    print(f"\nThroughput on gunicorn (2 workers), 4 client threads, "
+          f"{throughput['seconds']} s each:\n")  # fmt: skip
+    print("| Endpoint | Requests/s |\n| --- | ---: |")
+    print(f"| Trivial view (`/healthz`) | {throughput['trivial']:.0f} |")
+    print(f"| List page (`{lists[0]}`) | {throughput['list']:.0f} |")
+    print(f"\nList page at {throughput['list'] / throughput['trivial']:.0%} of the trivial view.")
+    print(f"Plans saved in {plans_dir.relative_to(ROOT)}/.")
+
+
+def measure_throughput(list_url: str, seconds: int = 10, threads: int = 4) -> dict:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "jobboard.wsgi", "--workers", "2",
+         "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        cwd=ROOT, env=dict(os.environ),
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        return {
+            "seconds": seconds,
+            "trivial": load(f"http://127.0.0.1:{PORT}/healthz", seconds, threads),
+            "list": load(f"http://127.0.0.1:{PORT}{list_url}", seconds, threads),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def load(url: str, seconds: int, threads: int) -> float:
+    """Requests per second from `threads` clients looping for `seconds` (bounded, loopback)."""
+    urllib.request.urlopen(url, timeout=10).read()  # warm up, and fill the page cache
+    counts = [0] * threads
+    deadline = time.monotonic() + seconds
+
+    def run(i: int) -> None:
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                response.read()
+            counts[i] += 1
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(counts) / seconds
+
+
+if __name__ == "__main__":
+    main()
