@@ -36,7 +36,7 @@ FACET_COLUMNS = {
     "remote": "remote",
 }
 # Filters that FacetCount cannot answer: with any of them, facets count matching postings.
-ROW_FILTERS = ("q", "salary_min", "with_salary", "posted_within")
+ROW_FILTERS = ("salary_min", "with_salary", "posted_within")
 MAX_PAGES = 50
 # Highlight markers that no posting text contains; replaced by <mark> after escaping.
 _MARK_START, _MARK_STOP = "\x02", "\x03"
@@ -139,15 +139,19 @@ def _cells(filters: dict) -> Counter:
     return +cells  # drops the cells at zero
 
 
+def _misses(cell: tuple, wanted: dict[str, list]) -> list[int]:
+    """The positions of the facets whose filter the cell fails."""
+    return [i for i, values in enumerate(wanted.values()) if values and cell[i] not in values]
+
+
 def _facet_counts(cells: Counter, wanted: dict[str, list]) -> tuple[dict[str, Counter], int]:
     """Counts per facet value, each facet with the other filters and without its own
     (DESIGN.md rule 4), and the number of postings that match every filter."""
     facets = list(FACET_COLUMNS)
-    wanted_sets = [set(wanted[facet]) for facet in facets]
     counts = {facet: Counter() for facet in facets}
     total = 0
     for cell, n in cells.items():
-        misses = [i for i, values in enumerate(wanted_sets) if values and cell[i] not in values]
+        misses = _misses(cell, wanted)
         if not misses:
             total += n
             for i, facet in enumerate(facets):
@@ -189,26 +193,51 @@ def country_list() -> list[FacetValue]:
     return _countries(+counts, [])
 
 
+def _scored_matches(filters: dict) -> list[tuple]:
+    """(score, published_at, id, *cell) of every posting that matches the text and the other
+    filters that are not facets: one pass over the matches serves the facets and the page."""
+    # Relevance, fading with age: a month-old posting needs twice the rank of today's.
+    age_in_months = RawSQL(
+        "extract(epoch from now() - published_at) / 2592000.0", (), output_field=FloatField()
+    )
+    rank = SearchRank(F("search_vector"), _search_query(filters["q"]))
+    return list(
+        filter_postings(filters)
+        .annotate(score=rank / (1 + age_in_months))
+        .values_list("score", "published_at", "id", *FACET_COLUMNS.values())
+    )
+
+
 def search(filters: dict, categories: list[Category], *, page: int, per_page: int) -> Results:
     """One page of matching postings, with every facet and the total."""
     wanted = facet_filters(filters, categories)
-    counts, total = _facet_counts(_cells(filters), wanted)
-    number = max(1, min(page, MAX_PAGES, -(-total // per_page)))
-    postings = filter_postings(filters, wanted).select_related("company")
     text = filters.get("q")
-    if text and filters.get("sort") != "date":
-        # Relevance, fading with age: a month-old posting needs twice the rank of today's.
-        age_in_months = RawSQL(
-            "extract(epoch from now() - published_at) / 2592000.0", (), output_field=FloatField()
-        )
-        rank = SearchRank(F("search_vector"), _search_query(text))
-        postings = postings.annotate(score=rank / (1 + age_in_months))
-        postings = postings.order_by("-score", "-published_at", "-id")
+    if text:
+        matches = _scored_matches(filters)
+        counts, total = _facet_counts(Counter(match[3:] for match in matches), wanted)
     else:
-        postings = postings.order_by("-published_at", "-id")
+        counts, total = _facet_counts(_cells(filters), wanted)
+    number = max(1, min(page, MAX_PAGES, -(-total // per_page)))
     start = (number - 1) * per_page
+    if not total:
+        postings = []
+    elif text:
+        kept = [match for match in matches if not _misses(match[3:], wanted)]
+        if filters.get("sort") == "date":
+            kept.sort(key=lambda match: match[1:3], reverse=True)
+        else:
+            kept.sort(reverse=True)  # score, then date, then id
+        ids = [match[2] for match in kept[start : start + per_page]]
+        found = Posting.objects.select_related("company").in_bulk(ids)
+        postings = [found[pk] for pk in ids]
+    else:
+        postings = list(
+            filter_postings(filters, wanted)
+            .select_related("company")
+            .order_by("-published_at", "-id")[start : start + per_page]
+        )
     results = Results(
-        postings=list(postings[start : start + per_page]) if total else [],
+        postings=postings,
         total=total,
         number=number,
         per_page=per_page,
