@@ -27,7 +27,8 @@ test: install ## Run the test suite (embedded PostgreSQL unless DATABASE_URL is 
 	$(PY) -m jobboard.localdb $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install ## Benchmark search and lists on BENCH_COUNT postings (default 1,000,000)
-	$(PY) -m jobboard.localdb $(PY) bench/run.py
+	BENCH_COUNT=$(or $(BENCH_COUNT),1000000) BENCH_RUNS=$(or $(BENCH_RUNS),200) \
+		$(PY) -m jobboard.localdb $(PY) bench/run.py
 
 lint: install ## Check style and pending migrations
 	$(VENV)/bin/ruff check .

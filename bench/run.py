@@ -117,7 +117,11 @@ def main() -> None:
     # The busiest country and category of each language, for the filtered list.
     top = {}
     for language in languages:
-        cell = FacetCount.objects.filter(language=language).order_by("-n").first()
+        cell = (
+            FacetCount.objects.filter(language=language, category__isnull=False)
+            .order_by("-n")
+            .first()
+        )
         top[language] = (cell.country, cell.category.slug)
     detail_urls = [p.get_absolute_url() for p in Posting.objects.live().order_by("?")[:RUNS]]
     rare = {}
