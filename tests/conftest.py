@@ -21,6 +21,23 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def query_counts(client, settings, django_assert_max_num_queries):
+    """The queries of an uncached page with 2, then 25 postings per page, at most `most` each."""
+
+    def measure(url: str, *, most: int) -> list[int]:
+        counts = []
+        for per_page in (2, 25):
+            settings.POSTINGS_PER_PAGE = per_page
+            cache.clear()
+            with django_assert_max_num_queries(most) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries.captured_queries))
+        return counts
+
+    return measure
+
+
 def select_options(html: str, name: str) -> list[tuple[str, str]]:
     """(value, text) of the options of <select name=NAME>, skipping the empty "all" option."""
     match = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
