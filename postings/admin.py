@@ -13,12 +13,22 @@ class CompanyAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request, obj: Company, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            Posting.objects.filter(company=obj).refresh_search_context()
+
 
 @admin.register(Category)
 class CategoryAdmin(TranslationAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["slug", "name"]
+
+    def save_model(self, request, obj: Category, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            Posting.objects.filter(category=obj).refresh_search_context()
 
 
 @admin.register(Posting)
@@ -37,7 +47,10 @@ class PostingAdmin(admin.ModelAdmin):
     list_select_related = ["company"]
     search_fields = ["title", "company__name", "external_id"]
     autocomplete_fields = ["company"]
-    date_hierarchy = "published_at"
+    # A changelist over a million postings: no date drill-down (a DISTINCT over the table) and
+    # no full count; the newest first by primary key.
+    ordering = ["-id"]
+    show_full_result_count = False
     readonly_fields = ["source", "external_id", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["language", "title", "company", "category", "status"]}),

@@ -33,12 +33,12 @@ def seconds_until_next_change(language: str) -> int:
             """
             SELECT least(
                 (SELECT min(expires_at) FROM postings_posting
-                 WHERE status = 'published' AND expires_at > now()),
+                 WHERE status = 'published' AND language = %s AND expires_at > now()),
                 (SELECT min(published_at) FROM postings_posting
                  WHERE status = 'published' AND language = %s AND published_at > now())
             )
             """,
-            [language],
+            [language, language],
         )
         moment = cursor.fetchone()[0]
     if moment is None:
@@ -49,14 +49,17 @@ def seconds_until_next_change(language: str) -> int:
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD"):
+        # "Posted within" windows slide with the clock at every instant: not cached.
+        if request.method not in ("GET", "HEAD") or request.GET.get("posted_within"):
             return view(request, *args, **kwargs)
         path = request.get_full_path()
         key = "page:" + hashlib.sha256(f"{data_version()}:{path}".encode()).hexdigest()
         if (content := cache.get(key)) is not None:
             return HttpResponse(content)
+        # Measured before rendering: a change during the rendering still ends the entry.
+        timeout = seconds_until_next_change(get_language())
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and (timeout := seconds_until_next_change(get_language())):
+        if response.status_code == 200 and timeout:
             cache.set(key, response.content, timeout)
         return response
 

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +58,11 @@ class PostingFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("All categories"))] + [
             (category.slug, category.name) for category in categories
         ]
+
+    def clean_q(self) -> str:
+        # Punctuation alone ('"', "-", "&|!") makes an empty text query: no text filter.
+        text = self.cleaned_data["q"]
+        return text if re.search(r"\w", text) else ""
 
     def filters(self) -> dict:
         """The valid, non-empty filters."""

@@ -100,7 +100,7 @@ class PostingQuerySet(models.QuerySet["Posting"]):
         `search_context`, from which the database regenerates the search vector."""
         category_name = "CASE p.language {} ELSE cat.name_en END".format(
             " ".join(
-                f"WHEN '{code}' THEN coalesce(cat.name_{code}, cat.name_en)"
+                f"WHEN '{code}' THEN coalesce(nullif(cat.name_{code}, ''), cat.name_en)"
                 for code, _name in settings.LANGUAGES
             )
         )
@@ -289,12 +289,19 @@ class Posting(models.Model):
     def save(self, *args, **kwargs) -> None:
         # The slug follows the title; old links still work (the detail view redirects by id).
         self.slug = slug_for(self.title) or "job"
+        self.search_context = self.build_search_context()
         super().save(*args, **kwargs)
-        Posting.objects.filter(pk=self.pk).refresh_search_context()
 
     def get_absolute_url(self) -> str:
         with translation.override(self.language):
             return reverse("postings:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def build_search_context(self) -> str:
+        """As refresh_search_context() does in SQL, for one posting about to be saved."""
+        category = ""
+        if self.category is not None:
+            category = getattr(self.category, f"name_{self.language}", "") or self.category.name_en
+        return " ".join(part for part in (self.company.name, category) if part)
 
     def clean(self) -> None:
         if self.status == self.Status.PUBLISHED:

@@ -267,14 +267,17 @@ def search(filters: dict, categories: list[Category], *, page: int, per_page: in
 
 def _add_snippets(postings: list[Posting], text: str) -> None:
     """Highlighted extracts of the text around the matched words, for the rows shown only."""
-    # The accent-insensitive analysis, so that "developpeur" highlights "Développeur".
-    config = configs_for(translation.get_language())[1]
+    # The accent-insensitive analysis, so that "developpeur" highlights "Développeur", and the
+    # query as typed too, since the text shown is not folded ("développeuse").
+    language = translation.get_language()
+    config = configs_for(language)[1]
+    query = _search_query(text) | SearchQuery(text, search_type="websearch", config=config)
     headlines = dict(
         Posting.objects.filter(pk__in=[posting.pk for posting in postings])
         .annotate(
             snippet=SearchHeadline(
                 "description",
-                _search_query(text),
+                query,
                 config=config,
                 start_sel=_MARK_START,
                 stop_sel=_MARK_STOP,

@@ -216,3 +216,31 @@ def test_it_reports_an_out_of_range_salary_in_the_visitor_language(client):
     assert "größer oder gleich 0" in html
     assert Posting.objects.count() == 0
     assert "Mindestjahresgehalt" in html
+
+
+def test_it_finds_a_company_by_its_new_name_after_a_rename_in_the_admin(client, admin_user):
+    acme = factories.company("Acme")
+    factories.live_posting(language="en", title="Welder", company=acme)
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/postings/company/{acme.pk}/change/",
+        {"name": "Globex", "slug": "acme", "website": "", "description": ""},
+    )
+    assert response.status_code == 302
+    assert titles(client, "/en/jobs/?q=globex") == ["Welder"]
+    assert titles(client, "/en/jobs/?q=acme") == []
+
+
+def test_it_takes_punctuation_alone_as_no_query(client):
+    factories.live_posting(language="en", title="Welder")
+    for junk in ('"', "-", "&|!", ":*"):
+        html = client.get(f"/en/jobs/?q={junk}").content.decode()
+        assert "Welder" in html and "Did you mean" not in html
+
+
+def test_it_highlights_a_feminine_form_as_typed(client):
+    factories.live_posting(
+        language="fr", title="Développeuse Python", description="<p>Une développeuse curieuse.</p>"
+    )
+    html = client.get("/fr/jobs/?q=développeuse").content.decode()
+    assert "<mark>développeuse</mark>" in html

@@ -15,7 +15,7 @@ from typing import Any
 import django
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from postings import demo_data as demo
@@ -68,7 +68,7 @@ class Command(BaseCommand):
             for start in range(0, count, CHUNK)
         ]
         with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE postings_posting DISABLE TRIGGER postings_count_facets")
+            cursor.execute("ALTER TABLE postings_posting DISABLE TRIGGER postings_inserted")
             for index in REBUILT_INDEXES:
                 cursor.execute(f"DROP INDEX IF EXISTS {index}")
         try:
@@ -170,6 +170,8 @@ def make_row(writer, rng, markets, weights, companies, categories, n: int, now: 
 
 
 def rebuild() -> None:
+    """Recreate the GIN indexes, then recount the facets, turn the trigger back on and bump the
+    data version in one transaction, so that no reader sees counts that disagree."""
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '512MB'")
         cursor.execute(
@@ -180,12 +182,15 @@ def rebuild() -> None:
             "CREATE INDEX IF NOT EXISTS posting_title_trgm_idx ON postings_posting "
             "USING gin (title gin_trgm_ops)"
         )
-        cells = "language, country, category_id, employment_type, remote"
+    cells = "language, country, category_id, employment_type, remote"
+    recount = (
+        f"INSERT INTO postings_facetcount ({cells}, n) SELECT {cells}, count(*) "  # noqa: S608
+        f"FROM postings_posting WHERE status = 'published' GROUP BY {cells}"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM postings_facetcount")
-        recount = (
-            f"INSERT INTO postings_facetcount ({cells}, n) SELECT {cells}, count(*) "  # noqa: S608
-            f"FROM postings_posting WHERE status = 'published' GROUP BY {cells}"
-        )
         cursor.execute(recount)
-        cursor.execute("ALTER TABLE postings_posting ENABLE TRIGGER postings_count_facets")
+        cursor.execute("ALTER TABLE postings_posting ENABLE TRIGGER postings_inserted")
+        cursor.execute("UPDATE postings_dataversion SET n = n + 1")
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE postings_posting, postings_company, postings_facetcount")
