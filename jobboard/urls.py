@@ -1,14 +1,25 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
+
+from postings.sitemaps import SITEMAPS
 
 from . import health
 
 # `/` has no view: LocaleMiddleware redirects it to the visitor's language prefix
 # (language cookie, then Accept-Language, then LANGUAGE_CODE).
 urlpatterns = [
+    path("robots.txt", health.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # Without a CSRF token, so that the pages holding the language switcher can be cached

@@ -1,12 +1,16 @@
 from django.urls import path
 
 from . import views
+from .caching import cached_page
+from .feeds import AtomPostingFeed, PostingFeed
 
 app_name = "postings"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("jobs/", views.posting_list, name="list"),
+    path("jobs/feed/", cached_page(PostingFeed()), name="feed"),
+    path("jobs/feed/atom/", cached_page(AtomPostingFeed()), name="feed_atom"),
     path("jobs/<int:pk>/<slug:slug>/", views.posting_detail, name="detail"),
     path("companies/<slug:slug>/", views.company_detail, name="company"),
 ]

@@ -29,6 +29,12 @@ def absolute(path: str) -> str:
 
 
 @register.filter
+def language_versions(path: str) -> list[tuple[str, str]]:
+    """(language, path) of the same page in every language, for hreflang alternates."""
+    return [(code, translate_url(path, code)) for code, _name in settings.LANGUAGES]
+
+
+@register.filter
 def sanitized(html: str) -> SafeString:
     """Posting HTML, cleaned again at display time: whatever path stored it, only the allowlist
     reaches the page."""
