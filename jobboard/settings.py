@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_countries",
+    "ninja",  # serves the API docs' assets from static files, not from a CDN
     "postings",
 ]
 
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETags on every GET response, and 304 when the client already has it.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -227,6 +230,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Job board <jobs@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 POSTINGS_PER_PAGE = 20
+# Requests per client address to the public API ("N/s", "N/m", "N/h").
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
 # A posting with no explicit expiry stays up this long after publication.
 POSTING_DEFAULT_DAYS = env_int("POSTING_DEFAULT_DAYS", 30)
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from postings.api import api
 from postings.sitemaps import SITEMAPS
 
 from . import health
@@ -26,5 +27,6 @@ urlpatterns = [
     # whole: the view only sets a language cookie and redirects within this site.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]
 urlpatterns += i18n_patterns(path("", include("postings.urls")))

@@ -1,0 +1,239 @@
+"""The public read API, `/api/v1/`: postings and facets with the list page's filters.
+
+django-ninja: the schemas are the validation and the OpenAPI 3 document at once
+(`/api/v1/openapi.json`, interactive docs at `/api/v1/docs`, assets served locally). Every read
+goes through the list page's selectors, so the language rule holds here too; the language is an
+explicit, required parameter rather than a URL prefix.
+"""
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Literal
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpRequest, QueryDict
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.dateparse import parse_datetime
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+from ninja.throttling import AnonRateThrottle
+
+from . import selectors
+from .forms import PostingFilterForm
+from .models import Category, Posting
+from .templatetags.jobboard import plain_text
+
+Language = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
+
+api = NinjaAPI(
+    title="Job board API",
+    version="1",
+    description="Live job postings, each in one language, with the filters of the list pages.",
+    urls_namespace="api",
+    throttle=[AnonRateThrottle(settings.API_RATE_LIMIT)],
+)
+
+
+class Filters(Schema):
+    language: Language = Field(description="The postings' language: one version of the board.")
+    q: str = Field("", max_length=200, description='Full text, websearch syntax ("a b", -c, or)')
+    country: list[str] = Field([], description="ISO 3166 alpha-2 codes")
+    category: str = Field("", description="Category slug")
+    type: str = Field("", description="Employment type")
+    remote: str = Field("", description="onsite, hybrid or remote")
+    salary_min: int | None = Field(None, ge=0, description="Minimum yearly salary")
+    with_salary: bool = False
+    posted_within: int | None = Field(None, description="Days: 1, 3, 7, 14 or 30")
+
+
+class Company(Schema):
+    name: str
+    url: str
+
+
+class Salary(Schema):
+    min: int | None
+    max: int | None
+    currency: str
+    period: str
+
+
+class PostingOut(Schema):
+    id: int
+    url: str
+    language: str
+    title: str
+    company: Company
+    category: str | None
+    country: str
+    city: str
+    remote: str
+    employment_type: str
+    salary: Salary | None
+    published_at: datetime
+    expires_at: datetime | None
+    summary: str = Field(description="The introduction as plain text")
+    description: str = Field(description="Sanitised HTML")
+    responsibilities: str
+    requirements: str
+    nice_to_have: str
+    apply_url: str
+    apply_email: str
+
+
+class Page(Schema):
+    items: list[PostingOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end"
+    )
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class FacetsOut(Schema):
+    total: int
+    country: list[FacetValueOut]
+    category: list[FacetValueOut]
+    type: list[FacetValueOut]
+    remote: list[FacetValueOut]
+
+
+class Error(Schema):
+    detail: str | list
+
+
+def _out(posting: Posting) -> dict:
+    salary = None
+    if posting.salary_currency:
+        salary = {
+            "min": posting.salary_min,
+            "max": posting.salary_max,
+            "currency": posting.salary_currency,
+            "period": posting.salary_period,
+        }
+    return {
+        **{
+            name: getattr(posting, name)
+            for name in (
+                "id",
+                "language",
+                "title",
+                "city",
+                "remote",
+                "employment_type",
+                "published_at",
+                "expires_at",
+                "description",
+                "responsibilities",
+                "requirements",
+                "nice_to_have",
+                "apply_url",
+                "apply_email",
+            )
+        },  # fmt: skip
+        "url": settings.SITE_URL + posting.get_absolute_url(),
+        "company": {
+            "name": posting.company.name,
+            "url": settings.SITE_URL + posting.company.get_absolute_url(),
+        },
+        "category": posting.category.slug if posting.category else None,
+        "country": posting.country.code,
+        "salary": salary,
+        "summary": plain_text(posting.description),
+    }
+
+
+def _filters(params: Filters, categories: list[Category]) -> dict:
+    """The API parameters validated exactly as the list page's query string."""
+    data = params.dict(exclude={"language"})
+    query = {key: value for key, value in data.items() if value not in ("", None, [], False)}
+    form = PostingFilterForm(_query_dict(query), categories=categories)
+    filters = form.filters()
+    if form.errors:
+        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return filters
+
+
+def _query_dict(values: dict) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, value in values.items():
+        query.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
+    return query
+
+
+def _encode(posting: Posting) -> str:
+    """An opaque cursor: the position of the last posting of a page in the date order."""
+    position = f"{posting.published_at.isoformat()}|{posting.pk}"
+    return base64.urlsafe_b64encode(position.encode()).decode()
+
+
+def _decode(cursor: str) -> tuple[datetime, int]:
+    try:
+        moment, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        published_at = parse_datetime(moment)
+        if published_at is None:
+            raise ValueError
+        return published_at, int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise HttpError(400, "invalid cursor") from None
+
+
+@api.get("/postings", response={200: Page, 400: Error, 422: Error}, tags=["postings"])
+def list_postings(
+    request: HttpRequest,
+    params: Query[Filters],
+    cursor: str = "",
+    limit: int = Query(20, ge=1, le=100),
+):
+    """Live postings in one language, newest first, with the list page's filters."""
+    categories = list(Category.objects.all())
+    with translation.override(params.language):
+        filters = _filters(params, categories)
+        postings = (
+            selectors.filter_postings(filters, selectors.facet_filters(filters, categories))
+            .select_related("company", "category")
+            .order_by("-published_at", "-id")
+        )
+        if cursor:
+            published_at, pk = _decode(cursor)
+            postings = postings.filter(
+                Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
+            )
+        rows = list(postings[: limit + 1])
+        items = [_out(posting) for posting in rows[:limit]]
+    return {"items": items, "next_cursor": _encode(rows[limit - 1]) if len(rows) > limit else None}
+
+
+@api.get("/postings/{posting_id}", response={200: PostingOut, 404: Error}, tags=["postings"])
+def get_posting(request: HttpRequest, posting_id: int):
+    """One live posting, in its own language."""
+    posting = get_object_or_404(
+        Posting.objects.live().select_related("company", "category"), pk=posting_id
+    )
+    return _out(posting)
+
+
+@api.get("/facets", response={200: FacetsOut, 422: Error}, tags=["postings"])
+def facets(request: HttpRequest, params: Query[Filters]):
+    """Counts of live postings per facet value, each facet with the other filters applied."""
+    categories = list(Category.objects.all())
+    with translation.override(params.language):
+        filters = _filters(params, categories)
+        results = selectors.search(filters, categories, page=1, per_page=1)
+        return {
+            "total": results.total,
+            **{
+                facet: [
+                    {"value": value.value, "label": str(value.label), "count": value.count}
+                    for value in values
+                ]
+                for facet, values in results.facets.items()
+            },
+        }
