@@ -185,7 +185,11 @@ def _decode(cursor: str) -> tuple[datetime, int]:
         raise HttpError(400, "invalid cursor") from None
 
 
-@api.get("/postings", response={200: Page, 400: Error, 422: Error}, tags=["postings"])
+# Every operation may answer 422 (invalid parameters) and 429 (rate limit).
+ERRORS = {422: Error, 429: Error}
+
+
+@api.get("/postings", response={200: Page, 400: Error, **ERRORS}, tags=["postings"])
 def list_postings(
     request: HttpRequest,
     params: Query[Filters],
@@ -211,7 +215,9 @@ def list_postings(
     return {"items": items, "next_cursor": _encode(rows[limit - 1]) if len(rows) > limit else None}
 
 
-@api.get("/postings/{posting_id}", response={200: PostingOut, 404: Error}, tags=["postings"])
+@api.get(
+    "/postings/{posting_id}", response={200: PostingOut, 404: Error, **ERRORS}, tags=["postings"]
+)
 def get_posting(request: HttpRequest, posting_id: int):
     """One live posting, in its own language."""
     posting = get_object_or_404(
@@ -220,7 +226,7 @@ def get_posting(request: HttpRequest, posting_id: int):
     return _out(posting)
 
 
-@api.get("/facets", response={200: FacetsOut, 422: Error}, tags=["postings"])
+@api.get("/facets", response={200: FacetsOut, **ERRORS}, tags=["postings"])
 def facets(request: HttpRequest, params: Query[Filters]):
     """Counts of live postings per facet value, each facet with the other filters applied."""
     categories = list(Category.objects.all())
