@@ -5,6 +5,8 @@ A bad row is reported with its number and reason and never stops the good ones.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 
 from babel.numbers import list_currencies
 from django import forms
@@ -19,6 +21,24 @@ from ..models import Category, Company, Posting, slug_for
 
 class UnreadableFile(Exception):
     """The file as a whole cannot be read: nothing was imported."""
+
+
+def open_feed(path: Path) -> BinaryIO:
+    try:
+        return path.open("rb")
+    except OSError as error:
+        raise UnreadableFile(f"cannot open {path}: {error.strerror}") from None
+
+
+def sniff(path: Path) -> str:
+    """The format of a file, from its first bytes: xml, jsonld, json or csv."""
+    with open_feed(path) as handle:
+        head = handle.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"<"):
+        return "xml"
+    if head.startswith((b"[", b"{")):
+        return "jsonld" if b"schema.org" in head or b'"@type"' in head else "json"
+    return "csv"
 
 
 @dataclass
@@ -177,8 +197,11 @@ def _reason(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def import_rows(rows: Iterable[tuple[int, dict | RowError]], *, source: str) -> ImportReport:
-    """Validate and upsert each row in its own transaction, keyed on (source, external_id)."""
+def import_rows(
+    rows: Iterable[tuple[int, dict | RowError]], *, source: str, defaults: dict | None = None
+) -> ImportReport:
+    """Validate and upsert each row in its own transaction, keyed on (source, external_id).
+    `defaults` fill the fields a row leaves out (a feed's language, say)."""
     report = ImportReport()
     category_ids = dict(Category.objects.values_list("slug", "id"))
     for number, row in rows:
@@ -188,7 +211,7 @@ def import_rows(rows: Iterable[tuple[int, dict | RowError]], *, source: str) -> 
         if not isinstance(row, dict):
             report.errors.append(RowError(number, "a row must be a JSON object"))
             continue
-        form = ImportRowForm(row, category_ids=category_ids)
+        form = ImportRowForm({**(defaults or {}), **row}, category_ids=category_ids)
         if not form.is_valid():
             report.errors.append(RowError(number, _reason(ValidationError(form.errors.as_data()))))
             continue

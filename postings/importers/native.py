@@ -4,18 +4,14 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import RowError, UnreadableFile
+from . import RowError, UnreadableFile, open_feed
 
 BOM = b"\xef\xbb\xbf"
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
     """Yield (row number, object or error). Rows count from 1: array items, or file lines."""
-    try:
-        handle = path.open("rb")
-    except OSError as error:
-        raise UnreadableFile(f"cannot open {path}: {error.strerror}") from None
-    with handle:
+    with open_feed(path) as handle:
         head = handle.read(4096).removeprefix(BOM).lstrip()
         handle.seek(0)
         if head.startswith(b"["):

@@ -1,12 +1,24 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from postings.importers import UnreadableFile, import_rows, native
+from postings.importers import (
+    UnreadableFile,
+    csv_format,
+    import_rows,
+    jsonld,
+    native,
+    sniff,
+    xml_format,
+)
 
-READERS = {"json": native.read_rows}
-# Formats of the public contract that the import pipeline does not read yet (issue 5).
-PLANNED_FORMATS = ("csv", "xml", "jsonld")
+READERS = {
+    "json": native.read_rows,
+    "csv": csv_format.read_rows,
+    "xml": xml_format.read_rows,
+    "jsonld": jsonld.read_rows,
+}
 
 
 class Command(BaseCommand):
@@ -24,16 +36,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             default="auto",
-            choices=["auto", "json", *PLANNED_FORMATS],
-            help="File format; auto and json read a JSON array or JSON Lines.",
+            choices=["auto", *READERS],
+            help="json (array or JSON Lines), csv, xml (aggregator <job>s) or jsonld "
+            "(schema.org JobPosting); auto tells them apart by their first bytes.",
+        )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The language of rows that do not state theirs.",
         )
 
     @no_translations  # reports in the source language, whatever the caller had active
-    def handle(self, *args, path: Path, source: str, format: str, **options) -> None:
-        if format in PLANNED_FORMATS:
-            raise CommandError(f"the {format} format is not supported yet", returncode=2)
+    def handle(
+        self, *args, path: Path, source: str, format: str, language: str | None, **options
+    ) -> None:
+        defaults = {"language": language} if language else {}
         try:
-            report = import_rows(READERS["json"](path), source=source)
+            if format == "auto":
+                format = sniff(path)
+            report = import_rows(READERS[format](path), source=source, defaults=defaults)
         except UnreadableFile as error:
             raise CommandError(f"{path}: {error}. Nothing was imported.", returncode=2) from None
         for error in report.errors:
