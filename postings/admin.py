@@ -3,7 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Category, Company, Posting
+from . import services
+from .models import Category, Company, ImportRun, ImportSource, Posting
 
 
 @admin.register(Company)
@@ -67,3 +68,33 @@ class PostingAdmin(admin.ModelAdmin):
             {"fields": ["source", "external_id", "translation_group", "created_at", "updated_at"]},
         ),
     ]
+
+
+@admin.register(ImportSource)
+class ImportSourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "company", "format", "default_language", "full_sync"]
+    list_select_related = ["company"]
+    autocomplete_fields = ["company"]
+    actions = ["import_now"]
+
+    @admin.action(description=_("Import the feed now"))
+    def import_now(self, request, queryset) -> None:
+        for source in queryset.select_related("company"):
+            services.start_import(source=source)
+        self.message_user(request, _("The imports are queued; their runs show the progress."))
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "source", "status", "rows_done", "created", "updated", "unchanged", "closed", "rejected",
+        "queued_at", "finished_at",
+    ]  # fmt: skip
+    list_filter = ["status"]
+    list_select_related = ["source"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # runs are made by "Import the feed now"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -392,3 +392,73 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.n)
+
+
+class ImportSource(models.Model):
+    """A company's feed: each run upserts its rows as postings of `name`, the posting source."""
+
+    class Format(models.TextChoices):
+        AUTO = "auto", _("Detect")
+        JSON = "json", _("JSON or JSON Lines")
+        CSV = "csv", _("CSV")
+        XML = "xml", _("XML (job aggregator)")
+        JSONLD = "jsonld", _("schema.org JSON-LD")
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="import_sources", verbose_name=_("company")
+    )
+    name = models.SlugField(_("name"), max_length=100, unique=True)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default="auto")
+    feed = models.FileField(_("feed file"), upload_to="feeds/")
+    default_language = models.CharField(
+        _("default language"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+    full_sync = models.BooleanField(
+        _("full sync"),
+        default=False,
+        help_text=_("Close the source's published postings that are missing from the feed."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("import source")
+        verbose_name_plural = _("import sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    source = models.ForeignKey(
+        ImportSource, on_delete=models.CASCADE, related_name="runs", verbose_name=_("source")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    closed = models.PositiveIntegerField(_("closed"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    # [{"row": 3, "reason": "country: ..."}, ...]
+    errors = models.JSONField(_("rejected rows"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.queued_at:%Y-%m-%d %H:%M}"

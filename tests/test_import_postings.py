@@ -210,3 +210,13 @@ def test_it_does_not_reopen_a_held_posting_unless_the_row_says_so(tmp_path, stat
     assert Posting.objects.get().status == status
     assert run_import(write_json(tmp_path, [row(status="published")]))[0] == 0
     assert Posting.objects.get().status == Posting.Status.PUBLISHED
+
+
+def test_it_rejects_a_row_with_a_nul_character_and_keeps_the_others(tmp_path):
+    path = write_json(
+        tmp_path, [row(external_id="a", title="Bad\u0000title"), row(external_id="b")]
+    )
+    status, _, err = run_import(path)
+    assert status == 1
+    assert "row 1: title: Null characters are not allowed." in err
+    assert list(Posting.objects.values_list("external_id", flat=True)) == ["b"]

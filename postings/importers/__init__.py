@@ -3,7 +3,7 @@
 A bad row is reported with its number and reason and never stops the good ones.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -30,17 +30,6 @@ def open_feed(path: Path) -> BinaryIO:
         raise UnreadableFile(f"cannot open {path}: {error.strerror}") from None
 
 
-def sniff(path: Path) -> str:
-    """The format of a file, from its first bytes: xml, jsonld, json or csv."""
-    with open_feed(path) as handle:
-        head = handle.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
-    if head.startswith(b"<"):
-        return "xml"
-    if head.startswith((b"[", b"{")):
-        return "jsonld" if b"schema.org" in head or b'"@type"' in head else "json"
-    return "csv"
-
-
 @dataclass
 class RowError:
     row: int
@@ -53,6 +42,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # The external ids of every row, rejected ones included: a full sync keeps them.
+    seen: set[str] = field(default_factory=set)
 
     @property
     def total(self) -> int:
@@ -198,20 +189,32 @@ def _reason(error: ValidationError) -> str:
 
 
 def import_rows(
-    rows: Iterable[tuple[int, dict | RowError]], *, source: str, defaults: dict | None = None
+    rows: Iterable[tuple[int, dict | RowError]],
+    *,
+    source: str,
+    defaults: dict | None = None,
+    company: Company | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Validate and upsert each row in its own transaction, keyed on (source, external_id).
-    `defaults` fill the fields a row leaves out (a feed's language, say)."""
+
+    `defaults` fill the fields a row leaves out (a feed's language, say); a `company` owns every
+    row whatever the row says; `progress` hears the number of rows read, every 500 rows."""
     report = ImportReport()
     category_ids = dict(Category.objects.values_list("slug", "id"))
-    for number, row in rows:
+    for count, (number, row) in enumerate(rows, start=1):
+        if progress and count % 500 == 0:
+            progress(count)
+        if isinstance(row, dict) and isinstance(row.get("external_id"), str | int):
+            report.seen.add(str(row["external_id"]))
         if isinstance(row, RowError):
             report.errors.append(row)
             continue
         if not isinstance(row, dict):
             report.errors.append(RowError(number, "a row must be a JSON object"))
             continue
-        form = ImportRowForm({**(defaults or {}), **row}, category_ids=category_ids)
+        owner = {"company": company.name} if company else {}
+        form = ImportRowForm({**(defaults or {}), **row, **owner}, category_ids=category_ids)
         if not form.is_valid():
             report.errors.append(RowError(number, _reason(ValidationError(form.errors.as_data()))))
             continue

@@ -3,22 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from postings.importers import (
-    UnreadableFile,
-    csv_format,
-    import_rows,
-    jsonld,
-    native,
-    sniff,
-    xml_format,
-)
-
-READERS = {
-    "json": native.read_rows,
-    "csv": csv_format.read_rows,
-    "xml": xml_format.read_rows,
-    "jsonld": jsonld.read_rows,
-}
+from postings.importers import UnreadableFile, import_rows
+from postings.importers.formats import READERS, read_rows
 
 
 class Command(BaseCommand):
@@ -52,9 +38,7 @@ class Command(BaseCommand):
     ) -> None:
         defaults = {"language": language} if language else {}
         try:
-            if format == "auto":
-                format = sniff(path)
-            report = import_rows(READERS[format](path), source=source, defaults=defaults)
+            report = import_rows(read_rows(path, format), source=source, defaults=defaults)
         except UnreadableFile as error:
             raise CommandError(f"{path}: {error}. Nothing was imported.", returncode=2) from None
         for error in report.errors:

@@ -1,0 +1,116 @@
+"""Feed imports as Celery tasks: a company's source, runs with counts, full sync."""
+
+import json
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from jobboard.celery import app
+from postings import services
+from postings.models import ImportRun, ImportSource, Posting
+from tests import factories
+
+
+def feed(*ids: str, bad: bool = False) -> ContentFile:
+    rows = [
+        {
+            "external_id": i,
+            "title": f"Soudeur {i}",
+            "company": "Someone else",
+            "country": "FR",
+            "description": "<p>Atelier</p>",
+        }
+        for i in ids
+    ]
+    if bad:
+        rows.append({"external_id": "bad", "title": "Sans pays", "description": "x"})
+    return ContentFile("\n".join(json.dumps(row) for row in rows), name="feed.jsonl")
+
+
+@pytest.fixture
+def source(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return ImportSource.objects.create(
+        company=factories.company("Acme"),
+        name="acme-ats",
+        default_language="fr",
+        full_sync=True,
+        feed=feed("1", "2", "3", bad=True),
+    )
+
+
+@pytest.fixture
+def worker():
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+    app.conf.task_always_eager = eager
+
+
+def wait_for(run: ImportRun) -> ImportRun:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if run.status in (ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED):
+            return run
+        time.sleep(0.1)
+    raise AssertionError(f"run still {run.status}")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_imports_a_feed_through_a_celery_worker(source, worker):
+    with transaction.atomic():
+        run = services.start_import(source=source)
+    run = wait_for(run)
+    assert run.status == ImportRun.Status.SUCCEEDED
+    assert (run.created, run.updated, run.rejected) == (3, 0, 1)
+    assert run.errors == [{"row": 4, "reason": "country: This field is required."}]
+    postings = Posting.objects.filter(source="acme-ats")
+    # The source's company owns its rows, whatever a row says; the source's language fills in.
+    assert {p.company.name for p in postings} == {"Acme"}
+    assert {p.language for p in postings} == {"fr"}
+
+
+@pytest.mark.django_db
+def test_it_closes_what_a_full_sync_feed_no_longer_lists(source):
+    services.run_import(run=ImportRun.objects.create(source=source))
+    source.feed = feed("1", "3")
+    source.save()
+    run = ImportRun.objects.create(source=source)
+    services.run_import(run=run)
+    run.refresh_from_db()
+    assert (run.created, run.updated, run.unchanged, run.closed) == (0, 0, 2, 1)
+    assert Posting.objects.get(external_id="2").status == Posting.Status.CLOSED
+    assert Posting.objects.get(external_id="1").is_live
+
+
+@pytest.mark.django_db
+def test_it_runs_a_message_twice_without_a_change(source):
+    run = ImportRun.objects.create(source=source)
+    services.run_import(run=run)
+    before = list(Posting.objects.values_list("id", "updated_at"))
+    services.run_import(run=run)  # a repeated message for a finished run
+    # A run whose worker died mid-way is run again from the start, to the same end state.
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
+    run.refresh_from_db()
+    services.run_import(run=run)
+    assert list(Posting.objects.values_list("id", "updated_at")) == before
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.SUCCEEDED and run.unchanged == 3
+
+
+@pytest.mark.django_db
+def test_it_fails_a_run_whose_file_cannot_be_read(source):
+    source.feed = ContentFile(b"\x00\x01 not a feed", name="broken.json")
+    source.format = "json"
+    source.save()
+    run = ImportRun.objects.create(source=source)
+    services.run_import(run=run)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
+    assert "no line of the file is JSON" in run.message
+    assert not Posting.objects.exists()
