@@ -17,7 +17,7 @@ from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.throttling import AnonRateThrottle
 
@@ -216,13 +216,22 @@ def list_postings(
 
 
 @api.get(
-    "/postings/{posting_id}", response={200: PostingOut, 404: Error, **ERRORS}, tags=["postings"]
+    "/postings/{posting_id}",
+    response={200: PostingOut, 404: Error, 410: Error, **ERRORS},
+    tags=["postings"],
 )
 def get_posting(request: HttpRequest, posting_id: int):
-    """One live posting, in its own language."""
+    """One live posting, in its own language; 410 once it expired or was closed."""
     posting = get_object_or_404(
-        Posting.objects.live().select_related("company", "category"), pk=posting_id
+        Posting.objects.select_related("company", "category").exclude(
+            status__in=[Posting.Status.DRAFT, Posting.Status.PENDING]
+        ),
+        pk=posting_id,
     )
+    if posting.is_gone:
+        return Status(410, {"detail": "this posting has expired or been filled"})
+    if not posting.is_live:  # scheduled for later
+        raise HttpError(404, "Not Found")
     return _out(posting)
 
 

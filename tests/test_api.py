@@ -63,8 +63,10 @@ def test_it_shows_only_live_postings(client, board):
     draft = factories.draft_posting(language="fr")
     body = client.get(f"/api/v1/postings/{live.pk}").json()
     assert body["title"] == live.title and body["category"] == "sales"
-    assert client.get(f"/api/v1/postings/{expired.pk}").status_code == 404
+    assert client.get(f"/api/v1/postings/{expired.pk}").status_code == 410
     assert client.get(f"/api/v1/postings/{draft.pk}").status_code == 404
+    scheduled = factories.scheduled_posting(language="fr")
+    assert client.get(f"/api/v1/postings/{scheduled.pk}").status_code == 404
 
 
 def test_it_counts_facets_like_the_list_page(client, board):
