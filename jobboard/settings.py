@@ -127,17 +127,18 @@ DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis serves as Celery broker (db 0) and cache (db 1). Without it, tasks run in-process and the
-# cache is local memory.
+# Redis serves as Celery broker (the URL's database, 0 by default) and cache (the next one), so
+# that two deployments or test runs can share a server on different numbers. Without it, tasks
+# run in-process and the cache is local memory.
 REDIS_URL = env_str("REDIS_URL").rstrip("/")
 
 
-def _redis_db(url: str, db: int) -> str:
+def _redis_db(url: str, offset: int) -> str:
     base, _, last = url.rpartition("/")
-    # redis://host:port has no database part; redis://host:port/3 has one that we replace.
+    # redis://host:port has no database part; redis://host:port/3 has one.
     if last.isdigit() and base.count("/") >= 2:
-        return f"{base}/{db}"
-    return f"{url}/{db}"
+        return f"{base}/{int(last) + offset}"
+    return f"{url}/{offset}"
 
 
 if REDIS_URL:
