@@ -1,8 +1,19 @@
+import email
+import email.policy
 import re
+import socket
+import time
+from collections.abc import Iterator
+from email.message import EmailMessage
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 from django.db import connections
+
+from jobboard.celery import app
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -44,3 +55,61 @@ def select_options(html: str, name: str) -> list[tuple[str, str]]:
     assert match, f"no <select name={name}> on the page"
     options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', match.group(1))
     return [(value, text.strip()) for value, text in options if value]
+
+
+class Mailbox:
+    """What a real SMTP server (aiosmtpd, in this process) received. `refuse` answers the next
+    N messages with a temporary failure (451), as a busy mail server does."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.refuse = 0
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.refuse:
+            self.refuse -= 1
+            return "451 4.3.0 Try again later"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)  # type: ignore[arg-type]
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in m["To"]]
+
+    def wait_for(self, count: int, timeout: float = 20) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(self.messages) >= count, f"{len(self.messages)} mails arrived, not {count}"
+        return self.messages
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mailbox(settings) -> Iterator[Mailbox]:
+    """Django sends through SMTP to a server listening on loopback for this test."""
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def worker():
+    """A real Celery worker on the test's broker (REDIS_URL), in a thread of this process.
+    Tests using it need `django_db(transaction=True)`: the worker has its own connection."""
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+    app.conf.task_always_eager = eager

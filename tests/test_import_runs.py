@@ -4,11 +4,9 @@ import json
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from jobboard.celery import app
 from postings import services
 from postings.models import ImportRun, ImportSource, Posting
 from tests import factories
@@ -40,15 +38,6 @@ def source(db, settings, tmp_path):
         full_sync=True,
         feed=feed("1", "2", "3", bad=True),
     )
-
-
-@pytest.fixture
-def worker():
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    app.conf.task_always_eager = eager
 
 
 def wait_for(run: ImportRun) -> ImportRun:
