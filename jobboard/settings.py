@@ -5,6 +5,7 @@ production settings: they refuse to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -60,7 +61,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
-    "django.contrib.admin",
+    "jobboard.apps.PanelAdminConfig",  # django.contrib.admin with the panel's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,7 +71,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_countries",
     "ninja",  # serves the API docs' assets from static files, not from a CDN
+    "axes",
     "postings",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +87,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as its documentation asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins while a lockout holds
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "jobboard.urls"
@@ -162,6 +172,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "warn-expiring-postings": {
+        "task": "postings.tasks.warn_expiring_postings",
+        "schedule": 3600,
+    },
     "expire-postings": {
         "task": "postings.tasks.expire_postings",
         # Frequent, so that few postings wait between their expiry and the sweep: the facet
@@ -196,6 +210,8 @@ USE_TZ = True
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# The tabbed translation admin needs jQuery UI; served from our static files, not a CDN.
+JQUERY_UI_URL = "vendor/jquery-ui-1.14.2/jquery-ui.min.js"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -238,6 +254,22 @@ POSTINGS_PER_PAGE = 20
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
 # A posting with no explicit expiry stays up this long after publication.
 POSTING_DEFAULT_DAYS = env_int("POSTING_DEFAULT_DAYS", 30)
+# Off: every company publishes without review (a small board with known recruiters). On,
+# only companies marked as trusted by a moderator do.
+POSTING_REVIEW_REQUIRED = env_bool("POSTING_REVIEW_REQUIRED", True)
+# Owners are emailed this many days before a posting expires.
+POSTING_EXPIRY_WARNING_DAYS = env_int("POSTING_EXPIRY_WARNING_DAYS", 5)
+# An invitation link to join a company works this long (seconds).
+INVITATION_MAX_AGE = env_int("INVITATION_MAX_AGE", 7 * 24 * 3600)
+
+# Failed logins lock out a username from an address (not everyone behind a shared address)
+# for AXES_COOLOFF_MINUTES after AXES_FAILURE_LIMIT attempts.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_VERBOSE = False
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -256,4 +288,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes logs every login at INFO; failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

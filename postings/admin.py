@@ -1,27 +1,136 @@
-from django.contrib import admin
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
+import csv
+from datetime import timedelta
 
-from . import services
-from .models import Category, Company, ImportRun, ImportSource, Posting
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.db import models
+from django.db.models import Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
+
+from accounts.models import Membership
+from accounts.services import remember_language
+from accounts.tenancy import CompanyScopedAdmin, is_moderator, reaches
+
+from . import language, services
+from .models import (
+    Category,
+    Company,
+    ImportRun,
+    ImportSource,
+    Posting,
+    PostingDay,
+    PostingForReview,
+    TransitionError,
+)
+
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+CHART_DAYS = 30
+
+
+class MembershipInline(admin.TabularInline):
+    """A company's people, for its admins: roles change here, people join by invitation."""
+
+    model = Membership
+    extra = 0
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "slug", "website"]
+class CompanyAdmin(CompanyScopedAdmin):
+    company_path = "pk"
+    formfield_overrides = URL_FIELDS
+    list_display = ["name", "slug", "website", "trusted", "dashboard_link"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_moderator(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or reaches(request, obj.pk, admin=True))
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        # Only a moderator decides who publishes without review.
+        return [] if is_moderator(request.user) else ["trusted"]
+
+    def get_inlines(self, request: HttpRequest, obj=None) -> list:
+        return self.inlines if obj is not None and self.has_change_permission(request, obj) else []
 
     def save_model(self, request, obj: Company, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:
             Posting.objects.filter(company=obj).refresh_search_context()
 
+    @admin.display(description=_("Activity"))
+    def dashboard_link(self, company: Company) -> str:
+        url = reverse("admin:postings_company_dashboard", args=[company.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Dashboard"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="postings_company_dashboard",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        company = self.get_object(request, unquote(object_id))
+        if company is None or not self.has_view_permission(request, company):
+            raise Http404
+        since = timezone.now().date() - timedelta(days=CHART_DAYS - 1)
+        recent = Q(days__day__gte=since)
+        postings = (
+            Posting.objects.filter(company=company)
+            .annotate(
+                recent_views=Sum("days__views", filter=recent, default=0),
+                recent_applies=Sum("days__applies", filter=recent, default=0),
+                all_views=Sum("days__views", default=0),
+                all_applies=Sum("days__applies", default=0),
+            )
+            .order_by("-recent_views", "-id")[:200]
+        )
+        totals = PostingDay.objects.filter(posting__company=company).aggregate(
+            recent_views=Sum("views", filter=Q(day__gte=since), default=0),
+            recent_applies=Sum("applies", filter=Q(day__gte=since), default=0),
+            all_views=Sum("views", default=0),
+            all_applies=Sum("applies", default=0),
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _t("Activity of %(company)s") % {"company": company.name},
+            "company": company,
+            "postings": postings,
+            "totals": totals,
+            "live": Posting.objects.live().filter(company=company).count(),
+            "days": CHART_DAYS,
+        }
+        return TemplateResponse(request, "admin/postings/company/dashboard.html", context)
+
 
 @admin.register(Category)
-class CategoryAdmin(TranslationAdmin):
+class CategoryAdmin(TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["slug", "name"]
@@ -32,9 +141,35 @@ class CategoryAdmin(TranslationAdmin):
             Posting.objects.filter(category=obj).refresh_search_context()
 
 
+class DuplicateForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the new version"))
+
+    def __init__(self, *args, languages: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = languages
+
+
+# The workflow buttons of the change form, each a step of services.py.
+WORKFLOW_STEPS = {
+    "_submit": (
+        lambda posting, user: services.submit_posting(posting=posting, by=user),
+        _("The posting was submitted."),
+    ),
+    "_renew": (
+        lambda posting, user: services.renew_posting(posting=posting),
+        _("The posting was renewed."),
+    ),
+    "_close": (
+        lambda posting, user: services.close_posting(posting=posting),
+        _("The posting was closed."),
+    ),
+}
+
+
 @admin.register(Posting)
-class PostingAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+class PostingAdmin(CompanyScopedAdmin):
+    formfield_overrides = URL_FIELDS
+    change_form_template = "admin/postings/posting/change_form.html"
     list_display = [
         "title",
         "company",
@@ -52,9 +187,9 @@ class PostingAdmin(admin.ModelAdmin):
     # no full count; the newest first by primary key.
     ordering = ["-id"]
     show_full_result_count = False
-    readonly_fields = ["source", "external_id", "created_at", "updated_at"]
+    actions = ["renew_selected", "close_selected", "export_csv"]
     fieldsets = [
-        (None, {"fields": ["language", "title", "company", "category", "status"]}),
+        (None, {"fields": ["language", "language_check", "title", "company", "category"]}),
         (_("Location"), {"fields": ["country", "city", "remote", "employment_type"]}),
         (
             _("Text"),
@@ -62,16 +197,341 @@ class PostingAdmin(admin.ModelAdmin):
         ),
         (_("Salary"), {"fields": ["salary_min", "salary_max", "salary_currency", "salary_period"]}),
         (_("Apply"), {"fields": ["apply_url", "apply_email"]}),
-        (_("Dates"), {"fields": ["published_at", "expires_at"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status", "published_at", "expires_at", "refreshed_at", "review_comment",
+                    "submitted_by", "submitted_at", "reviewed_by",
+                ]
+            },
+        ),  # fmt: skip
+        (_("Activity"), {"fields": ["activity"]}),
         (
             _("Origin"),
             {"fields": ["source", "external_id", "translation_group", "created_at", "updated_at"]},
         ),
     ]
+    # What only the workflow (or a moderator) changes.
+    WORKFLOW_FIELDS = [
+        "status", "published_at", "expires_at", "review_comment", "translation_group",
+    ]  # fmt: skip
+    ALWAYS_READONLY = [
+        "language_check", "activity", "refreshed_at", "submitted_by", "submitted_at",
+        "reviewed_by", "source", "external_id", "created_at", "updated_at",
+    ]  # fmt: skip
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        if is_moderator(request.user):
+            return self.ALWAYS_READONLY
+        return self.ALWAYS_READONLY + self.WORKFLOW_FIELDS
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        # Publication, activity and origin say nothing yet about a posting being written.
+        return self.fieldsets if obj is not None else self.fieldsets[:5]
+
+    @admin.display(description=_("Language check"))
+    def language_check(self, posting: Posting) -> str:
+        if not posting.detected_language:
+            return "—"
+        return _t("The text looks like %(detected)s, not %(declared)s.") % {
+            "detected": translation.get_language_info(posting.detected_language)["name_local"],
+            "declared": posting.get_language_display(),
+        }
+
+    @admin.display(description=_("Views and apply clicks, last 30 days"))
+    def activity(self, posting: Posting) -> str:
+        return activity_chart(posting)
+
+    def save_model(self, request: HttpRequest, obj: Posting, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        obj.detected_language = language.mismatch(
+            obj.language, obj.title, *(getattr(obj, field) for field in Posting.HTML_FIELDS)
+        )
+        if obj.detected_language:
+            self.message_user(
+                request,
+                _t(
+                    "The text looks like %(detected)s, not %(declared)s: check the language "
+                    "before you submit it."
+                )
+                % {
+                    "detected": translation.get_language_info(obj.detected_language)["name_local"],
+                    "declared": obj.get_language_display(),
+                },
+                messages.WARNING,
+            )
+        super().save_model(request, obj, form, change)
+
+    def _workflow_response(self, request: HttpRequest, obj: Posting) -> HttpResponse | None:
+        for button, (step, done) in WORKFLOW_STEPS.items():
+            if button in request.POST:
+                remember_language(user=request.user, language=translation.get_language())
+                try:
+                    step(obj, request.user)
+                except TransitionError as error:
+                    self.message_user(request, str(error), messages.ERROR)
+                else:
+                    self.message_user(request, done, messages.SUCCESS)
+                return redirect("admin:postings_posting_change", obj.pk)
+        return None
+
+    def response_add(self, request: HttpRequest, obj: Posting, post_url_continue=None):
+        return self._workflow_response(request, obj) or super().response_add(request, obj)
+
+    def response_change(self, request: HttpRequest, obj: Posting):
+        return self._workflow_response(request, obj) or super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow_buttons"] = self.workflow_buttons(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_buttons(self, obj: Posting | None) -> list[tuple[str, str]]:
+        status = obj.status if obj else Posting.Status.DRAFT
+        if status == Posting.Status.DRAFT:
+            trusted = obj is not None and services.publishes_without_review(obj.company)
+            return [("_submit", _t("Save and publish") if trusted else _t("Submit for review"))]
+        if status in (Posting.Status.PUBLISHED, Posting.Status.EXPIRED):
+            return [("_renew", _t("Renew")), ("_close", _t("Close (filled)"))]
+        return []
+
+    @admin.action(description=_("Renew the selected postings"))
+    def renew_selected(self, request: HttpRequest, queryset) -> None:
+        self._each(request, queryset, services.renew_posting, _("%(count)d postings renewed."))
+
+    @admin.action(description=_("Close the selected postings"))
+    def close_selected(self, request: HttpRequest, queryset) -> None:
+        self._each(request, queryset, services.close_posting, _("%(count)d postings closed."))
+
+    def _each(self, request, queryset, step, done) -> None:
+        count, refused = 0, []
+        for posting in queryset.select_related("company"):
+            try:
+                step(posting=posting)
+                count += 1
+            except TransitionError:
+                refused.append(posting.title)
+        self.message_user(request, done % {"count": count})
+        if refused:
+            self.message_user(
+                request,
+                _t("Not possible in their status: %(titles)s") % {"titles": ", ".join(refused)},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Download the selected postings as CSV"))
+    def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="postings.csv"'
+        writer = csv.writer(response)
+        columns = [
+            "id", "title", "company", "language", "country", "city", "status",
+            "published_at", "expires_at", "external_id",
+        ]  # fmt: skip
+        writer.writerow(columns)
+        for posting in queryset.select_related("company").order_by("id"):
+            writer.writerow(
+                [posting.pk, posting.title, posting.company.name, posting.language,
+                 posting.country.code, posting.city, posting.status, posting.published_at,
+                 posting.expires_at, posting.external_id]  # fmt: skip
+            )
+        return response
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/preview/", view(self.preview_view), name="postings_preview"),
+            path(
+                "<path:object_id>/duplicate/",
+                view(self.duplicate_view),
+                name="postings_duplicate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The posting as its public page will show it, whatever its status; never indexed."""
+        posting = self.get_object(request, unquote(object_id))
+        if posting is None:
+            raise Http404
+        with translation.override(posting.language):
+            response = TemplateResponse(
+                request,
+                "postings/detail.html",
+                {"posting": posting, "siblings": [], "language_urls": {}, "preview": True},
+            )
+            response.render()
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def duplicate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        posting = self.get_object(request, unquote(object_id))
+        if posting is None or not self.has_add_permission(request):
+            raise Http404
+        taken = {posting.language}
+        if posting.translation_group:
+            taken |= set(
+                Posting.objects.filter(translation_group=posting.translation_group).values_list(
+                    "language", flat=True
+                )
+            )
+        choices = [(code, name) for code, name in Posting._meta.get_field("language").choices
+                   if code not in taken]  # fmt: skip
+        form = DuplicateForm(request.POST or None, languages=choices)
+        if request.method == "POST" and form.is_valid():
+            sibling = services.duplicate_posting(
+                posting=posting, language=form.cleaned_data["language"], by=request.user
+            )
+            self.message_user(
+                request,
+                _t("A draft in %(language)s was made from the posting: rewrite its text.")
+                % {"language": sibling.get_language_display()},
+            )
+            return HttpResponseRedirect(reverse("admin:postings_posting_change", args=[sibling.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": posting,
+            "title": _t("Duplicate into another language"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/postings/posting/duplicate.html", context)
+
+
+def activity_chart(posting: Posting) -> str:
+    """A bar chart of the last 30 days (views, and apply clicks in front), as inline SVG."""
+    today = timezone.now().date()
+    since = today - timedelta(days=CHART_DAYS - 1)
+    rows = {
+        day.day: day
+        for day in PostingDay.objects.filter(posting=posting, day__gte=since).only(
+            "day", "views", "applies"
+        )
+    }
+    width, height = 12, 80
+    top = max([day.views for day in rows.values()] + [1])
+    bars = []
+    for n in range(CHART_DAYS):
+        day = since + timedelta(days=n)
+        views, applies = (rows[day].views, rows[day].applies) if day in rows else (0, 0)
+        bars.append((day.isoformat(), views, applies, n * width, height - views * height // top,
+                     views * height // top, n * width, height - applies * height // top,
+                     applies * height // top))  # fmt: skip
+    bars = format_html_join(
+        "",
+        "<g><title>{}: {} / {}</title>"
+        '<rect x="{}" y="{}" width="10" height="{}" fill="#9bb7d4"></rect>'
+        '<rect x="{}" y="{}" width="10" height="{}" fill="#205493"></rect></g>',
+        bars,
+    )
+    views = sum(day.views for day in rows.values())
+    applies = sum(day.applies for day in rows.values())
+    return format_html(
+        '<svg class="activity" role="img" width="{}" height="{}" viewBox="0 0 {} {}">{}</svg>'
+        "<p>{}</p>",
+        width * CHART_DAYS,
+        height,
+        width * CHART_DAYS,
+        height,
+        bars,
+        _t("%(views)d views, %(applies)d apply clicks in 30 days")
+        % {"views": views, "applies": applies},
+    )
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the recruiter"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when you reject: say what must change."),
+    )
+
+    def __init__(self, *args, rejecting: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rejecting = rejecting
+
+    def clean_comment(self) -> str:
+        comment = self.cleaned_data["comment"].strip()
+        if self.rejecting and not comment:
+            raise forms.ValidationError(_("Say what must change: the recruiter reads this."))
+        return comment
+
+
+@admin.register(PostingForReview)
+class ModerationQueueAdmin(admin.ModelAdmin):
+    """Pending postings, oldest first; a row opens the review page (approve or reject)."""
+
+    list_display = ["title", "company", "language", "language_warning", "submitted_at"]
+    list_select_related = ["company"]
+    list_filter = ["language"]
+    ordering = ["submitted_at", "id"]
+    actions = ["approve_selected"]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).filter(status=Posting.Status.PENDING)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_moderator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("Language check"))
+    def language_warning(self, posting: Posting) -> str:
+        if not posting.detected_language:
+            return ""
+        return _t("looks like %(language)s") % {
+            "language": translation.get_language_info(posting.detected_language)["name_local"]
+        }
+
+    @admin.action(description=_("Approve the selected postings"))
+    def approve_selected(self, request: HttpRequest, queryset) -> None:
+        for posting in queryset.select_related("company"):
+            services.approve_posting(posting=posting, by=request.user)
+        self.message_user(request, _t("%(count)d postings approved.") % {"count": len(queryset)})
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
+        posting = self.get_object(request, unquote(object_id))
+        if posting is None or not self.has_change_permission(request, posting):
+            self.message_user(request, _t("This posting is no longer waiting for review."))
+            return redirect("admin:postings_postingforreview_changelist")
+        rejecting = "_reject" in request.POST
+        form = ReviewForm(request.POST or None, rejecting=rejecting)
+        if request.method == "POST" and form.is_valid():
+            if rejecting:
+                services.reject_posting(
+                    posting=posting, by=request.user, comment=form.cleaned_data["comment"]
+                )
+                self.message_user(request, _t("Rejected: the recruiter was emailed."))
+            else:
+                services.approve_posting(posting=posting, by=request.user)
+                self.message_user(request, _t("Approved: the posting is online."))
+            return redirect("admin:postings_postingforreview_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": posting,
+            "posting": posting,
+            "title": _t("Review “%(title)s”") % {"title": posting.title},
+            "form": form,
+            "language_warning": self.language_warning(posting),
+        }
+        return TemplateResponse(request, "admin/postings/postingforreview/review.html", context)
 
 
 @admin.register(ImportSource)
-class ImportSourceAdmin(admin.ModelAdmin):
+class ImportSourceAdmin(CompanyScopedAdmin):
     list_display = ["name", "company", "format", "default_language", "full_sync"]
     list_select_related = ["company"]
     autocomplete_fields = ["company"]
@@ -85,7 +545,8 @@ class ImportSourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(CompanyScopedAdmin):
+    company_path = "source__company"
     list_display = [
         "source", "status", "rows_done", "created", "updated", "unchanged", "closed", "rejected",
         "queued_at", "finished_at",

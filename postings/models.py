@@ -46,6 +46,11 @@ class Company(models.Model):
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    trusted = models.BooleanField(
+        _("publishes without review"),
+        default=False,
+        help_text=_("Its recruiters' postings go live when submitted, without a moderator."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -131,6 +136,10 @@ class PostingQuerySet(models.QuerySet["Posting"]):
         )
 
 
+class TransitionError(ValueError):
+    """A workflow step that the posting's status does not allow."""
+
+
 class Posting(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -206,6 +215,38 @@ class Posting(models.Model):
     external_id = models.CharField(_("external ID"), max_length=200, blank=True)
     # The same job written in several languages shares one group.
     translation_group = models.UUIDField(_("translation group"), null=True, blank=True)
+    # The workflow: who wrote, submitted and reviewed it; a rejection's comment; when it was
+    # last renewed, and when its owner was told that it expires soon.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    review_comment = models.TextField(_("moderator's comment"), blank=True)
+    refreshed_at = models.DateTimeField(_("renewed at"), null=True, blank=True)
+    expiry_warned_at = models.DateTimeField(_("expiry warning sent at"), null=True, blank=True)
+    # What a detector reads in the text, when it differs from `language` (see language.py).
+    detected_language = models.CharField(_("detected language"), max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The company's name and the category's name in the posting's language, for the search
@@ -237,6 +278,7 @@ class Posting(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("posting")
         verbose_name_plural = _("postings")
+        permissions = [("review_posting", _("Can approve or reject submitted postings"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"],
@@ -280,6 +322,12 @@ class Posting(models.Model):
                 fields=["language", "expires_at"],
                 condition=Q(status="published"),
                 name="posting_published_lang_exp_idx",
+            ),
+            # The moderation queue, oldest first.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(status="pending"),
+                name="posting_pending_idx",
             ),
         ]
 
@@ -343,6 +391,43 @@ class Posting(models.Model):
         if self.expires_at is None:
             self.expires_at = self.published_at + timedelta(days=settings.POSTING_DEFAULT_DAYS)
 
+    def _require(self, *statuses: str) -> None:
+        if self.status not in statuses:
+            raise TransitionError(
+                _("This step is not possible for a posting that is %(status)s.")
+                % {"status": self.get_status_display().lower()}
+            )
+
+    def submit(self, *, by, now=None) -> None:
+        """Hand a draft to the moderators."""
+        self._require(self.Status.DRAFT)
+        self.status = self.Status.PENDING
+        self.submitted_by, self.submitted_at = by, now or timezone.now()
+
+    def approve(self, *, by, now=None) -> None:
+        self._require(self.Status.PENDING)
+        self.reviewed_by, self.review_comment = by, ""
+        self.publish(now=now)
+
+    def reject(self, *, by, comment: str) -> None:
+        """Back to its authors as a draft, with the moderator's reasons."""
+        self._require(self.Status.PENDING)
+        self.status = self.Status.DRAFT
+        self.reviewed_by, self.review_comment = by, comment
+
+    def renew(self, *, now=None) -> None:
+        """Another full duration from now; an expired posting goes live again."""
+        self._require(self.Status.PUBLISHED, self.Status.EXPIRED)
+        now = now or timezone.now()
+        self.status = self.Status.PUBLISHED
+        self.expires_at = now + timedelta(days=settings.POSTING_DEFAULT_DAYS)
+        self.refreshed_at, self.expiry_warned_at = now, None
+
+    def close(self) -> None:
+        """Filled, or withdrawn: gone from the site, kept for its owners."""
+        self._require(self.Status.PUBLISHED, self.Status.EXPIRED)
+        self.status = self.Status.CLOSED
+
     def join_translation_group(self, other: "Posting") -> None:
         if other.translation_group is None:
             other.translation_group = uuid.uuid4()
@@ -392,6 +477,48 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.n)
+
+
+class PostingDay(models.Model):
+    """A posting's page views and apply clicks on one day: counts only, no cookie, no address,
+    no user agent kept."""
+
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    applies = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "day"], name="postingday_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} {self.day}: {self.views}/{self.applies}"
+
+    @classmethod
+    def record(cls, posting_id: int, *, apply: bool = False) -> None:
+        """One view (or apply click) today, in one statement whatever the concurrency."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO postings_postingday (posting_id, day, views, applies)
+                VALUES (%s, (now() AT TIME ZONE 'UTC')::date, %s, %s)
+                ON CONFLICT (posting_id, day) DO UPDATE SET
+                    views = postings_postingday.views + excluded.views,
+                    applies = postings_postingday.applies + excluded.applies
+                """,
+                [posting_id, 0 if apply else 1, 1 if apply else 0],
+            )
+
+
+class PostingForReview(Posting):
+    """The moderators' queue: pending postings, oldest first (its own admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("posting to review")
+        verbose_name_plural = _("moderation queue")
 
 
 class ImportSource(models.Model):

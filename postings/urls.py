@@ -12,5 +12,6 @@ urlpatterns = [
     path("jobs/feed/", cached_page(PostingFeed()), name="feed"),
     path("jobs/feed/atom/", cached_page(AtomPostingFeed()), name="feed_atom"),
     path("jobs/<int:pk>/<slug:slug>/", views.posting_detail, name="detail"),
+    path("jobs/<int:pk>/apply/", views.apply, name="apply"),
     path("companies/<slug:slug>/", views.company_detail, name="company"),
 ]

@@ -1,6 +1,15 @@
+import re
+from urllib.parse import quote
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
@@ -8,8 +17,20 @@ from django.utils import translation
 from . import selectors
 from .caching import cached_page
 from .forms import PostingFilterForm
-from .models import Category, Company, Posting
+from .models import Category, Company, Posting, PostingDay
 from .structured_data import job_posting_json_ld
+
+# Crawlers, link previews and scripts say so in their user agent; they are not readers.
+BOT = re.compile(
+    r"bot|crawl|spider|slurp|preview|facebookexternalhit|curl|wget|python|java/|go-http|headless",
+    re.IGNORECASE,
+)
+
+
+def is_bot(request: HttpRequest) -> bool:
+    return bool(BOT.search(request.headers.get("User-Agent", ""))) or not request.headers.get(
+        "User-Agent"
+    )
 
 
 @cached_page
@@ -76,6 +97,8 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         **{sibling.language: sibling.get_absolute_url() for sibling in siblings},
         posting.language: posting.get_absolute_url(),
     }
+    if not is_bot(request):
+        PostingDay.record(posting.pk)
     return render(
         request,
         "postings/detail.html",
@@ -86,6 +109,29 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "json_ld": job_posting_json_ld(posting),
         },
     )
+
+
+class ApplyRedirect(HttpResponseRedirect):
+    allowed_schemes = ["http", "https", "mailto"]
+
+
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Count an apply click (no cookie, nothing about the visitor kept), then go on to the
+    company's form or mail."""
+    posting = get_object_or_404(
+        Posting.objects.public().only("id", "apply_url", "apply_email", "title"), pk=pk
+    )
+    if posting.apply_url:
+        target = posting.apply_url
+    elif posting.apply_email:
+        target = f"mailto:{posting.apply_email}?subject={quote(posting.title)}"
+    else:
+        raise Http404
+    if not is_bot(request):
+        PostingDay.record(posting.pk, apply=True)
+    response = ApplyRedirect(target)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -224,7 +224,14 @@ def test_it_finds_a_company_by_its_new_name_after_a_rename_in_the_admin(client, 
     client.force_login(admin_user)
     response = client.post(
         f"/admin/postings/company/{acme.pk}/change/",
-        {"name": "Globex", "slug": "acme", "website": "", "description": ""},
+        {
+            "name": "Globex",
+            "slug": "acme",
+            "website": "",
+            "description": "",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302
     assert titles(client, "/en/jobs/?q=globex") == ["Welder"]
