@@ -3,9 +3,11 @@
 import itertools
 from datetime import timedelta
 
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.models import MODERATORS_GROUP, RECRUITERS_GROUP, Membership, Profile
 from postings.models import Category, Company, Posting
 
 _numbers = itertools.count(1)
@@ -72,3 +74,29 @@ def scheduled_posting(**fields) -> Posting:
     """Published with a publication date in the future."""
     fields.setdefault("published_at", timezone.now() + timedelta(days=2))
     return _posting(Posting.Status.PUBLISHED, **fields)
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def _staff(email: str, group: str, language: str) -> User:
+    user = User.objects.create_user(email, email, PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    Profile.objects.create(user=user, language=language)
+    return user
+
+
+def recruiter(company: Company, email: str | None = None, *, language: str = "en") -> User:
+    user = _staff(email or f"recruiter{next(_numbers)}@example.com", RECRUITERS_GROUP, language)
+    Membership.objects.create(user=user, company=company, role=Membership.Role.RECRUITER)
+    return user
+
+
+def company_admin(company: Company, email: str | None = None, *, language: str = "en") -> User:
+    user = _staff(email or f"admin{next(_numbers)}@example.com", RECRUITERS_GROUP, language)
+    Membership.objects.create(user=user, company=company, role=Membership.Role.ADMIN)
+    return user
+
+
+def moderator(email: str | None = None, *, language: str = "en") -> User:
+    return _staff(email or f"moderator{next(_numbers)}@example.com", MODERATORS_GROUP, language)
