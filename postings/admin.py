@@ -513,10 +513,12 @@ class ModerationQueueAdmin(admin.ModelAdmin):
                 services.reject_posting(
                     posting=posting, by=request.user, comment=form.cleaned_data["comment"]
                 )
-                self.message_user(request, _t("Rejected: the recruiter was emailed."))
+                self.message_user(
+                    request, _t("Rejected: the recruiter was emailed."), messages.SUCCESS
+                )
             else:
                 services.approve_posting(posting=posting, by=request.user)
-                self.message_user(request, _t("Approved: the posting is online."))
+                self.message_user(request, _t("Approved: the posting is online."), messages.SUCCESS)
             return redirect("admin:postings_postingforreview_changelist")
         context = {
             **self.admin_site.each_context(request),

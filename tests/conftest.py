@@ -110,6 +110,8 @@ def worker():
     Tests using it need `django_db(transaction=True)`: the worker has its own connection."""
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
+    # Tasks that earlier tests queued without a worker name rows that no longer exist.
+    app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
     app.conf.task_always_eager = eager

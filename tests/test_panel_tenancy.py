@@ -65,7 +65,7 @@ def get_urls(board) -> list[str]:
         "/admin/",
         "/admin/postings/posting/",
         "/admin/postings/posting/?q=Bravo",
-        "/admin/postings/posting/?company__id__exact=%d" % bravo.pk,
+        f"/admin/postings/posting/?company__id__exact={bravo.pk}",
         f"/admin/postings/posting/{draft.pk}/change/",
         f"/admin/postings/posting/{live.pk}/change/",
         f"/admin/postings/posting/{draft.pk}/delete/",
