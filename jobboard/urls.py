@@ -29,4 +29,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
-urlpatterns += i18n_patterns(path("", include("postings.urls")))
+urlpatterns += i18n_patterns(path("", include("postings.urls")), path("", include("alerts.urls")))
