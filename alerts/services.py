@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import smtplib
+from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -15,9 +16,11 @@ from django.db import connection, transaction
 from django.db.models import Exists, Min, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from postings.models import Category, Posting
 from postings.selectors import facet_filters, filter_postings
+from postings.templatetags.jobboard import salary
 
 from .forms import describe, parse_query
 from .models import Alert, AlertMatch, Subscriber
@@ -167,12 +170,43 @@ def _list_headers(alert: Alert) -> dict[str, str]:
     }
 
 
-def _alert_message(alert: Alert, postings: list[Posting], categories: list[Category]):
+@dataclass
+class _Renderings:
+    """What the mails of one batch share, worked out once: popular searches send the same
+    postings to many addresses."""
+
+    categories: list[Category]
+    cards: dict[int, dict] = field(default_factory=dict)
+    searches: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def search(self, alert: Alert) -> list[str]:
+        key = (alert.language, alert.query)
+        if key not in self.searches:
+            filters = parse_query(alert.query, self.categories)
+            self.searches[key] = describe(filters, self.categories)
+        return self.searches[key]
+
+    def card(self, posting: Posting) -> dict:
+        """A posting as a mail shows it, in the active language (the posting's own)."""
+        if posting.pk not in self.cards:
+            self.cards[posting.pk] = {
+                "title": posting.title,
+                "company": posting.company.name,
+                "place": ", ".join(filter(None, [posting.city, str(posting.country.name)])),
+                "type": posting.get_employment_type_display(),
+                "salary": salary(posting),
+                "published": date_format(timezone.localtime(posting.published_at)),
+                "url": settings.SITE_URL + posting.get_absolute_url(),
+            }
+        return self.cards[posting.pk]
+
+
+def _alert_message(alert: Alert, postings: list[Posting], renderings: _Renderings):
     with translation.override(alert.language):
         context = {
             "alert": alert,
-            "search": describe(parse_query(alert.query, categories), categories),
-            "postings": postings[:DIGEST_SIZE],
+            "search": renderings.search(alert),
+            "postings": [renderings.card(posting) for posting in postings[:DIGEST_SIZE]],
             "more": max(0, len(postings) - DIGEST_SIZE),
             "count": len(postings),
             "list_url": alert.list_url(),
@@ -184,7 +218,7 @@ def _alert_message(alert: Alert, postings: list[Posting], categories: list[Categ
 
 
 def send_alert(
-    *, alert_id: int, mail_connection: BaseEmailBackend, categories: list[Category]
+    *, alert_id: int, mail_connection: BaseEmailBackend, renderings: _Renderings
 ) -> bool:
     """Mails the alert's unsent matches, at most once.
 
@@ -224,7 +258,7 @@ def send_alert(
         AlertMatch.objects.filter(pk__in=unsent.values()).update(sent_at=now)
         if not postings:
             return False
-        sent = _send(_alert_message(alert, postings, categories), mail_connection)
+        sent = _send(_alert_message(alert, postings, renderings), mail_connection)
         alert.last_sent_at = now
         alert.save(update_fields=["last_sent_at"])
     return sent
@@ -232,13 +266,13 @@ def send_alert(
 
 def send_alerts(*, alert_ids: list[int]) -> int:
     """One batch through one SMTP connection; the number of mails sent."""
-    categories = list(Category.objects.all())
+    renderings = _Renderings(categories=list(Category.objects.all()))
     sent = 0
     try:
         with get_connection() as mail_connection:
             for alert_id in alert_ids:
                 sent += send_alert(
-                    alert_id=alert_id, mail_connection=mail_connection, categories=categories
+                    alert_id=alert_id, mail_connection=mail_connection, renderings=renderings
                 )
     except OSError as error:  # opening or closing the connection
         if _is_temporary(error):
