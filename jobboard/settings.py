@@ -7,8 +7,10 @@ production settings: they refuse to start without SECRET_KEY and ALLOWED_HOSTS.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "axes",
     "postings",
     "accounts",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +179,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "postings.tasks.warn_expiring_postings",
         "schedule": 3600,
     },
+    "alerts-instant": {
+        "task": "alerts.tasks.sweep_alerts",
+        "args": ["instant"],
+        "schedule": env_int("ALERT_INSTANT_SECONDS", 300),
+    },
+    # Digests leave in the European morning, the weekly one on Mondays.
+    "alerts-daily": {
+        "task": "alerts.tasks.sweep_alerts",
+        "args": ["daily"],
+        "schedule": crontab(minute=0, hour=6),
+    },
+    "alerts-weekly": {
+        "task": "alerts.tasks.sweep_alerts",
+        "args": ["weekly"],
+        "schedule": crontab(minute=30, hour=6, day_of_week="monday"),
+    },
     "expire-postings": {
         "task": "postings.tasks.expire_postings",
         # Frequent, so that few postings wait between their expiry and the sweep: the facet
@@ -225,7 +244,7 @@ EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_URL or EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_URL:
-        from urllib.parse import unquote, urlsplit
+        from urllib.parse import unquote
 
         _mail = urlsplit(EMAIL_URL)
         if _mail.scheme not in ("smtp", "smtps", "submission"):
@@ -270,6 +289,22 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
+
+# Email alerts (alerts/). A confirmation link works this many days; unconfirmed alerts are
+# forgotten after it.
+ALERT_CONFIRM_DAYS = env_int("ALERT_CONFIRM_DAYS", 7)
+# Subscription requests ("N/s", "N/m", "N/h", "N/d") per email address and per client address.
+ALERT_RATE_LIMIT_EMAIL = env_str("ALERT_RATE_LIMIT_EMAIL", "5/h")
+ALERT_RATE_LIMIT_IP = env_str("ALERT_RATE_LIMIT_IP", "30/h")
+# Alerts per sending task, through one SMTP connection.
+ALERT_SEND_BATCH = env_int("ALERT_SEND_BATCH", 200)
+# How far each sweep looks back before the last one, for postings committed late.
+ALERT_MATCH_GRACE_SECONDS = env_int("ALERT_MATCH_GRACE_SECONDS", 900)
+# The mailto: of List-Unsubscribe; mail to it must reach whoever unsubscribes people by hand.
+ALERT_UNSUBSCRIBE_EMAIL = env_str(
+    "ALERT_UNSUBSCRIBE_EMAIL",
+    f"unsubscribe@{urlsplit(SITE_URL).hostname or 'localhost'}",
+)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

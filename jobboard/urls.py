@@ -31,5 +31,6 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("postings.urls")),
+    path("", include("alerts.urls")),
     path("panel/", include("accounts.urls")),
 )

@@ -1,0 +1,81 @@
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import QueryDict
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from postings.forms import PostingFilterForm
+from postings.models import Category, Posting
+
+from .models import Alert
+
+# Not part of a saved search: the page and the order change nothing about which postings match,
+# and a "posted within" window is always met by new postings or would hide part of a digest.
+NOT_SAVED = ("page", "sort", "posted_within")
+
+
+def parse_query(query: str, categories: list[Category]) -> dict:
+    """The filters of a list-page query string, parsed and validated by the list page's form,
+    in the active language (category slugs and choices are per language)."""
+    return PostingFilterForm(QueryDict(query), categories=categories).filters()
+
+
+def saved_query(data: QueryDict, categories: list[Category]) -> str:
+    """The canonical query string of a search: valid filters only, in a fixed order, so that
+    the same search typed two ways is one string."""
+    filters = PostingFilterForm(data, categories=categories).filters()
+    pairs = []
+    for name in PostingFilterForm.base_fields:
+        value = filters.get(name)
+        if name in NOT_SAVED or not value:
+            continue
+        if name == "country":
+            pairs += [(name, code) for code in sorted(value)]
+        else:
+            pairs.append((name, "1" if value is True else str(value)))
+    return urlencode(pairs)
+
+
+def describe(filters: dict, categories: list[Category]) -> list[str]:
+    """The filters of a search as a reader sees them, in the active language."""
+    names = {category.slug: category.name for category in categories}
+    parts = []
+    if filters.get("q"):
+        parts.append(f"“{filters['q']}”")
+    if filters.get("country"):
+        parts.append(", ".join(countries.name(code) for code in filters["country"]))
+    if filters.get("category") in names:
+        parts.append(names[filters["category"]])
+    if filters.get("type"):
+        parts.append(str(Posting.EmploymentType(filters["type"]).label))
+    if filters.get("remote"):
+        parts.append(str(Posting.Remote(filters["remote"]).label))
+    if filters.get("salary_min"):
+        parts.append(
+            str(
+                _("at least %(amount)s a year")
+                % {"amount": number_format(filters["salary_min"], force_grouping=True)}
+            )
+        )
+    elif filters.get("with_salary"):
+        parts.append(str(_("with a stated salary")))
+    return parts or [str(_("All jobs"))]
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
+    frequency = forms.ChoiceField(
+        label=_("How often?"),
+        choices=Alert.Frequency.choices,
+        initial=Alert.Frequency.DAILY,
+        widget=forms.RadioSelect,
+    )
+
+
+class AlertForm(forms.ModelForm):
+    class Meta:
+        model = Alert
+        fields = ["frequency", "paused"]
+        labels = {"frequency": _("How often?"), "paused": _("Paused")}

@@ -1,0 +1,39 @@
+from celery import shared_task
+from django.db import transaction
+
+from . import services
+from .models import Alert
+
+# Temporary mail failures (4xx, unreachable server) come back later, further apart each time;
+# the services' claim-and-mark design makes a retry send only what was not sent.
+RETRY = {
+    "autoretry_for": (services.TemporaryMailError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(**RETRY)
+def send_confirmation(alert_id: int) -> None:
+    alert = Alert.objects.select_related("subscriber").filter(pk=alert_id).first()
+    if alert is not None:  # deleted before its message arrived: nothing to confirm
+        services.send_confirmation(alert=alert)
+
+
+@shared_task(**RETRY)
+def send_alert_batch(alert_ids: list[int]) -> int:
+    return services.send_alerts(alert_ids=alert_ids)
+
+
+@shared_task
+def sweep_alerts(frequency: str) -> int:
+    """Beat runs it per frequency. A repeated or lost sweep costs nothing: the next one finds
+    what is due in the database."""
+    if frequency == Alert.Frequency.DAILY:
+        services.purge_unconfirmed()
+    batches = services.sweep(frequency=frequency)
+    for batch in batches:
+        transaction.on_commit(lambda batch=batch: send_alert_batch.delay(batch))
+    return len(batches)

@@ -1,0 +1,394 @@
+"""Email alerts for saved searches: subscribe, confirm, match, send, unsubscribe, the address's
+data. Mail goes through a real SMTP server (the `mailbox` fixture)."""
+
+import json
+import re
+import time
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, TestCase
+from django.utils import timezone, translation
+
+from alerts import services, tasks
+from alerts.models import Alert, AlertMatch, Subscriber
+from jobboard.celery import app
+from postings.templatetags.jobboard import salary
+from tests import factories
+
+
+@pytest.fixture
+def eager(settings):
+    """Tasks run in the test's thread (see subscribe())."""
+    settings.ALERT_RATE_LIMIT_EMAIL = settings.ALERT_RATE_LIMIT_IP = "100/h"
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def subscribe(client, email: str, *, language: str = "en", query: str = "", frequency="instant"):
+    # The confirmation is queued once the request's transaction commits, which the test's
+    # own transaction would hold back.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            f"/{language}/alerts/new/" + (f"?{query}" if query else ""),
+            {"email": email, "frequency": frequency},
+        )
+
+
+def subject(message) -> str:
+    return " ".join(message["Subject"].split())  # a long header comes folded
+
+
+def text(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def html(message) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+def link(message, kind: str) -> str:
+    """The path of the first `kind` link (confirm, manage, unsubscribe) of a mail."""
+    match = re.search(rf"https?://[^/\s]+(/\w+/alerts/{kind}/[^/\s]+/)", text(message))
+    assert match, f"no {kind} link in the mail"
+    return match.group(1)
+
+
+def confirmed_alert(email: str, *, language: str = "en", query: str = "", frequency="instant"):
+    subscriber, _ = Subscriber.objects.get_or_create(
+        email=email, defaults={"confirmed_at": timezone.now()}
+    )
+    alert = Alert.objects.create(
+        subscriber=subscriber, language=language, query=query, frequency=frequency
+    )
+    alert.confirm()
+    return alert
+
+
+def new_posting(**fields):
+    """Published a moment ago, after the alerts above were confirmed."""
+    return factories.live_posting(published_at=timezone.now(), **fields)
+
+
+def sweep(frequency: str = "instant") -> int:
+    return sum(
+        services.send_alerts(alert_ids=batch) for batch in services.sweep(frequency=frequency)
+    )
+
+
+@pytest.mark.django_db
+def test_it_sends_nothing_but_the_confirmation_until_the_address_confirms(client, mailbox, eager):
+    response = subscribe(client, "Lea@Example.org", language="fr", query="country=FR&page=3")
+    assert response.status_code == 302
+    (confirmation,) = mailbox.messages
+    assert confirmation["To"] == "Lea@Example.org"
+    assert subject(confirmation) == "Confirmez votre alerte emploi"
+    assert "France" in text(confirmation)
+    new_posting(language="fr", country="FR", title="Soudeur")
+    assert sweep() == 0
+    alert = Alert.objects.get()
+    assert (alert.language, alert.query, alert.confirmed_at) == ("fr", "country=FR", None)
+
+    url = link(confirmation, "confirm")
+    assert url.startswith("/fr/alerts/confirm/")
+    assert client.get(url).status_code == 200  # a mail scanner's visit confirms nothing
+    alert.refresh_from_db()
+    assert alert.confirmed_at is None
+    response = client.post(url)
+    assert response.status_code == 200
+    assert "Votre alerte est confirmée" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.confirmed_at is not None and alert.subscriber.confirmed_at is not None
+
+    new_posting(language="fr", country="FR", title="Chaudronnier")
+    assert sweep() == 1
+    alert_mail = mailbox.messages[1]
+    # Only what was published after the confirmation.
+    assert "Chaudronnier" in text(alert_mail) and "Soudeur" not in text(alert_mail)
+
+
+@pytest.mark.django_db
+def test_it_answers_alike_for_a_new_a_waiting_and_a_confirmed_address(client, mailbox, eager):
+    confirmed_alert("known@example.org", query="country=GB")
+    responses = [
+        subscribe(client, "new@example.org", query="country=GB"),
+        subscribe(client, "new@example.org", query="country=GB"),  # now waiting
+        subscribe(client, "KNOWN@example.org", query="country=GB"),
+    ]
+    assert {(r.status_code, r["Location"]) for r in responses} == {(302, "/en/alerts/sent/")}
+    pages = {client.get(r["Location"]).content for r in responses}
+    assert len(pages) == 1
+    # Each request gets a confirmation mail, whatever the state: never an alert.
+    assert [subject(m) for m in mailbox.messages] == ["Confirm your job alert"] * 3
+    assert Subscriber.objects.count() == 2 and Alert.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_it_rejects_forged_and_expired_confirmation_links(client, mailbox, eager):
+    subscribe(client, "lea@example.org", language="de")
+    alert = Alert.objects.get()
+    forged = link(mailbox.messages[0], "confirm")[:-3] + "xx/"
+    response = client.post(forged)
+    assert response.status_code == 400
+    assert "Dieser Link ist nicht gültig" in response.content.decode()
+
+    eight_days_ago = time.time() - 8 * 86400
+    with mock.patch("time.time", return_value=eight_days_ago):
+        expired = alert.confirm_url()
+    assert client.post(expired).status_code == 400
+    alert.refresh_from_db()
+    assert alert.confirmed_at is None
+
+
+@pytest.mark.django_db
+def test_it_limits_requests_per_address_and_per_client(client, mailbox, settings, eager):
+    settings.ALERT_RATE_LIMIT_EMAIL, settings.ALERT_RATE_LIMIT_IP = "2/h", "4/h"
+    assert [subscribe(client, "a@example.org").status_code for _ in range(3)] == [302, 302, 429]
+    response = subscribe(client, "a@example.org", language="fr")
+    assert response.status_code == 429
+    assert "Trop de demandes" in response.content.decode()
+    assert subscribe(client, "b@example.org").status_code == 429  # the client's fifth
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert subscribe(other, "b@example.org").status_code == 302
+    assert len(mailbox.messages) == 3
+
+
+@pytest.mark.django_db
+def test_it_matches_with_the_list_pages_filters_in_the_alerts_language(mailbox, settings):
+    settings.SITE_URL = "https://jobs.example"
+    software = factories.category("software-engineering")
+    fr = confirmed_alert("fr@example.org", language="fr", query="category=software-engineering")
+    de = confirmed_alert("de@example.org", language="de", query="q=Entwickler&country=DE")
+    everything = confirmed_alert("en@example.org", language="en")
+    fr_match = new_posting(
+        language="fr", country="BE", title="Développeuse Python", category=software,
+        salary_min=45000, salary_max=60000, salary_currency="EUR", salary_period="year",
+    )  # fmt: skip
+    new_posting(language="fr", country="FR", title="Comptable")  # another category
+    new_posting(language="de", country="DE", title="Softwareentwickler", category=software)
+    de_match = new_posting(language="de", country="DE", title="Entwicklerin Java")
+    new_posting(language="de", country="AT", title="Entwickler Wien")  # another country
+    en_match = new_posting(language="en", country="GB", title="Welder")
+    factories.draft_posting(language="en", title="Draft")
+    factories.scheduled_posting(language="en", title="Tomorrow")
+
+    assert sweep() == 3
+    mails = {m["To"]: m for m in mailbox.messages}
+    assert mails.keys() == {"fr@example.org", "de@example.org", "en@example.org"}
+    assert subject(mails["fr@example.org"]) == "1 nouvelle offre : Développement logiciel"
+    assert "Développeuse Python" in text(mails["fr@example.org"])
+    assert "Comptable" not in text(mails["fr@example.org"])
+    assert "Entwickler" not in text(mails["fr@example.org"])  # a German posting, same category
+    assert "Entwicklerin Java" in text(mails["de@example.org"])
+    assert "Wien" not in text(mails["de@example.org"])
+    assert subject(mails["de@example.org"]).startswith("1 neues Stellenangebot")
+    assert "Welder" in text(mails["en@example.org"])
+    assert "Draft" not in text(mails["en@example.org"])
+    assert "Tomorrow" not in text(mails["en@example.org"])
+    # Absolute links, the French site's salary and date formats.
+    fr_text = text(mails["fr@example.org"])
+    assert f"https://jobs.example{fr_match.get_absolute_url()}" in fr_text
+    with translation.override("fr"):
+        assert salary(fr_match) in fr_text
+        assert salary(fr_match) in html(mails["fr@example.org"])
+    assert "Publiée le" in fr_text
+    assert "https://jobs.example/de/jobs/?q=Entwickler&country=DE" in text(mails["de@example.org"])
+    assert {(m.alert_id, m.posting_id) for m in AlertMatch.objects.all()} == {
+        (fr.pk, fr_match.pk), (de.pk, de_match.pk), (everything.pk, en_match.pk)
+    }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_it_carries_the_list_headers_and_a_visible_unsubscribe_link(mailbox, settings):
+    settings.SITE_URL = "https://jobs.example"
+    settings.ALERT_UNSUBSCRIBE_EMAIL = "unsubscribe@jobs.example"
+    alert = confirmed_alert("lea@example.org", language="fr")
+    new_posting(language="fr", country="FR", title="Soudeur")
+    sweep()
+    (mail,) = mailbox.messages
+    url = alert.unsubscribe_url()
+    assert url.startswith("https://jobs.example/fr/alerts/unsubscribe/")
+    unsubscribe = mail["List-Unsubscribe"].strip()
+    assert unsubscribe.startswith(f"<{url}>, <mailto:unsubscribe@jobs.example?")
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail["List-Id"] == "<alerts.jobs.example>"
+    assert url in text(mail) and url in html(mail)
+    assert "Se désabonner" in html(mail)
+
+
+@pytest.mark.django_db
+def test_it_shows_twenty_postings_and_links_to_the_whole_search(mailbox):
+    confirmed_alert("lea@example.org", query="country=IE")
+    for n in range(22):
+        new_posting(country="IE", title=f"Nurse {n:02}")
+    sweep()
+    (mail,) = mailbox.messages
+    assert subject(mail) == "22 new jobs: Ireland"
+    assert len(re.findall(r"^Nurse \d\d\r?$", text(mail), re.M)) == 20
+    assert "And 2 more jobs." in text(mail)
+    assert "/en/jobs/?country=IE" in text(mail)
+
+
+@pytest.mark.django_db
+def test_it_sends_a_posting_once_however_often_the_sweep_runs(mailbox):
+    confirmed_alert("lea@example.org")
+    new_posting(title="Welder")
+    call_command("send_alerts", "--frequency", "instant", stdout=None)
+    call_command("send_alerts", "--frequency", "instant")
+    services.match_alerts(frequency="instant")
+    assert sweep() == 0
+    assert len(mailbox.messages) == 1
+    assert AlertMatch.objects.get().sent_at is not None
+    new_posting(title="Plumber")
+    assert sweep() == 1
+    assert "Plumber" in text(mailbox.messages[1]) and "Welder" not in text(mailbox.messages[1])
+
+
+@pytest.mark.django_db
+def test_it_sends_a_digest_once_per_period(mailbox):
+    confirmed_alert("lea@example.org", frequency="daily")
+    new_posting(title="Welder")
+    assert sweep("instant") == 0  # not its frequency
+    assert sweep("daily") == 1
+    new_posting(title="Plumber")
+    assert sweep("daily") == 0  # the same day
+    Alert.objects.update(last_sent_at=timezone.now() - timedelta(hours=23, minutes=30))
+    assert sweep("daily") == 1
+    assert "Plumber" in text(mailbox.messages[1])
+
+
+@pytest.mark.django_db
+def test_it_checks_the_alert_again_just_before_sending(mailbox):
+    paused = confirmed_alert("paused@example.org")
+    gone = confirmed_alert("gone@example.org")
+    kept = confirmed_alert("kept@example.org")
+    new_posting(title="Welder")
+    (batch,) = services.sweep(frequency="instant")
+    assert batch == [paused.pk, gone.pk, kept.pk]
+    Alert.objects.filter(pk=paused.pk).update(paused=True)
+    gone.delete()
+    assert services.send_alerts(alert_ids=batch) == 1
+    assert [m["To"] for m in mailbox.messages] == ["kept@example.org"]
+
+
+@pytest.mark.django_db
+def test_it_unsubscribes_by_one_click_post_and_not_by_a_visit(mailbox):
+    alert = confirmed_alert("lea@example.org", language="fr")
+    other = confirmed_alert("lea@example.org", language="fr", query="country=FR")
+    new_posting(language="fr", country="FR", title="Soudeur")
+    sweep()
+    url = link(mailbox.messages[0], "unsubscribe")
+    client = Client(enforce_csrf_checks=True)
+    response = client.get(url)
+    assert response.status_code == 200 and "Se désabonner" in response.content.decode()
+    assert Alert.objects.filter(pk=alert.pk).exists()
+    response = client.post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200  # no redirect: RFC 8058
+    assert not Alert.objects.filter(pk=alert.pk).exists()
+    assert Alert.objects.filter(pk=other.pk).exists()  # only the alert the token names
+    assert client.post(url).status_code == 200  # again: still unsubscribed
+    assert client.post(url.replace("/unsubscribe/", "/unsubscribe/x")).status_code == 400
+
+
+@pytest.mark.django_db
+def test_it_manages_the_addresses_alerts_from_the_signed_link(client, django_assert_num_queries):
+    alert = confirmed_alert("lea@example.org", language="de", query="country=AT")
+    url = alert.subscriber.manage_url("en").removeprefix("http://127.0.0.1:8000")
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Österreich" in page and "Deutsch" in page
+
+    prefix = str(alert.pk)
+    response = client.post(
+        f"{url}{alert.pk}/", {f"{prefix}-frequency": "weekly", f"{prefix}-paused": "on"}
+    )
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert (alert.frequency, alert.paused) == ("weekly", True)
+    assert "Paused" in client.get(url).content.decode()
+
+    for country in ("FR", "ES", "IT"):
+        confirmed_alert("lea@example.org", query=f"country={country}")
+    with django_assert_num_queries(3):  # subscriber, categories, alerts: not one per alert
+        assert client.get(url).status_code == 200
+
+    assert client.post(f"{url}{alert.pk}/delete/").status_code == 302
+    assert not Alert.objects.filter(pk=alert.pk).exists()
+    stranger = confirmed_alert("max@example.org")
+    assert client.post(f"{url}{stranger.pk}/delete/").status_code == 404
+    response = client.post(f"{url}unsubscribe/")
+    assert response.status_code == 200
+    assert not Alert.objects.filter(subscriber__email="lea@example.org").exists()
+    assert Alert.objects.filter(pk=stranger.pk).exists()
+    assert client.get(url[:-3] + "xx/").status_code == 400
+
+
+@pytest.mark.django_db
+def test_it_exports_and_erases_everything_about_the_address(client, mailbox):
+    alert = confirmed_alert("lea@example.org", language="fr", query="country=FR")
+    posting = new_posting(language="fr", country="FR", title="Soudeur")
+    sweep()
+    url = alert.subscriber.manage_url("fr").removeprefix("http://127.0.0.1:8000")
+    response = client.get(f"{url}export/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["email"] == "lea@example.org"
+    (saved,) = data["alerts"]
+    assert saved["language"] == "fr" and saved["search"] == "country=FR"
+    assert saved["matches"][0]["posting"] == posting.pk and saved["matches"][0]["sent_at"]
+
+    response = client.post(f"{url}erase/")
+    assert response.status_code == 200
+    assert not Subscriber.objects.exists()
+    assert not Alert.objects.exists() and not AlertMatch.objects.exists()
+    assert client.get(url).status_code == 400  # its links died with it
+    # A new subscription of the same address does not revive the old links.
+    assert Subscriber.objects.create(email="lea@example.org")
+    assert client.get(url).status_code == 400
+
+
+@pytest.mark.django_db
+def test_it_offers_an_alert_from_the_list_page_and_keeps_the_page_cacheable(client):
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    page = client.get("/fr/jobs/?country=FR&page=1").content.decode()
+    assert 'href="/fr/alerts/new/?country=FR"' in page
+    assert "csrfmiddlewaretoken" not in page
+    response = client.get("/fr/alerts/new/?country=FR&sort=date&country=xx")
+    assert response.status_code == 200
+    assert "France" in response.content.decode()
+    assert "csrfmiddlewaretoken" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_subscribes_confirms_and_mails_through_a_celery_worker(client, mailbox, worker):
+    subscribe(client, "lea@example.org", language="fr", query="q=soudeur")
+    subscribe(client, "max@example.org", language="de", query="q=Schweißer")
+    mailbox.wait_for(2)
+    for message in mailbox.messages:
+        assert client.post(link(message, "confirm")).status_code == 200
+    new_posting(language="fr", country="FR", title="Soudeur TIG")
+    new_posting(language="fr", country="FR", title="Comptable")
+    new_posting(language="de", country="DE", title="Schweißer MAG")
+    new_posting(language="de", country="DE", title="Soudeur")  # German text, French word
+    mailbox.refuse = 1  # the first alert mail meets a busy server: 451, then a retry
+
+    with transaction.atomic():
+        tasks.sweep_alerts.delay("instant")
+        tasks.sweep_alerts.delay("instant")  # a repeated message
+    mailbox.wait_for(4)
+    time.sleep(2)  # room for a duplicate to show up
+    assert len(mailbox.messages) == 4 and mailbox.refuse == 0
+    lea, max_ = mailbox.to("lea@example.org")[1], mailbox.to("max@example.org")[1]
+    assert "Soudeur TIG" in text(lea) and "Comptable" not in text(lea)
+    assert subject(lea).startswith("1 nouvelle offre")
+    assert "Schweißer MAG" in text(max_) and "Soudeur" not in text(max_)
+    assert subject(max_).startswith("1 neues Stellenangebot")
+    assert not AlertMatch.objects.filter(sent_at__isnull=True).exists()
