@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from accounts.models import Membership
@@ -298,11 +299,21 @@ class PostingAdmin(CompanyScopedAdmin):
 
     @admin.action(description=_("Renew the selected postings"))
     def renew_selected(self, request: HttpRequest, queryset) -> None:
-        self._each(request, queryset, services.renew_posting, _("%(count)d postings renewed."))
+        self._each(
+            request,
+            queryset,
+            services.renew_posting,
+            lambda n: ngettext("%(count)d posting renewed.", "%(count)d postings renewed.", n),
+        )
 
     @admin.action(description=_("Close the selected postings"))
     def close_selected(self, request: HttpRequest, queryset) -> None:
-        self._each(request, queryset, services.close_posting, _("%(count)d postings closed."))
+        self._each(
+            request,
+            queryset,
+            services.close_posting,
+            lambda n: ngettext("%(count)d posting closed.", "%(count)d postings closed.", n),
+        )
 
     def _each(self, request, queryset, step, done) -> None:
         count, refused = 0, []
@@ -312,7 +323,7 @@ class PostingAdmin(CompanyScopedAdmin):
                 count += 1
             except TransitionError:
                 refused.append(posting.title)
-        self.message_user(request, done % {"count": count})
+        self.message_user(request, done(count) % {"count": count})
         if refused:
             self.message_user(
                 request,
@@ -499,7 +510,12 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     def approve_selected(self, request: HttpRequest, queryset) -> None:
         for posting in queryset.select_related("company"):
             services.approve_posting(posting=posting, by=request.user)
-        self.message_user(request, _t("%(count)d postings approved.") % {"count": len(queryset)})
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d posting approved.", "%(count)d postings approved.", count)
+            % {"count": count},
+        )
 
     def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
         posting = self.get_object(request, unquote(object_id))
