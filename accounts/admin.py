@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.http import HttpRequest
-from django.utils import translation
+from django.template.response import TemplateResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
-from .models import Invitation, Membership
+from .models import ApiToken, Invitation, Membership
 from .tenancy import CompanyScopedAdmin
 
 
@@ -37,3 +40,43 @@ class InvitationAdmin(CompanyScopedAdmin):
     def save_model(self, request: HttpRequest, obj: Invitation, form, change: bool) -> None:
         obj.invited_by, obj.language = request.user, translation.get_language()
         services.invite(invitation=obj)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(CompanyScopedAdmin):
+    """Keys to the partner API, for company admins. The key is shown once, on the page that
+    answers its creation; it is not stored, so it is never in a redirect, a message or a log."""
+
+    admin_only = True
+    list_display = ["name", "company", "hint", "created_by", "created_at", "last_used_at",
+                    "revoked_at"]  # fmt: skip
+    list_select_related = ["company", "created_by"]
+    fields = ["company", "name"]
+    actions = ["revoke_selected"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # a key is made, used and revoked; never edited
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form, change: bool) -> None:
+        obj.created_by = request.user
+        request._new_api_key = obj.generate_key()  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request: HttpRequest, obj: ApiToken, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Your new API key"),
+            "token": obj,
+            "key": request._new_api_key,  # type: ignore[attr-defined]
+        }
+        return TemplateResponse(request, "admin/accounts/apitoken/created.html", context)
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke_selected(self, request: HttpRequest, queryset) -> None:
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)
+            % {"count": count},
+        )

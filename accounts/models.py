@@ -1,3 +1,6 @@
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
@@ -115,3 +118,66 @@ class Invitation(models.Model):
         self.accepted_at = timezone.now()
         self.save(update_fields=["accepted_at"])
         return membership
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def authenticate(self, key: str) -> "ApiToken | None":
+        """The active token whose key this is; its company is who calls."""
+        token = (
+            self.select_related("company")
+            .filter(digest=ApiToken.digest_of(key), revoked_at__isnull=True)
+            .first()
+        )
+        if token is not None:
+            self.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token
+
+
+class ApiToken(models.Model):
+    """A company's key to the partner API. Only a SHA-256 digest is stored: the key is shown
+    once, when it is made, and a lost key is revoked and replaced."""
+
+    PREFIX = "jb_"
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("company")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("Which system uses it."))
+    # The first characters of the key, to tell keys apart in lists and logs.
+    hint = models.CharField(_("key starts with"), max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        # The keys are 256 random bits: a fast hash cannot be brute-forced back to one.
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def generate_key(self) -> str:
+        """A new key for this token (returned once, never stored)."""
+        key = self.PREFIX + secrets.token_urlsafe(32)
+        self.hint, self.digest = key[:10], self.digest_of(key)
+        return key
+
+    def revoke(self) -> None:
+        self.revoked_at = self.revoked_at or timezone.now()

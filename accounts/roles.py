@@ -12,6 +12,7 @@ GROUP_PERMISSIONS = {
         "postings.view_importrun",
         "accounts.view_membership", "accounts.change_membership", "accounts.delete_membership",
         "accounts.view_invitation", "accounts.add_invitation", "accounts.delete_invitation",
+        "accounts.view_apitoken", "accounts.add_apitoken", "accounts.change_apitoken",
     ],
     "Moderators": [
         "postings.view_posting", "postings.change_posting", "postings.delete_posting",
@@ -39,3 +40,14 @@ def sync_groups(group_model, permission_model) -> None:
                 )
             )
         group.permissions.set(permissions)
+
+
+def sync_groups_in_migration(apps, schema_editor) -> None:
+    """RunPython step: permissions are made after all migrations; the groups need them now."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

@@ -1,16 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from accounts.roles import sync_groups
-
-
-def forwards(apps, schema_editor):
-    # Permissions are made after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from accounts.roles import sync_groups_in_migration
 
 
 class Migration(migrations.Migration):
@@ -21,4 +11,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(sync_groups_in_migration, migrations.RunPython.noop)]
