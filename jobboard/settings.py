@@ -168,6 +168,11 @@ CELERY_BEAT_SCHEDULE = {
         # counts subtract those one by one.
         "schedule": env_int("EXPIRE_SWEEP_SECONDS", 60),
     },
+    # Feeds due by their schedule, and runs whose message or worker was lost.
+    "import-due-sources": {
+        "task": "postings.tasks.import_due_sources",
+        "schedule": 60,
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -238,6 +243,13 @@ POSTINGS_PER_PAGE = 20
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
 # A posting with no explicit expiry stays up this long after publication.
 POSTING_DEFAULT_DAYS = env_int("POSTING_DEFAULT_DAYS", 30)
+# Feed imports: rows per transaction (and per checkpoint of a run); the largest feed a URL may
+# send; the connect and read timeout of a fetch; how long a run may go without a committed
+# chunk before the sweep queues it again (its worker died or its message was lost).
+IMPORT_CHUNK_SIZE = env_int("IMPORT_CHUNK_SIZE", 500)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 30)
+IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 15 * 60)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
