@@ -49,6 +49,14 @@ def queue_due_imports(*, now=None) -> int:
     now = now or timezone.now()
     sent = []
     with transaction.atomic():
+        stale = ImportRun.objects.select_for_update(skip_locked=True).filter(
+            status__in=ImportRun.ACTIVE,
+            heartbeat_at__lt=now - timedelta(seconds=settings.IMPORT_STALE_SECONDS),
+        )
+        for run in stale:
+            run.heartbeat_at = now
+            run.save(update_fields=["heartbeat_at"])
+            sent.append(run.pk)
         due = (
             ImportSource.objects.select_for_update(skip_locked=True, of=("self",))
             .exclude(schedule=ImportSource.Schedule.MANUAL)
@@ -62,14 +70,6 @@ def queue_due_imports(*, now=None) -> int:
             sent.append(ImportRun.objects.create(source=source).pk)
             source.next_run_at = now + ImportSource.INTERVALS[source.schedule]
             source.save(update_fields=["next_run_at"])
-        stale = ImportRun.objects.select_for_update(skip_locked=True).filter(
-            status__in=ImportRun.ACTIVE,
-            heartbeat_at__lt=now - timedelta(seconds=settings.IMPORT_STALE_SECONDS),
-        )
-        for run in stale:
-            run.heartbeat_at = now
-            run.save(update_fields=["heartbeat_at"])
-            sent.append(run.pk)
         transaction.on_commit(lambda: [tasks.run_import.delay(pk) for pk in sent])
     return len(sent)
 
