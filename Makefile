@@ -8,7 +8,7 @@ export DEBUG ?= 1
 .DEFAULT_GOAL := help
 
 help: ## Show this help
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ bench: install ## Benchmark search and lists on BENCH_COUNT postings (default 1,
 	BENCH_COUNT=$(or $(BENCH_COUNT),1000000) BENCH_RUNS=$(or $(BENCH_RUNS),200) \
 		$(PY) -m jobboard.localdb $(PY) bench/run.py
 
+bench-imports: install ## Benchmark feed imports: rows/s and peak memory, IMPORT_BENCH_ROWS rows (default 100,000)
+	IMPORT_BENCH_ROWS=$(or $(IMPORT_BENCH_ROWS),100000) \
+		$(PY) -m jobboard.localdb $(PY) bench/imports.py
+
 lint: install ## Check style and pending migrations
 	$(VENV)/bin/ruff check .
 	$(PY) -m jobboard.localdb $(PY) manage.py makemigrations --check --dry-run
@@ -41,4 +45,4 @@ messages: install ## Extract UI strings into the catalogs and compile them
 clean: ## Remove the virtual environment and the embedded database
 	rm -rf $(VENV) .pgdata
 
-.PHONY: help install run test bench lint messages clean
+.PHONY: help install run test bench bench-imports lint messages clean

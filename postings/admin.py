@@ -72,7 +72,9 @@ class PostingAdmin(admin.ModelAdmin):
 
 @admin.register(ImportSource)
 class ImportSourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "company", "format", "default_language", "full_sync"]
+    list_display = [
+        "name", "company", "format", "default_language", "full_sync", "schedule", "next_run_at",
+    ]  # fmt: skip
     list_select_related = ["company"]
     autocomplete_fields = ["company"]
     actions = ["import_now"]

@@ -142,7 +142,8 @@ def test_it_ends_a_run_whose_worker_was_killed_as_a_clean_run_ends(media, settin
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        run = services.start_import(source=killed)
+        with translation.override("en"):
+            run = services.start_import(source=killed)
         deadline = time.monotonic() + 120
         while run.rows_done < 300 and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -364,6 +365,7 @@ def test_it_starts_one_run_per_due_source_however_often_the_sweep_runs(media, se
 
 @pytest.mark.django_db
 def test_it_wants_either_a_file_or_a_url(media):
+    translation.activate("en")
     from django.core.exceptions import ValidationError
     from django.db import IntegrityError
 
