@@ -15,8 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
 from postings import services, tasks
@@ -112,10 +113,6 @@ def test_it_imports_10000_rows_with_100_bad_ones_and_reimports_without_a_write(m
     assert row_versions("big") == before  # not one posting row was written
 
 
-class WorkerKilled(Exception):
-    pass
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_ends_a_run_whose_worker_was_killed_as_a_clean_run_ends(media, settings, request):
     settings.IMPORT_CHUNK_SIZE = 100
@@ -170,10 +167,6 @@ def test_it_ends_a_run_whose_worker_was_killed_as_a_clean_run_ends(media, settin
     assert [getattr(run, name) for name in counts] == [getattr(reference, name) for name in counts]
     assert (run.created, run.rejected, run.closed) == (2_988, 12, 1)
     assert digest("killed") == digest("clean")
-
-
-def write_slowly(path: Path, content: bytes) -> None:
-    path.write_bytes(content)
 
 
 @pytest.mark.parametrize(
@@ -365,16 +358,13 @@ def test_it_starts_one_run_per_due_source_however_often_the_sweep_runs(media, se
 
 @pytest.mark.django_db
 def test_it_wants_either_a_file_or_a_url(media):
-    translation.activate("en")
-    from django.core.exceptions import ValidationError
-    from django.db import IntegrityError
-
-    source = ImportSource(company=factories.company("Acme"), name="neither")
-    with pytest.raises(ValidationError, match="either a feed file or a feed URL"):
-        source.full_clean()
-    source.url, source.schedule = "", ImportSource.Schedule.DAILY
-    source.feed = ContentFile(b"[]", name="f.json")
-    with pytest.raises(ValidationError, match="Only a feed URL"):
-        source.full_clean()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ImportSource.objects.create(company=source.company, name="none")
+    with translation.override("en"):
+        source = ImportSource(company=factories.company("Acme"), name="neither")
+        with pytest.raises(ValidationError, match="either a feed file or a feed URL"):
+            source.full_clean()
+        source.url, source.schedule = "", ImportSource.Schedule.DAILY
+        source.feed = ContentFile(b"[]", name="f.json")
+        with pytest.raises(ValidationError, match="Only a feed URL"):
+            source.full_clean()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ImportSource.objects.create(company=source.company, name="none")
