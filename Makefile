@@ -8,7 +8,7 @@ export DEBUG ?= 1
 .DEFAULT_GOAL := help
 
 help: ## Show this help
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench-alerts: install ## Benchmark alert matching and sending (BENCH_ALERTS subs
 	BENCH_ALERTS=$(or $(BENCH_ALERTS),100000) BENCH_ALERT_POSTINGS=$(or $(BENCH_ALERT_POSTINGS),5000) \
 		$(PY) -m jobboard.localdb $(PY) bench/alerts.py
 
+bench-imports: install ## Benchmark feed imports: rows/s and peak memory, IMPORT_BENCH_ROWS rows (default 100,000)
+	IMPORT_BENCH_ROWS=$(or $(IMPORT_BENCH_ROWS),100000) \
+		$(PY) -m jobboard.localdb $(PY) bench/imports.py
+
 lint: install ## Check style and pending migrations
 	$(VENV)/bin/ruff check .
 	$(PY) -m jobboard.localdb $(PY) manage.py makemigrations --check --dry-run
@@ -45,4 +49,4 @@ messages: install ## Extract UI strings into the catalogs and compile them
 clean: ## Remove the virtual environment and the embedded database
 	rm -rf $(VENV) .pgdata
 
-.PHONY: help install run test bench bench-alerts lint messages clean
+.PHONY: help install run test bench bench-alerts bench-imports lint messages clean

@@ -28,14 +28,15 @@ GROUP_PERMISSIONS = {
 
 def sync_groups(group_model, permission_model) -> None:
     """Create the role groups with exactly their permissions (models passed in, so that a
-    migration can call it with its historical models)."""
+    migration can call it with its historical models). A permission of a model that a later
+    migration creates is skipped: that migration syncs again."""
     for name, codenames in GROUP_PERMISSIONS.items():
         group, _created = group_model.objects.get_or_create(name=name)
         permissions = []
         for dotted in codenames:
             app_label, codename = dotted.split(".")
-            permissions.append(
-                permission_model.objects.get(
+            permissions.extend(
+                permission_model.objects.filter(
                     content_type__app_label=app_label, codename=codename
                 )
             )

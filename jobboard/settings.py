@@ -201,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
         # counts subtract those one by one.
         "schedule": env_int("EXPIRE_SWEEP_SECONDS", 60),
     },
+    # Feeds due by their schedule, and runs whose message or worker was lost.
+    "import-due-sources": {
+        "task": "postings.tasks.import_due_sources",
+        "schedule": 60,
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -305,6 +310,13 @@ ALERT_UNSUBSCRIBE_EMAIL = env_str(
     "ALERT_UNSUBSCRIBE_EMAIL",
     f"unsubscribe@{urlsplit(SITE_URL).hostname or 'localhost'}",
 )
+# Feed imports: rows per transaction (and per checkpoint of a run); the largest feed a URL may
+# send; the connect and read timeout of a fetch; how long a run may go without a committed
+# chunk before the sweep queues it again (its worker died or its message was lost).
+IMPORT_CHUNK_SIZE = env_int("IMPORT_CHUNK_SIZE", 500)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 30)
+IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 15 * 60)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

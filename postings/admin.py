@@ -550,7 +550,10 @@ class ModerationQueueAdmin(admin.ModelAdmin):
 
 @admin.register(ImportSource)
 class ImportSourceAdmin(CompanyScopedAdmin):
-    list_display = ["name", "company", "format", "default_language", "full_sync"]
+    formfield_overrides = URL_FIELDS
+    list_display = [
+        "name", "company", "format", "default_language", "full_sync", "schedule", "next_run_at",
+    ]  # fmt: skip
     list_select_related = ["company"]
     autocomplete_fields = ["company"]
     actions = ["import_now"]

@@ -1,15 +1,21 @@
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
+from django.db.models import Exists, F, JSONField, OuterRef, Q, Value
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from jobboard.mail import send_template_mail
 
-from .importers import UnreadableFile, import_rows
+from .importers import ChunkReport, UnreadableFile, import_rows
+from .importers.fetch import fetch_feed
 from .importers.formats import read_rows
-from .models import ImportRun, ImportSource, Posting
+from .models import ImportRun, ImportRunSeen, ImportSource, Posting
 
 # The fields a translation sibling starts from; its author then rewrites the text.
 COPIED_FIELDS = (
@@ -22,60 +28,222 @@ COPIED_FIELDS = (
 def expire_due_postings() -> int:
     """Mark published postings past their expiry as expired. Safe to run any number of times."""
     now = timezone.now()
-    return Posting.objects.filter(
-        status=Posting.Status.PUBLISHED, expires_at__lte=now
-    ).update(status=Posting.Status.EXPIRED, updated_at=now)
+    return Posting.objects.filter(status=Posting.Status.PUBLISHED, expires_at__lte=now).update(
+        status=Posting.Status.EXPIRED, updated_at=now
+    )
 
 
 def start_import(*, source: ImportSource) -> ImportRun:
-    """Queue a run of the source's feed; the task is sent once the run is committed."""
+    """Queue a run of the source's feed, or return the one already queued or running; the task
+    is sent once the run is committed."""
     from . import tasks
 
-    run = ImportRun.objects.create(source=source)
-    transaction.on_commit(lambda: tasks.run_import.delay(run.pk))
+    with transaction.atomic():
+        # Two clicks (or a click and the schedule) at once queue one run.
+        ImportSource.objects.select_for_update().filter(pk=source.pk).exists()
+        run = source.runs.filter(status__in=ImportRun.ACTIVE).first()
+        if run is None:
+            language = translation.get_language() or settings.LANGUAGE_CODE
+            run = ImportRun.objects.create(source=source, language=language)
+            transaction.on_commit(lambda: tasks.run_import.delay(run.pk))
     return run
 
 
-def run_import(*, run: ImportRun) -> None:
-    """Import the feed of `run`, recording counts, rejected rows and timings on it.
+def queue_due_imports(*, now=None) -> int:
+    """Start a run for each source whose schedule is due, and queue again the runs that have
+    shown no progress for IMPORT_STALE_SECONDS (a lost message, a killed worker: they resume from
+    their checkpoint). Safe to run any number of times, concurrently too. Returns the runs sent."""
+    from . import tasks
 
-    The database is the source of truth: a run that finished is left alone, and a run whose
-    worker died is run again from the start, which ends in the same state (upserts by
-    (source, external_id), unchanged rows untouched)."""
-    if run.status in (ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED):
-        return
-    source = run.source
-    run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    now = now or timezone.now()
+    sent = []
+    with transaction.atomic():
+        stale = ImportRun.objects.select_for_update(skip_locked=True).filter(
+            status__in=ImportRun.ACTIVE,
+            heartbeat_at__lt=now - timedelta(seconds=settings.IMPORT_STALE_SECONDS),
+        )
+        for run in stale:
+            run.heartbeat_at = now
+            run.save(update_fields=["heartbeat_at"])
+            sent.append(run.pk)
+        due = (
+            ImportSource.objects.select_for_update(skip_locked=True, of=("self",))
+            .exclude(schedule=ImportSource.Schedule.MANUAL)
+            .exclude(url="")
+            .filter(Q(next_run_at__isnull=True) | Q(next_run_at__lte=now))
+            .exclude(
+                Exists(ImportRun.objects.filter(source=OuterRef("pk"), status__in=ImportRun.ACTIVE))
+            )
+        )
+        for source in due:
+            sent.append(ImportRun.objects.create(source=source).pk)
+            source.next_run_at = now + ImportSource.INTERVALS[source.schedule]
+            source.save(update_fields=["next_run_at"])
+        transaction.on_commit(lambda: [tasks.run_import.delay(pk) for pk in sent])
+    return len(sent)
 
-    def progress(rows: int) -> None:
-        ImportRun.objects.filter(pk=run.pk).update(rows_done=rows)
 
-    defaults = {"language": source.default_language} if source.default_language else {}
+@contextmanager
+def _exclusive(run: ImportRun):
+    """Whether this process holds the run: a session advisory lock, which the server releases
+    when the connection ends, so a killed worker never keeps it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [IMPORT_LOCK, run.pk % 2**31])
+        held = cursor.fetchone()[0]
     try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [IMPORT_LOCK, run.pk % 2**31])
+
+
+# The first key of the import runs' advisory locks ("imp" in ASCII); the second is the run's id.
+IMPORT_LOCK = 0x696D70
+
+
+def run_import(*, run: ImportRun) -> None:
+    """Import the feed of `run` chunk by chunk, recording counts, rejected rows and the
+    checkpoint with each chunk's rows; then, for a full sync, close what the feed no longer lists.
+
+    The database is the source of truth: a finished run is left alone, a run that another worker
+    holds too, and a run whose worker died goes on from its checkpoint to the state a clean run
+    ends in. Database and network faults propagate for the task to retry."""
+    with _exclusive(run) as held:
+        run.refresh_from_db()
+        if not held or run.status in ImportRun.FINISHED:
+            return
+        with translation.override(run.language):
+            _run(run)
+
+
+def _run(run: ImportRun) -> None:
+    source = run.source
+    now = timezone.now()
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.RUNNING,
+        started_at=Coalesce("started_at", Value(now)),
+        heartbeat_at=now,
+    )
+    try:
+        path = _feed_path(run)
+        if path is None:
+            _finish(run, message=_("The feed has not changed since the last fetch (HTTP 304)."))
+            return
+        defaults = {"language": source.default_language} if source.default_language else {}
         report = import_rows(
-            read_rows(Path(source.feed.path), source.format),
+            read_rows(path, source.format),
             source=source.name,
             defaults=defaults,
             company=source.company,
-            progress=progress,
+            skip=run.rows_done,
+            on_chunk=lambda chunk: _record(run, chunk, full_sync=source.full_sync),
         )
     except UnreadableFile as error:
-        run.status, run.message = ImportRun.Status.FAILED, str(error)
+        _fail(run, message=_("The feed could not be read: %(error)s.") % {"error": error})
+        return
+    if source.full_sync and not report.complete:
+        _finish(run, message=_("The feed could not be read to its end, so no posting was closed."))
     else:
-        if source.full_sync:
-            run.closed = (
-                Posting.objects.filter(source=source.name, status=Posting.Status.PUBLISHED)
-                .exclude(external_id__in=report.seen)
+        _finish(run, close=source.full_sync)
+
+
+def _feed_path(run: ImportRun) -> Path | None:
+    """The file to read: the upload, or the URL's body fetched once per run and kept until the
+    run ends. None when the server says the feed has not changed."""
+    source = run.source
+    if not source.url:
+        return Path(source.feed.path)
+    if run.feed and Path(run.feed.path).exists():
+        return Path(run.feed.path)
+    name = f"imports/run-{run.pk}"
+    # A resumed run whose file is gone fetches it whole: a 304 would end it half done.
+    conditional = run.rows_done == 0
+    fetched = fetch_feed(
+        url=source.url,
+        destination=Path(settings.MEDIA_ROOT) / name,
+        max_bytes=settings.IMPORT_MAX_BYTES,
+        timeout=settings.IMPORT_FETCH_TIMEOUT,
+        etag=source.etag if conditional else "",
+        last_modified=source.last_modified if conditional else "",
+    )
+    now = timezone.now()
+    if fetched.not_modified:
+        ImportSource.objects.filter(pk=source.pk).update(last_fetched_at=now)
+        return None
+    with transaction.atomic():
+        ImportRun.objects.filter(pk=run.pk).update(feed=name)
+        ImportSource.objects.filter(pk=source.pk).update(
+            etag=fetched.etag, last_modified=fetched.last_modified, last_fetched_at=now
+        )
+    run.feed.name = name
+    return Path(run.feed.path)
+
+
+def _record(run: ImportRun, chunk: ChunkReport, *, full_sync: bool) -> None:
+    """Called inside the chunk's transaction: the checkpoint commits with the rows."""
+    errors = [{"row": error.row, "reason": error.reason} for error in chunk.errors]
+    ImportRun.objects.filter(pk=run.pk).update(
+        rows_done=F("rows_done") + chunk.rows,
+        created=F("created") + chunk.created,
+        updated=F("updated") + chunk.updated,
+        unchanged=F("unchanged") + chunk.unchanged,
+        rejected=F("rejected") + len(errors),
+        errors=CombinedExpression(
+            F("errors"), "||", Value(errors, JSONField()), output_field=JSONField()
+        ),
+        heartbeat_at=timezone.now(),
+    )
+    if full_sync:
+        ImportRunSeen.objects.bulk_create(
+            [ImportRunSeen(run=run, external_id=external_id) for external_id in chunk.seen],
+            ignore_conflicts=True,
+        )
+
+
+def _finish(run: ImportRun, *, close: bool = False, message: str = "") -> None:
+    with transaction.atomic():
+        closed = 0
+        if close:
+            seen = ImportRunSeen.objects.filter(run=run, external_id=OuterRef("external_id"))
+            closed = (
+                Posting.objects.filter(source=run.source.name, status=Posting.Status.PUBLISHED)
+                .exclude(Exists(seen))
                 .update(status=Posting.Status.CLOSED, updated_at=timezone.now())
             )
-        run.status = ImportRun.Status.SUCCEEDED
-        run.created, run.updated, run.unchanged = report.created, report.updated, report.unchanged
-        run.rejected = len(report.errors)
-        run.rows_done = report.total
-        run.errors = [{"row": error.row, "reason": error.reason} for error in report.errors]
-    run.finished_at = timezone.now()
-    run.save()
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.SUCCEEDED,
+            closed=closed,
+            message=message,
+            finished_at=timezone.now(),
+        )
+        _clean_up(run)
+
+
+def _fail(run: ImportRun, *, message: str) -> None:
+    with transaction.atomic():
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.FAILED, message=message, finished_at=timezone.now()
+        )
+        # The next fetch is unconditional: a 304 must not pass for an import of this version.
+        ImportSource.objects.filter(pk=run.source_id).update(etag="", last_modified="")
+        _clean_up(run)
+
+
+def _clean_up(run: ImportRun) -> None:
+    ImportRunSeen.objects.filter(run=run).delete()
+    if run.feed:
+        path = Path(run.feed.path)
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+def fail_import(*, run_id: int, error: Exception) -> None:
+    """End a run whose task gave up after its retries."""
+    run = ImportRun.objects.select_related("source").filter(pk=run_id).first()
+    if run is not None and run.status not in ImportRun.FINISHED:
+        with translation.override(run.language):
+            message = _("The import gave up after several attempts: %(error)s") % {"error": error}
+        _fail(run, message=message)
 
 
 def publishes_without_review(company) -> bool:

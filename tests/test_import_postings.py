@@ -220,3 +220,11 @@ def test_it_rejects_a_row_with_a_nul_character_and_keeps_the_others(tmp_path):
     assert status == 1
     assert "row 1: title: Null characters are not allowed." in err
     assert list(Posting.objects.values_list("external_id", flat=True)) == ["b"]
+
+
+def test_it_shows_progress_on_stderr_when_asked(tmp_path, settings):
+    settings.IMPORT_CHUNK_SIZE = 2
+    rows = [row(external_id=f"p{i}") for i in range(5)]
+    status, out, err = run_import(write_json(tmp_path, rows), "--progress")
+    assert status == 0 and "5 created" in out
+    assert "\r\033[K2 rows read" in err and "5 rows read" in err and "rows/s" in err

@@ -6,6 +6,7 @@ import time
 import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone, translation
 
 from postings import services
 from postings.models import ImportRun, ImportSource, Posting
@@ -52,7 +53,7 @@ def wait_for(run: ImportRun) -> ImportRun:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_imports_a_feed_through_a_celery_worker(source, worker):
-    with transaction.atomic():
+    with translation.override("en"), transaction.atomic():
         run = services.start_import(source=source)
     run = wait_for(run)
     assert run.status == ImportRun.Status.SUCCEEDED
@@ -83,13 +84,46 @@ def test_it_runs_a_message_twice_without_a_change(source):
     services.run_import(run=run)
     before = list(Posting.objects.values_list("id", "updated_at"))
     services.run_import(run=run)  # a repeated message for a finished run
-    # A run whose worker died mid-way is run again from the start, to the same end state.
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
-    run.refresh_from_db()
-    services.run_import(run=run)
     assert list(Posting.objects.values_list("id", "updated_at")) == before
     run.refresh_from_db()
-    assert run.status == ImportRun.Status.SUCCEEDED and run.unchanged == 3
+    assert run.status == ImportRun.Status.SUCCEEDED and run.created == 3
+
+
+class WorkerDied(BaseException):
+    """Like a SIGKILL: no except clause of the import catches it."""
+
+
+@pytest.mark.django_db
+def test_it_resumes_a_run_whose_worker_died_from_its_checkpoint(source, settings, monkeypatch):
+    settings.IMPORT_CHUNK_SIZE = 1
+    Posting.objects.create(
+        company=source.company, source="acme-ats", external_id="gone", language="fr",
+        title="Ancien", country="FR", description="x", status="published",
+        published_at=timezone.now(),
+    )  # fmt: skip
+    record = services._record
+    chunks = []
+
+    def dies_after_two_chunks(run, chunk, **kwargs):
+        if len(chunks) == 2:
+            raise WorkerDied
+        record(run, chunk, **kwargs)
+        chunks.append(chunk)
+
+    monkeypatch.setattr(services, "_record", dies_after_two_chunks)
+    run = ImportRun.objects.create(source=source)
+    with pytest.raises(WorkerDied):
+        services.run_import(run=run)
+    run.refresh_from_db()
+    assert (run.status, run.rows_done, run.created) == (ImportRun.Status.RUNNING, 2, 2)
+
+    monkeypatch.setattr(services, "_record", record)
+    services.run_import(run=run)  # the message again, or the sweep's
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.SUCCEEDED
+    assert (run.rows_done, run.created, run.rejected, run.closed) == (4, 3, 1, 1)
+    assert [error["row"] for error in run.errors] == [4]
+    assert Posting.objects.filter(source="acme-ats", status="published").count() == 3
 
 
 @pytest.mark.django_db

@@ -1,8 +1,13 @@
-"""Importing postings: format readers yield numbered rows, `import_rows` validates and upserts.
+"""Importing postings: format readers yield numbered rows, `import_rows` validates them and
+upserts them in chunks, one transaction per chunk.
 
 A bad row is reported with its number and reason and never stops the good ones.
 """
 
+import functools
+import hashlib
+import itertools
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +17,7 @@ from babel.numbers import list_currencies
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django_countries import countries
 
@@ -34,20 +39,55 @@ def open_feed(path: Path) -> BinaryIO:
 class RowError:
     row: int
     reason: str
+    # The feed cannot be read past this row (a broken JSON array, XML document or CSV quote): a
+    # full sync must not close the postings it did not get to.
+    final: bool = False
 
 
 @dataclass
-class ImportReport:
+class ChunkReport:
+    """What one chunk did; `import_rows` hands it over inside the chunk's transaction."""
+
+    rows: int = 0  # rows read from the feed, rejected ones included
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     # The external ids of every row, rejected ones included: a full sync keeps them.
-    seen: set[str] = field(default_factory=set)
+    seen: list[str] = field(default_factory=list)
 
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged + len(self.errors)
+
+@dataclass
+class ImportReport:
+    """The counts of a whole import (a resumed run's include the rows it skipped)."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    complete: bool = True  # False when the feed could not be read to its end
+
+    def add(self, chunk: ChunkReport) -> None:
+        self.rows += chunk.rows
+        self.created += chunk.created
+        self.updated += chunk.updated
+        self.unchanged += chunk.unchanged
+        self.rejected += len(chunk.errors)
+        self.complete = self.complete and not any(error.final for error in chunk.errors)
+
+
+class _SharedFields(dict):
+    """Form fields that every instance shares: a form deep-copies its fields for each instance,
+    which costs more than validating a row, and nothing here changes a field per row."""
+
+    def __deepcopy__(self, memo: dict) -> "_SharedFields":
+        return self
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
 
 
 class ImportRowForm(forms.Form):
@@ -57,7 +97,8 @@ class ImportRowForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     title = forms.CharField(max_length=200)
     company = forms.CharField(max_length=200)
-    country = forms.ChoiceField(choices=lambda: [(c.code, c.name) for c in countries])
+    # Checked against a set: a ChoiceField would walk 250 translated names for every row.
+    country = forms.CharField(max_length=2)
     city = forms.CharField(max_length=120, required=False)
     remote = forms.ChoiceField(choices=Posting.Remote.choices, required=False)
     employment_type = forms.ChoiceField(choices=Posting.EmploymentType.choices, required=False)
@@ -87,6 +128,16 @@ class ImportRowForm(forms.Form):
         super().__init__(data)
         self.category_ids = category_ids
 
+    def clean_country(self) -> str:
+        code = self.cleaned_data["country"]
+        if code not in _country_codes():
+            raise ValidationError(
+                forms.ChoiceField.default_error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": code},
+            )
+        return code
+
     def clean(self) -> dict:
         for key, value in self.data.items():
             if value is not None and not isinstance(value, str | int | float):
@@ -104,52 +155,15 @@ class ImportRowForm(forms.Form):
         return data
 
 
-def _company(name: str) -> Company:
-    company = Company.objects.filter(name=name).first()
-    if company is not None:
-        return company
-    base = slug_for(name) or "company"
-    slug, suffix = base, 2
-    while Company.objects.filter(slug=slug).exists():
-        slug, suffix = f"{base}-{suffix}", suffix + 1
-    return Company.objects.create(name=name, slug=slug)
+ImportRowForm.base_fields = _SharedFields(ImportRowForm.base_fields)
 
 
-def _upsert(data: dict, *, source: str, category_ids: dict[str, int]) -> str:
-    """Create or update one posting; returns "created", "updated" or "unchanged"."""
-    posting = Posting.objects.filter(source=source, external_id=data["external_id"]).first()
-    created = posting is None
-    if posting is None:
-        posting = Posting(source=source, external_id=data["external_id"])
-    before = {name: getattr(posting, name) for name in IMPORTED_FIELDS}
-
-    posting.company = _company(data["company"])
-    posting.category_id = category_ids.get(data["category"]) if data["category"] else None
-    for name in SIMPLE_FIELDS:
-        setattr(posting, name, data[name])
-    posting.remote = data["remote"] or Posting.Remote.ONSITE
-    posting.employment_type = data["employment_type"] or Posting.EmploymentType.FULL_TIME
-    posting.salary_currency = data["salary_currency"] or ""
-    posting.salary_period = data["salary_period"] or ""
-    posting.published_at = data["published_at"] or posting.published_at
-    posting.expires_at = data["expires_at"]
-    status = data["status"]
-    if not status:
-        # Unsaid, a new row is published; a posting held in review, closed or drafted stays so.
-        keep = (Posting.Status.DRAFT, Posting.Status.PENDING, Posting.Status.CLOSED)
-        status = posting.status if not created and posting.status in keep else "published"
-    if status == Posting.Status.PUBLISHED:
-        posting.publish()
-        # A feed that republishes an expired posting with a later expiry brings it back.
-        if posting.expires_at and posting.expires_at <= timezone.now():
-            posting.status = Posting.Status.EXPIRED
-    else:
-        posting.status = status
-    posting.full_clean(exclude=["slug"])
-    if not created and before == {name: getattr(posting, name) for name in IMPORTED_FIELDS}:
-        return "unchanged"
-    posting.save()
-    return "created" if created else "updated"
+def row_hash(row: dict) -> str:
+    """The fingerprint of a row as read (defaults and owner applied; fields in a fixed order,
+    unknown ones left out): a row that did not change is skipped unvalidated and unwritten."""
+    known = {key: value for key, value in row.items() if key in ImportRowForm.base_fields}
+    canonical = json.dumps(known, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 SIMPLE_FIELDS = (
@@ -178,6 +192,14 @@ IMPORTED_FIELDS = (
     "expires_at",
     "status",
 )
+# What an update writes: the imported fields by name, and what follows from them.
+WRITTEN_FIELDS = [
+    *(name.removesuffix("_id") for name in IMPORTED_FIELDS),
+    "slug",
+    "search_context",
+    "import_hash",
+    "updated_at",
+]
 
 
 def _reason(error: ValidationError) -> str:
@@ -188,44 +210,256 @@ def _reason(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+class _Companies:
+    """Companies by name, created on first use, cached for the whole import."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, Company] = {}
+
+    def load(self, names: set[str]) -> None:
+        missing = names - self.by_name.keys()
+        if missing:
+            self.by_name.update(Company.objects.in_bulk(missing, field_name="name"))
+
+    def get(self, name: str) -> Company:
+        company = self.by_name.get(name)
+        if company is None:
+            base = slug_for(name) or "company"
+            slug, suffix = base, 2
+            while Company.objects.filter(slug=slug).exists():
+                slug, suffix = f"{base}-{suffix}", suffix + 1
+            company = self.by_name[name] = Company.objects.create(name=name, slug=slug)
+        return company
+
+
+def _apply(posting: Posting, data: dict, *, company: Company, category: Category | None) -> None:
+    """Set the fields of `posting` from a validated row, as a recruiter's save would."""
+    created = posting.pk is None
+    posting.company = company
+    posting.category = category
+    for name in SIMPLE_FIELDS:
+        setattr(posting, name, data[name])
+    posting.remote = data["remote"] or Posting.Remote.ONSITE
+    posting.employment_type = data["employment_type"] or Posting.EmploymentType.FULL_TIME
+    posting.salary_currency = data["salary_currency"] or ""
+    posting.salary_period = data["salary_period"] or ""
+    posting.published_at = data["published_at"] or posting.published_at
+    posting.expires_at = data["expires_at"]
+    status = data["status"]
+    if not status:
+        # Unsaid, a new row is published; a posting held in review, closed or drafted stays so.
+        keep = (Posting.Status.DRAFT, Posting.Status.PENDING, Posting.Status.CLOSED)
+        status = posting.status if not created and posting.status in keep else "published"
+    if status == Posting.Status.PUBLISHED:
+        posting.publish()
+        # A feed that republishes an expired posting with a later expiry brings it back.
+        if posting.expires_at and posting.expires_at <= timezone.now():
+            posting.status = Posting.Status.EXPIRED
+    else:
+        posting.status = status
+    # Sanitises the HTML and checks the salary. The form has checked each field by the model's
+    # rules, and the database checks the rest (a refused row is then retried alone): full_clean
+    # would check choices again and query for the company, the category and the unique key.
+    posting.clean()
+    posting.slug = slug_for(posting.title) or "job"
+    posting.search_context = posting.build_search_context()
+
+
+class _Chunk:
+    """Validated rows of one chunk, written with a few statements."""
+
+    def __init__(self, *, source: str, categories: dict[int, Category]) -> None:
+        self.source = source
+        self.categories = categories
+        self.category_ids = {category.slug: pk for pk, category in categories.items()}
+
+    def write(
+        self, valid: list[tuple[int, dict, str]], report: ChunkReport, companies: _Companies
+    ) -> None:
+        # A feed that repeats an external id within a chunk: the later row updates the earlier.
+        part: list[tuple[int, dict, str]] = []
+        ids: set[str] = set()
+        for item in valid:
+            if item[1]["external_id"] in ids:
+                self._write_part(part, report, companies)
+                part, ids = [], set()
+            part.append(item)
+            ids.add(item[1]["external_id"])
+        self._write_part(part, report, companies)
+
+    def _write_part(
+        self, part: list[tuple[int, dict, str]], report: ChunkReport, companies: _Companies
+    ) -> None:
+        existing = {
+            posting.external_id: posting
+            for posting in Posting.objects.filter(
+                source=self.source, external_id__in=[data["external_id"] for _, data, _ in part]
+            ).defer("search_vector")
+        }
+        companies.load({data["company"] for _, data, _ in part})
+        now = timezone.now()
+        creates, updates, rehashed = [], [], []
+        for number, data, digest in part:
+            posting = existing.get(data["external_id"])
+            if posting is not None and posting.import_hash == digest:
+                report.unchanged += 1
+                continue
+            created = posting is None
+            if posting is None:
+                posting = Posting(source=self.source, external_id=data["external_id"])
+            before = {name: getattr(posting, name) for name in IMPORTED_FIELDS}
+            category_id = self.category_ids.get(data["category"]) if data["category"] else None
+            try:
+                _apply(
+                    posting,
+                    data,
+                    company=companies.get(data["company"]),
+                    category=self.categories.get(category_id) if category_id else None,
+                )
+            except ValidationError as error:
+                report.errors.append(RowError(number, _reason(error)))
+                continue
+            posting.import_hash = digest
+            if created:
+                creates.append((number, posting))
+            elif before == {name: getattr(posting, name) for name in IMPORTED_FIELDS}:
+                # Same postings from a differently spelt row (or one imported before hashes):
+                # remember the hash, leave updated_at alone.
+                rehashed.append((number, posting))
+            else:
+                posting.updated_at = now
+                updates.append((number, posting))
+        report.created += self._save(creates, report, create=True)
+        report.updated += self._save(updates, report, fields=WRITTEN_FIELDS)
+        report.unchanged += self._save(rehashed, report, fields=["import_hash"])
+
+    def _save(
+        self,
+        items: list[tuple[int, Posting]],
+        report: ChunkReport,
+        *,
+        create: bool = False,
+        fields: list[str] | None = None,
+    ) -> int:
+        """Write `items` in one statement; when the database refuses it, row by row, so that
+        only the bad rows are rejected. Lost connections and the like are not the rows' fault:
+        they propagate, and the chunk is tried again."""
+
+        def write(postings: list[Posting]) -> None:
+            if create:
+                Posting.objects.bulk_create(postings)
+            else:
+                Posting.objects.bulk_update(postings, fields, batch_size=100)
+
+        if not items:
+            return 0
+        try:
+            with transaction.atomic():
+                write([posting for _, posting in items])
+            return len(items)
+        except (IntegrityError, DataError):
+            pass
+        written = 0
+        for number, posting in items:
+            try:
+                with transaction.atomic():
+                    write([posting])
+            except (IntegrityError, DataError) as error:
+                if create:
+                    posting.pk = None
+                report.errors.append(RowError(number, f"database refused the row: {error}"))
+            else:
+                written += 1
+        return written
+
+
 def import_rows(
     rows: Iterable[tuple[int, dict | RowError]],
     *,
     source: str,
     defaults: dict | None = None,
     company: Company | None = None,
-    progress: Callable[[int], None] | None = None,
+    skip: int = 0,
+    chunk_size: int | None = None,
+    on_chunk: Callable[[ChunkReport], None] | None = None,
 ) -> ImportReport:
-    """Validate and upsert each row in its own transaction, keyed on (source, external_id).
+    """Validate rows and upsert them keyed on (source, external_id), `chunk_size` rows to a
+    transaction; `on_chunk` hears each chunk's report inside that transaction, so that what it
+    records commits with the rows or not at all.
 
     `defaults` fill the fields a row leaves out (a feed's language, say); a `company` owns every
-    row whatever the row says; `progress` hears the number of rows read, every 500 rows."""
+    row whatever the row says; `skip` rows are read but not imported (a resumed run's done ones).
+    """
+    chunk_size = chunk_size or settings.IMPORT_CHUNK_SIZE
     report = ImportReport()
-    category_ids = dict(Category.objects.values_list("slug", "id"))
-    for count, (number, row) in enumerate(rows, start=1):
-        if progress and count % 500 == 0:
-            progress(count)
+    rows = iter(rows)
+    for _number, row in itertools.islice(rows, skip):
+        report.rows += 1
+        report.complete = report.complete and not (isinstance(row, RowError) and row.final)
+    chunk = _Chunk(source=source, categories=Category.objects.in_bulk())
+    companies = _Companies()
+    owner = {"company": company.name} if company else {}
+    while batch := list(itertools.islice(rows, chunk_size)):
+        chunk_report = ChunkReport(rows=len(batch))
+        valid = _validate(
+            batch,
+            chunk_report,
+            source=source,
+            category_ids=chunk.category_ids,
+            defaults=defaults or {},
+            owner=owner,
+        )
+        with transaction.atomic():
+            chunk.write(valid, chunk_report, companies)
+            chunk_report.errors.sort(key=lambda error: error.row)
+            if on_chunk:
+                on_chunk(chunk_report)
+        report.add(chunk_report)
+    return report
+
+
+def _validate(
+    batch: list[tuple[int, dict | RowError]],
+    report: ChunkReport,
+    *,
+    source: str,
+    category_ids: dict[str, int],
+    defaults: dict,
+    owner: dict,
+) -> list[tuple[int, dict, str]]:
+    """(row number, cleaned data, hash) of the valid rows that changed; rows whose hash is the
+    one stored on their posting are counted unchanged without being validated again, and
+    rejected rows go to the report."""
+    rows = []
+    for number, row in batch:
         if isinstance(row, dict) and isinstance(row.get("external_id"), str | int):
-            report.seen.add(str(row["external_id"]))
+            external_id = str(row["external_id"])
+            if len(external_id) <= 200:  # longer ones are rejected and match no posting
+                report.seen.append(external_id)
         if isinstance(row, RowError):
             report.errors.append(row)
-            continue
-        if not isinstance(row, dict):
+        elif not isinstance(row, dict):
             report.errors.append(RowError(number, "a row must be a JSON object"))
-            continue
-        owner = {"company": company.name} if company else {}
-        form = ImportRowForm({**(defaults or {}), **row, **owner}, category_ids=category_ids)
-        if not form.is_valid():
-            report.errors.append(RowError(number, _reason(ValidationError(form.errors.as_data()))))
-            continue
-        try:
-            with transaction.atomic():
-                outcome = _upsert(form.cleaned_data, source=source, category_ids=category_ids)
-        except ValidationError as error:
-            report.errors.append(RowError(number, _reason(error)))
-            continue
-        except DatabaseError as error:
-            report.errors.append(RowError(number, f"database refused the row: {error}"))
-            continue
-        setattr(report, outcome, getattr(report, outcome) + 1)
-    return report
+        else:
+            merged = {**defaults, **row, **owner}
+            rows.append((number, merged, row_hash(merged)))
+    known = dict(
+        Posting.objects.filter(source=source, external_id__in=report.seen).values_list(
+            "external_id", "import_hash"
+        )
+    )
+    valid, read = [], set()
+    for number, merged, digest in rows:
+        external_id = str(merged.get("external_id"))
+        # A repeated id may follow a changed row of the chunk: its stored hash is out of date.
+        if external_id not in read and known.get(external_id) == digest:
+            report.unchanged += 1
+        else:
+            form = ImportRowForm(merged, category_ids=category_ids)
+            if form.is_valid():
+                valid.append((number, form.cleaned_data, digest))
+            else:
+                errors = ValidationError(form.errors.as_data())
+                report.errors.append(RowError(number, _reason(errors)))
+        read.add(external_id)
+    return valid

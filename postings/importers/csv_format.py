@@ -1,6 +1,7 @@
-"""CSV: UTF-8 with or without BOM, a header row naming the native fields."""
+"""CSV: UTF-8 with or without BOM, a header row naming the native fields, read as a stream."""
 
 import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,21 +14,27 @@ csv.field_size_limit(1_000_000)
 def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
     """Rows are numbered by the line they start on, the header being line 1."""
     with open_feed(path) as binary:
-        # surrogateescape keeps undecodable bytes, so that only their row is rejected.
-        text = binary.read().decode("utf-8-sig", errors="surrogateescape")
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    if not reader.fieldnames or "external_id" not in reader.fieldnames:
-        raise UnreadableFile("the CSV header must name the native fields, external_id first")
-    line = 1
-    try:
-        for row in reader:
-            number, line = line + 1, reader.line_num
-            if any("\udc80" <= ch <= "\udcff" for value in row.values() if value for ch in value):
-                yield number, RowError(number, "the row is not valid UTF-8")
-                continue
-            if None in row:
-                yield number, RowError(number, "the row has more fields than the header")
-                continue
-            yield number, {k: v for k, v in row.items() if v not in ("", None)}
-    except csv.Error as error:
-        yield line + 1, RowError(line + 1, f"invalid CSV: {error}")
+        # surrogateescape keeps undecodable bytes, so that only their row is rejected; newline=""
+        # leaves line breaks inside quoted fields to the csv module.
+        text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        reader = csv.DictReader(text)
+        try:
+            fieldnames = reader.fieldnames
+        except csv.Error as error:
+            raise UnreadableFile(f"invalid CSV header: {error}") from None
+        if not fieldnames or "external_id" not in fieldnames:
+            raise UnreadableFile("the CSV header must name the native fields, external_id first")
+        line = 1
+        try:
+            for row in reader:
+                number, line = line + 1, reader.line_num
+                values = [value for value in row.values() if isinstance(value, str)]
+                if any("\udc80" <= ch <= "\udcff" for value in values for ch in value):
+                    yield number, RowError(number, "the row is not valid UTF-8")
+                    continue
+                if None in row:
+                    yield number, RowError(number, "the row has more fields than the header")
+                    continue
+                yield number, {k: v for k, v in row.items() if v not in ("", None)}
+        except csv.Error as error:
+            yield line + 1, RowError(line + 1, f"invalid CSV: {error}", final=True)

@@ -1,4 +1,7 @@
-"""schema.org JobPosting JSON-LD: one object, a list, or an @graph."""
+"""schema.org JobPosting JSON-LD: one object, a list, or an @graph.
+
+Read whole, unlike the other formats: JSON-LD is what a careers page embeds, a few postings per
+document, and an @graph may come before or after the @context that frames it."""
 
 import json
 from collections.abc import Iterator

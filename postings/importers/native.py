@@ -1,8 +1,14 @@
-"""The native format: a JSON array of objects, or JSON Lines (one object per line)."""
+"""The native format: a JSON array of objects, or JSON Lines (one object per line).
+
+Both are read as streams: memory stays flat whatever the size of the file. The array is parsed
+by ijson (its C backend), which yields each item as soon as its closing brace is read."""
 
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
+
+import ijson
 
 from . import RowError, UnreadableFile, open_feed
 
@@ -12,30 +18,36 @@ BOM = b"\xef\xbb\xbf"
 def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
     """Yield (row number, object or error). Rows count from 1: array items, or file lines."""
     with open_feed(path) as handle:
-        head = handle.read(4096).removeprefix(BOM).lstrip()
-        handle.seek(0)
-        if head.startswith(b"["):
-            yield from _array_rows(handle.read().removeprefix(BOM))
+        head = handle.read(4096)
+        handle.seek(len(BOM) if head.startswith(BOM) else 0)
+        if head.removeprefix(BOM).lstrip().startswith(b"["):
+            yield from _array_rows(handle)
         else:
             yield from _line_rows(handle)
 
 
-def _array_rows(content: bytes) -> Iterator[tuple[int, dict | RowError]]:
+def _array_rows(handle: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
+    number = 0
     try:
-        items = json.loads(content)
+        for item in ijson.items(handle, "item", use_float=True):
+            number += 1
+            yield number, item
     except UnicodeDecodeError:
-        raise UnreadableFile("the file is not valid UTF-8") from None
-    except json.JSONDecodeError as error:
-        raise UnreadableFile(
-            f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-        ) from None
-    yield from enumerate(items, start=1)
+        error = "the file is not valid UTF-8"
+    except ijson.JSONError as exception:
+        error = f"invalid JSON: {exception}"
+    else:
+        return
+    if number == 0:
+        raise UnreadableFile(error)
+    # The array cannot be read past this point; what came before it stands.
+    reason = f"{error}; the rest of the file was not read"
+    yield number + 1, RowError(number + 1, reason, final=True)
 
 
-def _line_rows(lines) -> Iterator[tuple[int, dict | RowError]]:
+def _line_rows(lines: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
     parsed = 0
-    for number, raw in enumerate(lines, start=1):
-        line = raw.removeprefix(BOM) if number == 1 else raw
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:

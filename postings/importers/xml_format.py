@@ -66,4 +66,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
         except ParseError as error:
             if number == 0:
                 raise UnreadableFile(f"invalid XML: {error}") from None
-            yield number + 1, RowError(number + 1, f"invalid XML after this point: {error}")
+            yield (
+                number + 1,
+                RowError(number + 1, f"invalid XML after this point: {error}", final=True),
+            )

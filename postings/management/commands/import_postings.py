@@ -1,10 +1,29 @@
+import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper, no_translations
 
-from postings.importers import UnreadableFile, import_rows
+from postings.importers import ChunkReport, UnreadableFile, import_rows
 from postings.importers.formats import READERS, read_rows
+
+
+class Progress:
+    """Rows read and rows per second on one line of a terminal, redrawn after each chunk."""
+
+    def __init__(self, stream: OutputWrapper) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+        self.rows = 0
+
+    def show(self, rows: int) -> None:
+        self.rows += rows
+        rate = self.rows / max(time.monotonic() - self.started, 1e-6)
+        self.stream.write(f"\r\033[K{self.rows:,} rows read, {rate:,.0f} rows/s", ending="")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        self.stream.write("\r\033[K", ending="")
 
 
 class Command(BaseCommand):
@@ -31,24 +50,50 @@ class Command(BaseCommand):
             choices=[code for code, _name in settings.LANGUAGES],
             help="The language of rows that do not state theirs.",
         )
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="Show rows read and rows per second on stderr (the default on a terminal).",
+        )
 
     @no_translations  # reports in the source language, whatever the caller had active
     def handle(
-        self, *args, path: Path, source: str, format: str, language: str | None, **options
+        self,
+        *args,
+        path: Path,
+        source: str,
+        format: str,
+        language: str | None,
+        progress: bool,
+        **options,
     ) -> None:
         defaults = {"language": language} if language else {}
+        bar = Progress(self.stderr) if progress or self.stderr.isatty() else None
+
+        def on_chunk(chunk: ChunkReport) -> None:
+            # Rejected rows as they come, so that memory does not grow with them.
+            if bar and chunk.errors:
+                bar.clear()
+            for error in chunk.errors:
+                self.stderr.write(f"row {error.row}: {error.reason}")
+            if bar:
+                bar.show(chunk.rows)
+
         try:
-            report = import_rows(read_rows(path, format), source=source, defaults=defaults)
+            report = import_rows(
+                read_rows(path, format), source=source, defaults=defaults, on_chunk=on_chunk
+            )
         except UnreadableFile as error:
             raise CommandError(f"{path}: {error}. Nothing was imported.", returncode=2) from None
-        for error in report.errors:
-            self.stderr.write(f"row {error.row}: {error.reason}")
+        finally:
+            if bar:
+                self.stderr.write("")
         imported = report.created + report.updated + report.unchanged
         summary = (
-            f"Imported {imported} of {report.total} rows: {report.created} created, "
+            f"Imported {imported} of {report.rows} rows: {report.created} created, "
             f"{report.updated} updated, {report.unchanged} unchanged, "
-            f"{len(report.errors)} rejected."
+            f"{report.rejected} rejected."
         )
-        if report.errors:
+        if report.rejected:
             raise CommandError(summary, returncode=1)
         self.stdout.write(self.style.SUCCESS(summary))
