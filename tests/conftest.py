@@ -32,6 +32,14 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_task_queue():
+    """Tasks that earlier tests queued without a worker name rows that no longer exist: start
+    each test with an empty broker queue."""
+    if not app.conf.task_always_eager:
+        app.control.purge()
+
+
 @pytest.fixture
 def query_counts(client, settings, django_assert_max_num_queries):
     """The queries of an uncached page with 2, then 25 postings per page, at most `most` each."""
@@ -110,8 +118,6 @@ def worker():
     Tests using it need `django_db(transaction=True)`: the worker has its own connection."""
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    # Tasks that earlier tests queued without a worker name rows that no longer exist.
-    app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
     app.conf.task_always_eager = eager
