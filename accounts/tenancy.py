@@ -58,6 +58,22 @@ class CompanyScopedAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(**{f"{self.company_path}__in": ids})
 
+    # What only company admins manage stays out of their recruiters' reach and menus.
+    def _shut(self, request: HttpRequest) -> bool:
+        return self.admin_only and company_ids(request, admin=True) == set()
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._shut(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not self._shut(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._shut(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._shut(request) and super().has_delete_permission(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.related_model is Company:
             ids = company_ids(request, admin=self.admin_only)

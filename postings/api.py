@@ -18,12 +18,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from ninja import Field, NinjaAPI, Query, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
 
 from . import selectors
 from .forms import PostingFilterForm
 from .models import Category, Posting
+from .partner_api import router as partner_router
 from .templatetags.jobboard import plain_text
 
 Language = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
@@ -35,6 +36,27 @@ api = NinjaAPI(
     urls_namespace="api",
     throttle=[AnonRateThrottle(settings.API_RATE_LIMIT)],
 )
+api.add_router("/partner", partner_router)
+
+
+def _field_path(loc: tuple) -> tuple:
+    # ("body", "payload", "title") -> ("title",); ("query", "limit") -> ("limit",)
+    return loc[2:] if loc[:1] == ("body",) else loc[1:]
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, error: ValidationError):
+    """Invalid parameters or body, one entry per field, in the partner API's error format."""
+    errors = [
+        {
+            "field": ".".join(str(part) for part in _field_path(item.get("loc", ()))) or None,
+            "code": item.get("type", "invalid"),
+            "message": item.get("msg", ""),
+        }
+        for item in error.errors
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
 class Filters(Schema):
