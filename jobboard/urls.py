@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from postings.api import api
-from postings.sitemaps import SITEMAPS
+from postings.sitemaps import SITEMAPS, sitemap_index
 
 from . import health
 
@@ -14,7 +14,7 @@ from . import health
 # (language cookie, then Accept-Language, then LANGUAGE_CODE).
 urlpatterns = [
     path("robots.txt", health.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
+    path("sitemap.xml", sitemap_index, name="sitemap_index"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,

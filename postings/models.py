@@ -46,6 +46,13 @@ class Company(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     website = models.URLField(_("website"), blank=True)
+    logo_url = models.URLField(
+        _("logo"),
+        blank=True,
+        # Shown on our https pages: a plain http image would be blocked as mixed content.
+        validators=[URLValidator(schemes=["https"])],
+        help_text=_("The address of a square logo image (PNG, JPEG or WebP, https)."),
+    )
     description = models.TextField(_("description"), blank=True)
     trusted = models.BooleanField(
         _("publishes without review"),

@@ -4,6 +4,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 
@@ -59,3 +62,22 @@ SITEMAPS = {
     **{f"pages-{code}": PagesSitemap(code) for code, _name in settings.LANGUAGES},
     **{f"postings-{code}": PostingSitemap(code) for code, _name in settings.LANGUAGES},
 }
+
+
+def sitemap_index(request: HttpRequest) -> TemplateResponse:
+    """The index of the sitemaps, located on SITE_URL (Django's own index uses the request's
+    host, which behind a proxy or an alias is not the canonical one)."""
+    items = []
+    for section, sitemap in SITEMAPS.items():
+        location = settings.SITE_URL + reverse(
+            "django.contrib.sitemaps.views.sitemap", kwargs={"section": section}
+        )
+        last_mod = sitemap.get_latest_lastmod()
+        items.append(SitemapIndexItem(location, last_mod))
+        items.extend(
+            SitemapIndexItem(f"{location}?p={page}", last_mod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        )
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml"
+    )

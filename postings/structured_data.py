@@ -41,6 +41,7 @@ def job_posting_json_ld(posting: Posting) -> SafeString:
             "@type": "Organization",
             "name": posting.company.name,
             **({"sameAs": posting.company.website} if posting.company.website else {}),
+            **({"logo": posting.company.logo_url} if posting.company.logo_url else {}),
         },
         "jobLocation": {
             "@type": "Place",

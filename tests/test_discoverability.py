@@ -8,6 +8,7 @@ from datetime import timedelta
 import feedparser
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from postings.models import Posting
@@ -52,12 +53,13 @@ def test_it_lists_each_live_posting_once_in_its_language_sitemap(client):
     german = factories.live_posting(language="de", country="CH")
     expired = factories.expired_posting(language="fr", country="FR")
     draft = factories.draft_posting(language="fr", country="FR")
-    index = ET.fromstring(client.get("/sitemap.xml").content)
+    index = ET.fromstring(client.get("/sitemap.xml", HTTP_HOST="localhost").content)
     sections = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
     assert len(sections) == 2 * len(settings.LANGUAGES)
+    assert all(section.startswith(settings.SITE_URL + "/sitemap-") for section in sections)
     found = {}
     for section in sections:
-        path = section.removeprefix("http://testserver")
+        path = section.removeprefix(settings.SITE_URL)
         root = ET.fromstring(client.get(path).content)
         for url in root.iter(f"{SITEMAP}url"):
             loc = url.find(f"{SITEMAP}loc").text
@@ -160,3 +162,24 @@ def test_it_links_the_language_versions_of_home_and_list_pages(client):
     assert f'<link rel="canonical" href="{settings.SITE_URL}/it/">' in html
     filtered = client.get("/it/jobs/?country=IT").content.decode()
     assert "hreflang" not in filtered.split("</head>")[0]
+
+
+def test_it_shows_the_company_logo_it_describes(client):
+    company = factories.company("Acme")
+    company.logo_url = "https://cdn.acme.example/logo.png"
+    company.full_clean()
+    company.save()
+    posting = factories.live_posting(language="en", company=company)
+    data = json_ld(client, posting)
+    assert data["hiringOrganization"]["logo"] == "https://cdn.acme.example/logo.png"
+    html = client.get(posting.get_absolute_url()).content.decode()
+    assert '<img class="logo" src="https://cdn.acme.example/logo.png"' in html, "visible too"
+    assert '<meta property="og:image" content="https://cdn.acme.example/logo.png">' in html
+    company.logo_url = "http://cdn.acme.example/logo.png"
+    with pytest.raises(ValidationError):
+        company.full_clean()
+
+
+def test_it_leaves_the_logo_out_when_unknown(client):
+    data = json_ld(client, factories.live_posting(language="en"))
+    assert "logo" not in data["hiringOrganization"]
