@@ -1,12 +1,14 @@
 import csv
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,6 +24,9 @@ from accounts.services import remember_language
 from accounts.tenancy import CompanyScopedAdmin, is_moderator, reaches
 
 from . import language, services
+from .importers import ImportRowForm, UnreadableFile
+from .importers.estimate import estimate_rows
+from .importers.formats import read_rows
 from .models import (
     Category,
     Company,
@@ -551,6 +556,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
 @admin.register(ImportSource)
 class ImportSourceAdmin(CompanyScopedAdmin):
     formfield_overrides = URL_FIELDS
+    change_form_template = "admin/postings/importsource/change_form.html"
     list_display = [
         "name", "company", "format", "default_language", "full_sync", "schedule", "next_run_at",
     ]  # fmt: skip
@@ -564,12 +570,35 @@ class ImportSourceAdmin(CompanyScopedAdmin):
             services.start_import(source=source)
         self.message_user(request, _("The imports are queued; their runs show the progress."))
 
+    def _import_response(self, request: HttpRequest, source: ImportSource) -> HttpResponse | None:
+        """"Save and import now": on to the run's page, where its progress shows live."""
+        if "_import" not in request.POST:
+            return None
+        run = services.start_import(source=source)
+        return redirect("admin:postings_importrun_change", run.pk)
+
+    def response_add(self, request: HttpRequest, obj: ImportSource, post_url_continue=None):
+        return self._import_response(request, obj) or super().response_add(request, obj)
+
+    def response_change(self, request: HttpRequest, obj: ImportSource):
+        return self._import_response(request, obj) or super().response_change(request, obj)
+
+
+# Spreadsheets run a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 @admin.register(ImportRun)
 class ImportRunAdmin(CompanyScopedAdmin):
     company_path = "source__company"
+    change_form_template = "admin/postings/importrun/change_form.html"
     list_display = [
-        "source", "status", "rows_done", "created", "updated", "unchanged", "closed", "rejected",
+        "__str__", "status", "rows_done", "created", "updated", "unchanged", "closed", "rejected",
         "queued_at", "finished_at",
     ]  # fmt: skip
     list_filter = ["status"]
@@ -580,3 +609,87 @@ class ImportRunAdmin(CompanyScopedAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/progress/",
+                view(self.progress_view),
+                name="postings_importrun_progress",
+            ),
+            path(
+                "<path:object_id>/rejected.csv",
+                view(self.rejected_view),
+                name="postings_importrun_rejected",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _run(self, request: HttpRequest, object_id: str) -> ImportRun:
+        run = self.get_object(request, unquote(object_id))
+        if run is None:
+            raise Http404
+        return run
+
+    @staticmethod
+    def _feed_path(run: ImportRun) -> Path | None:
+        """The file the run reads, while it is there and has not been replaced since."""
+        feed = run.feed or run.source.feed
+        if not feed:
+            return None
+        path = Path(feed.path)
+        try:
+            modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        except OSError:
+            return None
+        return path if modified <= run.queued_at else None
+
+    def progress_view(self, request: HttpRequest, object_id: str) -> JsonResponse:
+        """What the run's page polls: its counts, and the rows to expect, estimated once."""
+        run = self._run(request, object_id)
+        key = f"import-run-rows:{run.pk}"
+        expected = cache.get(key)
+        if expected is None and (path := self._feed_path(run)) is not None:
+            expected = estimate_rows(path, run.source.format)
+            cache.set(key, expected, 3600)
+        return JsonResponse(
+            {
+                "status": run.status,
+                "status_label": run.get_status_display(),
+                "finished": run.status in ImportRun.FINISHED,
+                "rows_done": run.rows_done,
+                "rows_expected": max(expected or 0, run.rows_done) or None,
+                **{name: getattr(run, name) for name in (
+                    "created", "updated", "unchanged", "closed", "rejected", "message",
+                )},  # fmt: skip
+            },
+            headers={"Cache-Control": "no-store"},
+        )
+
+    def rejected_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The rejected rows, each with its number, its reason and, while the feed is there, the
+        row as it was read: fix them in a spreadsheet and import them again."""
+        run = self._run(request, object_id)
+        reasons = {error["row"]: error["reason"] for error in run.errors}
+        originals: dict[int, dict] = {}
+        path = self._feed_path(run)
+        if reasons and path is not None:
+            last = max(reasons)
+            try:
+                for number, row in read_rows(path, run.source.format):
+                    if number in reasons and isinstance(row, dict):
+                        originals[number] = row
+                    if number >= last:
+                        break
+            except UnreadableFile:
+                originals = {}
+        fields = list(ImportRowForm.base_fields)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="rejected-rows-{run.pk}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["row", "reason", *fields])
+        for number in sorted(reasons):
+            row = originals.get(number, {})
+            writer.writerow([number, _cell(reasons[number]), *(_cell(row.get(f)) for f in fields)])
+        return response
