@@ -1,10 +1,19 @@
 """The pages people use, in a real browser: Playwright driving Debian's Chromium."""
 
+import csv
+import json
 import os
+import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connections
+from django.utils import translation
+from playwright.sync_api import expect
 
+from alerts.models import Alert
+from postings.models import ImportRun
 from tests import factories
 
 CHROMIUM = "/usr/bin/chromium"
@@ -160,3 +169,169 @@ def test_a_recruiters_french_posting_goes_online_once_a_moderator_approves_it(
     assert french_countries.all_inner_texts() == ["Belgique (1)", "France (1)"]
     page.goto(f"{live_server.url}/de/jobs/")
     assert page.locator(".posting-card h3").all_inner_texts() == ["Käser in Eupen"]
+
+
+@pytest.fixture
+def fromagerie_recruiter_and_feed(
+    django_db_serialized_rollback, transactional_db, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    company = factories.company("Fromagerie Dubois")
+    factories.recruiter(company, "claire@dubois.example", language="fr")
+    cities = ["Lyon", "Annecy", "Besançon", "Liège", "Namur", "Rodez"]
+    rows = [
+        {
+            "external_id": f"dubois-{n}",
+            "title": f"Fromager affineur n°{n} à {cities[n % len(cities)]}",
+            "country": "BE" if n % len(cities) in (3, 4) else "FR",
+            "city": cities[n % len(cities)],
+            "description": f"<p>Notre fromagerie cherche son fromager n°{n} pour ses caves.</p>",
+        }
+        for n in range(1, 31)
+    ]
+    # Two rows in a country that does not exist, among the good ones (rows 11 and 23 of 32).
+    rows.insert(10, {"external_id": "dubois-zz-1", "title": "Fromager à Nulle-part",
+                     "country": "ZZ", "description": "<p>Nulle part.</p>"})  # fmt: skip
+    rows.insert(22, {"external_id": "dubois-zz-2", "title": "Crémier à Ailleurs",
+                     "country": "ZZ", "description": "<p>Ailleurs.</p>"})  # fmt: skip
+    feed = tmp_path / "dubois.jsonl"
+    feed.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n")
+    return feed, {row["title"] for row in rows if row["country"] in ("FR", "BE")}
+
+
+def test_a_recruiter_uploads_a_feed_watches_its_run_finish_and_downloads_the_rejected_rows(
+    fromagerie_recruiter_and_feed, worker, live_server, page
+):
+    feed, imported_titles = fromagerie_recruiter_and_feed
+    with translation.override("fr"):
+        succeeded = str(ImportRun.Status.SUCCEEDED.label)
+
+    _log_in(page, live_server, "claire@dubois.example")
+    page.goto(f"{live_server.url}/admin/postings/importsource/add/")
+    # Her only company is chosen for her.
+    assert page.locator("select[name=company] option:checked").inner_text() == "Fromagerie Dubois"
+    page.fill("input[name=name]", "dubois-ats")
+    page.select_option("select[name=default_language]", "fr")
+    page.set_input_files("input[name=feed]", feed)
+    page.locator("input[name=_import]").click()
+    page.wait_for_url("**/admin/postings/importrun/*/change/")
+    run_url = page.url
+    progress = page.locator("section.import-progress")
+    expect(progress.locator("progress")).to_be_attached()
+
+    # The run ends with rejected rows: the page reloads itself and offers them for download
+    # (or the run was over before the page was drawn, and the link is there at once).
+    rejected_link = page.locator("a[href$='/rejected.csv']")
+    expect(rejected_link).to_be_visible(timeout=30_000)
+    assert page.url == run_url
+    expect(progress.locator("progress")).to_have_js_property("value", 100)
+    expect(progress.locator(".status")).to_have_text(succeeded)
+    expect(progress.locator("[data-count=created]")).to_have_text("30")
+    expect(progress.locator("[data-count=rejected]")).to_have_text("2")
+    expect(progress.locator("[data-count=updated]")).to_have_text("0")
+    expect(progress.locator(".rows")).to_have_text("32")
+
+    with page.expect_download() as download_info:
+        rejected_link.click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("rejected-rows-")
+    with open(download.path(), encoding="utf-8", newline="") as csv_file:
+        rejected = list(csv.DictReader(csv_file))
+    assert [(row["row"], row["external_id"], row["country"]) for row in rejected] == [
+        ("11", "dubois-zz-1", "ZZ"),
+        ("23", "dubois-zz-2", "ZZ"),
+    ]
+    assert all("country" in row["reason"] for row in rejected)
+    assert rejected[0]["title"] == "Fromager à Nulle-part"
+
+    # The imported postings are online in French.
+    page.goto(f"{live_server.url}/fr/jobs/")
+    titles = page.locator(".posting-card h3").all_inner_texts()
+    assert titles and set(titles) <= imported_titles
+    countries = page.locator("select[name=country] option:not([value=''])")
+    assert countries.all_inner_texts() == ["Belgique (10)", "France (20)"]
+
+
+@pytest.fixture
+def french_postings_in_france_and_belgium(
+    django_db_serialized_rollback, transactional_db, settings
+):
+    settings.ALERT_RATE_LIMIT_EMAIL = settings.ALERT_RATE_LIMIT_IP = "100/h"
+    factories.live_posting(language="fr", country="FR", title="Fromager à Lyon")
+    factories.live_posting(language="fr", country="FR", title="Crémière à Paris")
+    factories.live_posting(language="fr", country="BE", title="Affineur à Liège")
+    factories.live_posting(language="de", country="BE", title="Käser in Eupen")
+
+
+def _in_a_thread_of_its_own(function):
+    """Runs a query on a connection of its own, closed after: the test's thread is Playwright's
+    now (see `page`)."""
+
+    def run():
+        try:
+            return function()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def test_a_job_seeker_subscribes_to_the_search_she_is_reading_and_confirms_it_by_mail(
+    french_postings_in_france_and_belgium, mailbox, worker, live_server, page
+):
+    email = "lea@example.org"
+    page.goto(f"{live_server.url}/fr/jobs/?country=BE")
+    assert page.locator(".posting-card h3").all_inner_texts() == ["Affineur à Liège"]
+
+    alert_link = page.locator("a[href*='/alerts/new/']")
+    expect(alert_link).to_have_text("Recevoir par e-mail les nouvelles offres de ce type")
+    alert_link.click()
+    page.wait_for_url(f"{live_server.url}/fr/alerts/new/?country=BE")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    # The search she was reading is the alert's.
+    expect(page.locator("main strong").first).to_have_text("Belgique")
+    page.fill("input[name=email]", email)
+    page.check("input[name=frequency][value=daily]")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/fr/alerts/sent/")
+    expect(page.locator("h1")).to_have_text("Consultez votre boîte de réception")
+
+    # The worker mails the confirmation, in French, with a signed link.
+    (message,) = mailbox.wait_for(1)
+    assert email in message["To"]
+    assert message["Subject"].strip() == "Confirmez votre alerte emploi"
+    body = message.get_body(("plain",)).get_content()
+    assert body.startswith("Bonjour,")
+    assert "Belgique" in body
+    match = re.search(r"https?://[^/\s]+(/fr/alerts/confirm/[^/\s]+/)", body)
+    assert match, f"no confirmation link in {body!r}"
+
+    # Opening the link changes nothing until she presses the button (link scanners GET it).
+    page.goto(live_server.url + match.group(1))
+    expect(page.locator("h1")).to_have_text("Confirmez votre alerte")
+    assert email in page.locator("main").inner_text()
+    assert not _in_a_thread_of_its_own(
+        lambda: Alert.objects.filter(confirmed_at__isnull=False).exists()
+    )
+    page.get_by_role("button", name="Confirmer mon alerte").click()
+    expect(page.locator("h1")).to_have_text("Votre alerte est confirmée")
+
+    # Her alerts page lists it: Belgium, once a day.
+    manage = page.get_by_role("link", name="Gérer vos alertes")
+    manage_path = re.sub(r"^https?://[^/]+", "", manage.get_attribute("href"))
+    assert manage_path.startswith("/fr/alerts/manage/")
+    page.goto(live_server.url + manage_path)
+    expect(page.locator("main")).to_contain_text("Belgique")
+
+    def saved_alerts():
+        return [
+            (alert.subscriber.email, alert.language, alert.query, alert.frequency,
+             alert.confirmed_at is not None, alert.subscriber.confirmed_at is not None)
+            for alert in Alert.objects.select_related("subscriber")
+        ]  # fmt: skip
+
+    assert _in_a_thread_of_its_own(saved_alerts) == [
+        (email, "fr", "country=BE", "daily", True, True)
+    ]
+    assert len(mailbox.messages) == 1  # nothing but the confirmation so far
