@@ -223,7 +223,7 @@ class Posting(models.Model):
     external_id = models.CharField(_("external ID"), max_length=200, blank=True)
     # The fingerprint of the imported row this posting was last written from: a re-import of the
     # same row is skipped without a write (see importers.row_hash).
-    import_hash = models.CharField(max_length=64, blank=True, editable=False, db_default="")
+    import_hash = models.CharField(max_length=64, blank=True, editable=False)
     # The same job written in several languages shares one group.
     translation_group = models.UUIDField(_("translation group"), null=True, blank=True)
     # The workflow: who wrote, submitted and reviewed it; a rejection's comment; when it was
@@ -253,14 +253,11 @@ class Posting(models.Model):
         related_name="+",
         verbose_name=_("reviewed by"),
     )
-    # Database defaults too: bulk loaders (generate_postings' COPY) name only the columns they fill.
-    review_comment = models.TextField(_("moderator's comment"), blank=True, db_default="")
+    review_comment = models.TextField(_("moderator's comment"), blank=True)
     refreshed_at = models.DateTimeField(_("renewed at"), null=True, blank=True)
     expiry_warned_at = models.DateTimeField(_("expiry warning sent at"), null=True, blank=True)
     # What a detector reads in the text, when it differs from `language` (see language.py).
-    detected_language = models.CharField(
-        _("detected language"), max_length=8, blank=True, db_default=""
-    )
+    detected_language = models.CharField(_("detected language"), max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The company's name and the category's name in the posting's language, for the search

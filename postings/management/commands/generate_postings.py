@@ -29,7 +29,7 @@ COLUMNS = (
     "employment_type", "description", "responsibilities", "requirements", "nice_to_have",
     "salary_min", "salary_max", "salary_currency", "salary_period", "apply_url", "apply_email",
     "status", "published_at", "expires_at", "source", "external_id", "created_at", "updated_at",
-    "search_context",
+    "search_context", "review_comment", "detected_language", "import_hash",
 )  # fmt: skip
 REBUILT_INDEXES = ("posting_search_idx", "posting_title_trgm_idx")
 ROOTS = (
@@ -165,7 +165,7 @@ def make_row(writer, rng, markets, weights, companies, categories, n: int, now: 
         texts["nice_to_have"], salary.get("salary_min"), salary.get("salary_max"),
         salary.get("salary_currency", ""), salary.get("salary_period", ""),
         f"https://jobs.{domain}.example/{external_id}", "", status, published_at, expires_at,
-        SOURCE, external_id, now, now, f"{company} {category_names[language]}",
+        SOURCE, external_id, now, now, f"{company} {category_names[language]}", "", "", "",
     )  # fmt: skip
 
 
