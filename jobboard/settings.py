@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -174,6 +175,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Three queues, each with its own workers, so that a long feed import never holds up a
+# confirmation mail and a slow mail server never holds up the sweeps. The sweeps stay on
+# `default` even when they concern imports: they are short and must run on time.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue("default"), Queue("imports"), Queue("mail")]
+CELERY_TASK_ROUTES = {
+    "postings.tasks.run_import": {"queue": "imports"},
+    "postings.tasks.send_posting_mail": {"queue": "mail"},
+    "postings.tasks.warn_expiring_postings": {"queue": "mail"},  # sends its mails itself
+    "accounts.tasks.send_invitation": {"queue": "mail"},
+    "alerts.tasks.send_confirmation": {"queue": "mail"},
+    "alerts.tasks.send_alert_batch": {"queue": "mail"},
+}
+# The workers log through LOGGING below (JSON in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "warn-expiring-postings": {
         "task": "postings.tasks.warn_expiring_postings",
