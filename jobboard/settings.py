@@ -49,6 +49,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
+# Earlier keys, still accepted for signatures (sessions, links in mails) while a rotated key
+# takes over; see docs/operations.md.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if DEBUG:
     SECRET_KEY = SECRET_KEY or "django-insecure-local-development-key-never-used-in-production"

@@ -26,7 +26,8 @@ pytestmark = [
         NGINX is None and not os.environ.get("CI"),
         reason="Debian's nginx is not installed (apt-get install nginx-light); CI installs it",
     ),
-    pytest.mark.django_db(transaction=True),
+    # gunicorn reads the test database; nothing here writes to it.
+    pytest.mark.django_db,
 ]
 
 
