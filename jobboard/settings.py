@@ -271,7 +271,7 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # there is no collectstatic output to scan.
 WHITENOISE_AUTOREFRESH = DEBUG
 if not DEBUG:
-    # Hashed names that can be cached forever, and gzip/brotli copies, made by collectstatic
+    # Hashed names that can be cached forever, and gzip copies, made by collectstatic
     # (in the image's build). A file missing from the manifest is served under its plain name
     # rather than failing the whole page.
     STORAGES = {
@@ -360,7 +360,7 @@ IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 30)
 IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 15 * 60)
 
 # The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
-# X-Forwarded-Proto are believed; from anyone else those headers are dropped
+# X-Forwarded-Proto are believed; from anyone else they are ignored
 # (jobboard.observability.TrustedProxyMiddleware). Empty: the server faces clients directly.
 TRUSTED_PROXY = env_list("TRUSTED_PROXY")
 if TRUSTED_PROXY:
