@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,6 +49,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
+# Earlier keys, still accepted for signatures (sessions, links in mails) while a rotated key
+# takes over; see docs/operations.md.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if DEBUG:
     SECRET_KEY = SECRET_KEY or "django-insecure-local-development-key-never-used-in-production"
@@ -80,7 +84,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that everything after sees the client's address and scheme, and every log
+    # line of the request carries its id.
+    "jobboard.observability.TrustedProxyMiddleware",
+    "jobboard.observability.RequestIdMiddleware",
+    "jobboard.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the image itself (hashed names, compressed copies, immutable caching),
+    # so that it serves a complete site without nginx in front.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,6 +186,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Three queues, each with its own workers, so that a long feed import never holds up a
+# confirmation mail and a slow mail server never holds up the sweeps. The sweeps stay on
+# `default` even when they concern imports: they are short and must run on time.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue("default"), Queue("imports"), Queue("mail")]
+CELERY_TASK_ROUTES = {
+    "postings.tasks.run_import": {"queue": "imports"},
+    "postings.tasks.send_posting_mail": {"queue": "mail"},
+    "postings.tasks.warn_expiring_postings": {"queue": "mail"},  # sends its mails itself
+    "accounts.tasks.send_invitation": {"queue": "mail"},
+    "alerts.tasks.send_confirmation": {"queue": "mail"},
+    "alerts.tasks.send_alert_batch": {"queue": "mail"},
+}
+# The workers log through LOGGING below (JSON in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "warn-expiring-postings": {
         "task": "postings.tasks.warn_expiring_postings",
@@ -239,7 +266,21 @@ JQUERY_UI_URL = "vendor/jquery-ui-1.14.2/jquery-ui.min.js"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# While developing (and under the tests), WhiteNoise looks files up as they are asked for:
+# there is no collectstatic output to scan.
+WHITENOISE_AUTOREFRESH = DEBUG
+if not DEBUG:
+    # Hashed names that can be cached forever, and gzip copies, made by collectstatic
+    # (in the image's build). A file missing from the manifest is served under its plain name
+    # rather than failing the whole page.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        },
+    }
+    WHITENOISE_MANIFEST_STRICT = False
 # Uploaded feeds.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -318,11 +359,20 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 30)
 IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 15 * 60)
 
-if not DEBUG:
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
+# X-Forwarded-Proto are believed; from anyone else they are ignored
+# (jobboard.observability.TrustedProxyMiddleware). Empty: the server faces clients directly.
+TRUSTED_PROXY = env_list("TRUSTED_PROXY")
+if TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# /metrics answers a scraper that sends this bearer token; without one, only the same host.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+
+if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    # Probes talk plain HTTP to the container.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    # Probes and Prometheus talk plain HTTP to the container.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -330,11 +380,30 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# One JSON object per line in production, for the log collector; plain lines while developing.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "jobboard.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "jobboard.observability.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes logs every login at INFO; failures and lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One line per request; off while developing, where runserver prints its own.
+        "jobboard.request": {"level": "WARNING" if DEBUG else "INFO"},
+    },
 }

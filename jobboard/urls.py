@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 from postings.api import api
 from postings.sitemaps import SITEMAPS, sitemap_index
 
-from . import health
+from . import health, metrics
 
 # `/` has no view: LocaleMiddleware redirects it to the visitor's language prefix
 # (language cookie, then Accept-Language, then LANGUAGE_CODE).
@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     # Without a CSRF token, so that the pages holding the language switcher can be cached
     # whole: the view only sets a language cookie and redirects within this site.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

@@ -58,5 +58,8 @@ def send_posting_mail(posting_id: int, kind: str) -> None:
     )
     if posting is not None:  # deleted since: nobody to tell
         services.send_posting_mail(posting=posting, kind=kind)
+
+
+@shared_task
 def import_due_sources() -> int:
     return services.queue_due_imports()

@@ -118,6 +118,9 @@ def worker():
     Tests using it need `django_db(transaction=True)`: the worker has its own connection."""
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    queues = [queue.name for queue in app.conf.task_queues]  # imports, mail and default
+    with start_worker(
+        app, pool="solo", queues=queues, perform_ping_check=False, shutdown_timeout=10
+    ):
         yield
     app.conf.task_always_eager = eager

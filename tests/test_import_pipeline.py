@@ -135,7 +135,7 @@ def test_it_ends_a_run_whose_worker_was_killed_as_a_clean_run_ends(media, settin
     }
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "-P", "solo",
-         "--without-mingle", "--without-gossip", "-l", "warning"],
+         "-Q", "imports,mail,default", "--without-mingle", "--without-gossip", "-l", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

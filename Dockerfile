@@ -1,0 +1,45 @@
+# One image for every role: web (gunicorn), Celery worker, beat, migrate; the command picks
+# (deploy/entrypoint.sh). Build: docker build -t jobboard .
+# The tag of the base image is the pin: its Debian packages get their security updates.
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+
+FROM ${PYTHON_IMAGE} AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+# gettext's msgfmt compiles the catalogs; it stays in this stage.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+RUN python -m venv /venv
+ENV PATH=/venv/bin:$PATH
+WORKDIR /app
+# The dependencies first: this layer is rebuilt only when pyproject.toml changes.
+COPY pyproject.toml README.md ./
+RUN pip install .
+COPY . .
+# Compiled catalogs and hashed, compressed static files go into the image. Settings need a
+# key, hosts and a database URL to load; these placeholders serve the build only.
+RUN DEBUG=0 SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=build \
+    DATABASE_URL=postgres://build@localhost/build \
+    sh -c 'python manage.py compilemessages --ignore ".venv/*" \
+        && python manage.py collectstatic --no-input'
+
+FROM ${PYTHON_IMAGE}
+ENV PATH=/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/metrics \
+    PORT=8000
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app
+COPY --from=build /venv /venv
+COPY --from=build --chown=root:root /app /app
+WORKDIR /app
+# Uploaded feeds (a volume in compose, a persistent volume in Kubernetes), and where compose's
+# migrate step copies the static files for nginx.
+RUN mkdir -p /app/media /srv/jobboard/static \
+    && chown app:app /app/media /srv/jobboard/static
+USER 10001:10001
+EXPOSE 8000
+ENTRYPOINT ["/app/deploy/entrypoint.sh"]
+CMD ["web"]

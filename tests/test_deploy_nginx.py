@@ -1,0 +1,225 @@
+"""deploy/nginx in front of gunicorn (deploy/gunicorn.conf.py) with production settings, on
+loopback ports: Debian's nginx runs the real configuration files, with only the addresses,
+ports, certificate and static root of this machine put in."""
+
+import gzip
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+NGINX = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+
+pytestmark = [
+    pytest.mark.skipif(
+        NGINX is None and not os.environ.get("CI"),
+        reason="Debian's nginx is not installed (apt-get install nginx-light); CI installs it",
+    ),
+    # gunicorn reads the test database; nothing here writes to it.
+    pytest.mark.django_db,
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"{what} exited with {process.returncode}"
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"{what} did not listen on {port}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def nginx_config(tmp: Path, *, web: int, http: int, https: int) -> Path:
+    """The files of deploy/nginx in a folder of their own, with this machine's addresses."""
+    conf = tmp / "conf"
+    shutil.copytree(ROOT / "deploy" / "nginx", conf)
+    site = (conf / "jobboard.conf").read_text()
+    for old, new in {
+        "server web:8000;": f"server 127.0.0.1:{web};",
+        "listen 80 default_server;": f"listen 127.0.0.1:{http} default_server;",
+        "listen [::]:80 default_server;": "",
+        "listen 443 ssl http2": f"listen 127.0.0.1:{https} ssl http2",
+        "listen [::]:443 ssl http2 default_server;": "",
+        "/etc/nginx/certs/": f"{tmp}/certs/",
+        "root /srv/jobboard;": f"root {tmp};",
+        "access_log /dev/stdout jobboard;": f"access_log {tmp}/access.log jobboard;",
+    }.items():
+        assert old in site, f"deploy/nginx/jobboard.conf no longer has {old!r}"
+        site = site.replace(old, new)
+    (conf / "jobboard.conf").write_text(site)
+    temp_paths = "\n".join(
+        f"    {kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi",
+                                                           "uwsgi", "scgi")
+    )  # fmt: skip
+    # What the nginx image's own nginx.conf holds around the site's file.
+    (conf / "nginx.conf").write_text(
+        f"""{"user root;" if os.geteuid() == 0 else ""}
+daemon off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+{temp_paths}
+    include jobboard.conf;
+}}
+"""
+    )
+    return conf / "nginx.conf"
+
+
+@pytest.fixture
+def site(tmp_path):
+    """gunicorn on the test database with production settings, nginx in front over HTTPS."""
+    web, http_port, https_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "nginx-test-" + "k" * 50,
+        "ALLOWED_HOSTS": "localhost",
+        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        + "/"
+        + connection.settings_dict["NAME"],
+        "TRUSTED_PROXY": "127.0.0.1",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "BIND": "127.0.0.1",
+        "PORT": str(web),
+        "WEB_CONCURRENCY": "2",
+        "LOG_FORMAT": "json",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT, env=env, check=True, timeout=120,
+    )  # fmt: skip
+    (tmp_path / "certs").mkdir()
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-keyout", str(tmp_path / "certs" / "privkey.pem"),
+         "-out", str(tmp_path / "certs" / "fullchain.pem")],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    config = nginx_config(tmp_path, web=web, http=http_port, https=https_port)
+    with (tmp_path / "web.log").open("w") as web_log:
+        gunicorn = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
+             "jobboard.wsgi"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=web_log,
+        )  # fmt: skip
+        nginx = subprocess.Popen(
+            [NGINX or "nginx", "-p", str(tmp_path), "-c", str(config), "-e",
+             str(tmp_path / "error.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            wait_for_port(web, gunicorn, "gunicorn")
+            wait_for_port(https_port, nginx, "nginx")
+            yield {"web": web, "http": http_port, "https": https_port, "logs": tmp_path}
+        finally:
+            stop(nginx)
+            stop(gunicorn)
+
+
+def get(port: int, path: str, *, tls: bool = True, method: str = "GET", **headers: str):
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate
+        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=context)
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(method, path, headers={"Host": "localhost", **headers})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response, body
+
+
+def test_it_serves_the_site_through_nginx(site):
+    # Plain HTTP goes to HTTPS, whatever the client claims about its scheme.
+    response, _ = get(site["http"], "/en/", tls=False, **{"X-Forwarded-Proto": "https"})
+    assert response.status == 301
+    assert response.headers["Location"] == "https://localhost/en/"
+
+    # Over HTTPS the page is Django's, and Django knows the request was secure: it adds HSTS
+    # only to secure requests, and with SECURE_SSL_REDIRECT it would redirect otherwise.
+    response, body = get(site["https"], "/en/", **{"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    html = gzip.decompress(body).decode()
+    assert '<html lang="en">' in html
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+    request_id = response.headers["X-Request-ID"]
+
+    # The stylesheet under its hashed name, from nginx's disk, cached for good, compressed.
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html).group(1)
+    response, body = get(site["https"], stylesheet, **{"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    cache_control = response.headers.get_all("Cache-Control")
+    assert "max-age=315360000" in cache_control and "public, immutable" in cache_control
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert b"body" in gzip.decompress(body)
+
+    # nginx's request id reached Django, which logged it (JSON) and sent it back.
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+    assert f'"request_id": "{request_id}"' in (site["logs"] / "web.log").read_text()
+    assert f'"request_id":"{request_id}"' in (site["logs"] / "access.log").read_text()
+
+
+def test_it_limits_bursts_of_logins_and_subscriptions(site):
+    def burst(path: str) -> list[int]:
+        return [
+            get(site["https"], path, method="POST", **{"Content-Length": "0"})[0].status
+            for _ in range(10)
+        ]
+
+    # Django refuses the bodyless POSTs (no CSRF token) until nginx stops passing them on.
+    for path in ("/admin/login/", "/fr/alerts/new/"):
+        statuses = burst(path)
+        assert statuses[0] == 403 and statuses[-1] == 429, (path, statuses)
+    # Reading the forms is not limited.
+    assert [get(site["https"], "/admin/login/")[0].status for _ in range(10)] == [200] * 10
+
+
+def test_it_keeps_metrics_off_the_public_site_and_on_the_app_port(site):
+    assert get(site["https"], "/metrics")[0].status == 403
+    get(site["https"], "/en/")
+    response, body = get(site["web"], "/metrics", tls=False)
+    assert response.status == 200
+    text = body.decode()
+    # Counted by the gunicorn worker that served the page, read by whichever one was scraped.
+    assert re.search(
+        r'jobboard_http_request_duration_seconds_count\{method="GET",status="200",'
+        r'view="postings:home"\} [1-9]',
+        text,
+    ), text[:2000]
+    assert "jobboard_live_postings" in text
