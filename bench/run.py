@@ -73,6 +73,9 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import translation
 
+    # As deployed: pages link the hashed static files that collectstatic writes.
+    call_command("collectstatic", interactive=False, verbosity=0)
+
     from postings import selectors
     from postings.models import FacetCount, Posting
     from postings.services import expire_due_postings
