@@ -17,7 +17,7 @@ from babel.numbers import list_currencies
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django_countries import countries
 
@@ -326,7 +326,7 @@ class _Chunk:
             created = posting is None
             if posting is None:
                 posting = Posting(source=self.source, external_id=data["external_id"])
-            before = {name: getattr(posting, name) for name in IMPORTED_FIELDS}
+            before = None if created else {name: getattr(posting, name) for name in IMPORTED_FIELDS}
             category_id = self.category_ids.get(data["category"]) if data["category"] else None
             try:
                 _apply(
@@ -374,10 +374,14 @@ class _Chunk:
             return 0
         try:
             with transaction.atomic():
-                write([posting for _, posting in items])
+                if create:
+                    _copy_in([posting for _, posting in items])
+                else:
+                    write([posting for _, posting in items])
             return len(items)
         except (IntegrityError, DataError):
             pass
+        # One by one through the ORM, as before: its error says what the database refused.
         written = 0
         for number, posting in items:
             try:
@@ -390,6 +394,46 @@ class _Chunk:
             else:
                 written += 1
         return written
+
+
+# What a new posting's INSERT writes: every stored field but the key and the generated columns.
+_COPIED_FIELDS = [
+    model_field
+    for model_field in Posting._meta.concrete_fields
+    if not model_field.primary_key and not model_field.generated
+]
+# Fields whose Python value the driver stores as Django would; the others (the country, a
+# django-countries object) go through their field's get_prep_value.
+_PLAIN_FIELDS = (
+    models.CharField, models.SlugField, models.TextField, models.URLField, models.EmailField,
+    models.PositiveIntegerField, models.ForeignKey, models.DateTimeField, models.UUIDField,
+)  # fmt: skip
+_COPY_VALUES = [
+    (f.attname, None if type(f) in _PLAIN_FIELDS else f.get_prep_value) for f in _COPIED_FIELDS
+]
+
+
+def _copy_in(postings: list[Posting]) -> None:
+    """INSERT new postings with one COPY: the rows bulk_create would write, without the ORM's
+    cost of preparing each value of each row (more than the database takes to store them). COPY
+    fires the statement-level insert trigger once, as one INSERT does."""
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model_field.column) for model_field in _COPIED_FIELDS)
+    statement = f"COPY {quote(Posting._meta.db_table)} ({columns}) FROM STDIN"
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.copy(statement) as copy,
+    ):
+        for posting in postings:
+            posting.created_at = posting.updated_at = now  # auto_now_add and auto_now
+            copy.write_row(
+                [
+                    getattr(posting, name) if prep is None else prep(getattr(posting, name))
+                    for name, prep in _COPY_VALUES
+                ]
+            )
 
 
 def import_rows(
