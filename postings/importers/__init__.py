@@ -8,6 +8,7 @@ import functools
 import hashlib
 import itertools
 import json
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,8 @@ from babel.numbers import list_currencies
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError, connection, models, transaction
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import DEFERRED
 from django.utils import timezone
 from django_countries import countries
 
@@ -131,7 +133,8 @@ class ImportRowForm(forms.Form):
         for key in ("country", "salary_currency"):
             if isinstance(data.get(key), str):
                 data[key] = data[key].strip().upper()
-        super().__init__(data)
+        # An import row is never shown as a form: no label suffix to translate for each row.
+        super().__init__(data, label_suffix="")
         self.category_ids = category_ids
 
     def _clean_fields(self) -> None:
@@ -291,6 +294,13 @@ class _Chunk:
         self.source = source
         self.categories = categories
         self.category_ids = {category.slug: pk for pk, category in categories.items()}
+        # A new posting's fields, positionally as Model.from_db passes them: the keyword path of
+        # Model.__init__ costs three times as much. Posting's defaults are constants, and the
+        # generated columns stay unset (deferred) as they would.
+        self.new_posting = [
+            DEFERRED if model_field.generated else model_field.get_default()
+            for model_field in Posting._meta.concrete_fields
+        ]
 
     def write(
         self, valid: list[tuple[int, dict, str]], report: ChunkReport, companies: _Companies
@@ -325,7 +335,8 @@ class _Chunk:
                 continue
             created = posting is None
             if posting is None:
-                posting = Posting(source=self.source, external_id=data["external_id"])
+                posting = Posting(*self.new_posting)
+                posting.source, posting.external_id = self.source, data["external_id"]
             before = None if created else {name: getattr(posting, name) for name in IMPORTED_FIELDS}
             category_id = self.category_ids.get(data["category"]) if data["category"] else None
             try:
@@ -396,21 +407,16 @@ class _Chunk:
         return written
 
 
-# What a new posting's INSERT writes: every stored field but the key and the generated columns.
+# What a new posting's INSERT writes: every stored field but the key and the generated columns,
+# read where a model instance keeps each field's database value, its __dict__ under the field's
+# attname (Django's own test for a deferred field reads it there). The getattr of the country
+# would build a django-countries object per row, which its get_prep_value would turn back.
 _COPIED_FIELDS = [
     model_field
     for model_field in Posting._meta.concrete_fields
     if not model_field.primary_key and not model_field.generated
 ]
-# Fields whose Python value the driver stores as Django would; the others (the country, a
-# django-countries object) go through their field's get_prep_value.
-_PLAIN_FIELDS = (
-    models.CharField, models.SlugField, models.TextField, models.URLField, models.EmailField,
-    models.PositiveIntegerField, models.ForeignKey, models.DateTimeField, models.UUIDField,
-)  # fmt: skip
-_COPY_VALUES = [
-    (f.attname, None if type(f) in _PLAIN_FIELDS else f.get_prep_value) for f in _COPIED_FIELDS
-]
+_copied_values = operator.itemgetter(*(model_field.attname for model_field in _COPIED_FIELDS))
 
 
 def _copy_in(postings: list[Posting]) -> None:
@@ -428,12 +434,7 @@ def _copy_in(postings: list[Posting]) -> None:
     ):
         for posting in postings:
             posting.created_at = posting.updated_at = now  # auto_now_add and auto_now
-            copy.write_row(
-                [
-                    getattr(posting, name) if prep is None else prep(getattr(posting, name))
-                    for name, prep in _COPY_VALUES
-                ]
-            )
+            copy.write_row(_copied_values(posting.__dict__))
 
 
 def import_rows(
