@@ -4,12 +4,15 @@ upserts them in chunks, one transaction per chunk.
 A bad row is reported with its number and reason and never stops the good ones.
 """
 
+import collections
 import functools
 import hashlib
 import itertools
 import json
 import operator
-from collections.abc import Callable, Iterable
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -20,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import DEFERRED
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_countries import countries
 
 from ..models import Category, Company, Posting, slug_for
@@ -327,84 +330,127 @@ class _Chunk:
         }
         companies.load({data["company"] for _, data, _ in part})
         now = timezone.now()
-        creates, updates, rehashed = [], [], []
+        fresh, updates, rehashed = [], [], []
         for number, data, digest in part:
             posting = existing.get(data["external_id"])
             if posting is not None and posting.import_hash == digest:
                 report.unchanged += 1
                 continue
-            created = posting is None
-            if posting is None:
-                posting = Posting(*self.new_posting)
-                posting.source, posting.external_id = self.source, data["external_id"]
-            before = None if created else {name: getattr(posting, name) for name in IMPORTED_FIELDS}
             category_id = self.category_ids.get(data["category"]) if data["category"] else None
-            try:
-                _apply(
-                    posting,
-                    data,
-                    company=companies.get(data["company"]),
-                    category=self.categories.get(category_id) if category_id else None,
-                )
-            except ValidationError as error:
-                report.errors.append(RowError(number, _reason(error)))
+            # The company first: creating one is a query, which cannot run while a COPY streams.
+            row = _Row(
+                number,
+                data,
+                digest,
+                companies.get(data["company"]),
+                self.categories.get(category_id) if category_id else None,
+            )
+            if posting is None:
+                fresh.append(row)
                 continue
-            posting.import_hash = digest
-            if created:
-                creates.append((number, posting))
-            elif before == {name: getattr(posting, name) for name in IMPORTED_FIELDS}:
+            before = {name: getattr(posting, name) for name in IMPORTED_FIELDS}
+            if not _applied(posting, row, report):
+                continue
+            if before == {name: getattr(posting, name) for name in IMPORTED_FIELDS}:
                 # Same postings from a differently spelt row (or one imported before hashes):
                 # remember the hash, leave updated_at alone.
                 rehashed.append((number, posting))
             else:
                 posting.updated_at = now
                 updates.append((number, posting))
-        report.created += self._save(creates, report, create=True)
+        report.created += self._create(fresh, report)
         report.updated += self._save(updates, report, fields=WRITTEN_FIELDS)
         report.unchanged += self._save(rehashed, report, fields=["import_hash"])
 
+    def _create(self, fresh: list["_Row"], report: ChunkReport) -> int:
+        """Insert new postings with one COPY, building each as the COPY streams: the database
+        stores the first rows while Python builds the next. When the database refuses the COPY,
+        the rows are inserted one by one, so that only the bad ones are rejected."""
+        if not fresh:
+            return 0
+        built: list[tuple[int, Posting]] = []
+
+        def postings() -> Iterator[Posting]:
+            for row in fresh:
+                posting = Posting(*self.new_posting)
+                posting.source, posting.external_id = self.source, row.data["external_id"]
+                if _applied(posting, row, report):
+                    built.append((row.number, posting))
+                    yield posting
+
+        stream = postings()
+        try:
+            with transaction.atomic():
+                _copy_in(stream)
+            return len(built)
+        except (IntegrityError, DataError):
+            for _posting in stream:  # build the rows the refused COPY did not get to
+                pass
+        return _one_by_one(built, report, create=True)
+
     def _save(
-        self,
-        items: list[tuple[int, Posting]],
-        report: ChunkReport,
-        *,
-        create: bool = False,
-        fields: list[str] | None = None,
+        self, items: list[tuple[int, Posting]], report: ChunkReport, *, fields: list[str]
     ) -> int:
-        """Write `items` in one statement; when the database refuses it, row by row, so that
-        only the bad rows are rejected. Lost connections and the like are not the rows' fault:
-        they propagate, and the chunk is tried again."""
-
-        def write(postings: list[Posting]) -> None:
-            if create:
-                Posting.objects.bulk_create(postings)
-            else:
-                Posting.objects.bulk_update(postings, fields, batch_size=100)
-
+        """Update `items` in a few statements; when the database refuses them, row by row, so
+        that only the bad rows are rejected. Lost connections and the like are not the rows'
+        fault: they propagate, and the chunk is tried again."""
         if not items:
             return 0
         try:
             with transaction.atomic():
-                if create:
-                    _copy_in([posting for _, posting in items])
-                else:
-                    write([posting for _, posting in items])
+                Posting.objects.bulk_update(
+                    [posting for _, posting in items], fields, batch_size=100
+                )
             return len(items)
         except (IntegrityError, DataError):
-            pass
-        # One by one through the ORM, as before: its error says what the database refused.
-        written = 0
-        for number, posting in items:
-            try:
-                with transaction.atomic():
-                    write([posting])
-            except (IntegrityError, DataError) as error:
+            return _one_by_one(items, report, fields=fields)
+
+
+@dataclass(slots=True)
+class _Row:
+    """A valid row that changes its posting, with what it refers to."""
+
+    number: int
+    data: dict
+    digest: str
+    company: Company
+    category: Category | None
+
+
+def _applied(posting: Posting, row: _Row, report: ChunkReport) -> bool:
+    try:
+        _apply(posting, row.data, company=row.company, category=row.category)
+    except ValidationError as error:
+        report.errors.append(RowError(row.number, _reason(error)))
+        return False
+    posting.import_hash = row.digest
+    return True
+
+
+def _one_by_one(
+    items: list[tuple[int, Posting]],
+    report: ChunkReport,
+    *,
+    create: bool = False,
+    fields: list[str] | None = None,
+) -> int:
+    """Write each posting in its own savepoint, through the ORM: its error says what the
+    database refused."""
+    written = 0
+    for number, posting in items:
+        try:
+            with transaction.atomic():
                 if create:
-                    posting.pk = None
-                report.errors.append(RowError(number, f"database refused the row: {error}"))
-            else:
-                written += 1
-        return written
+                    Posting.objects.bulk_create([posting])
+                else:
+                    Posting.objects.bulk_update([posting], fields)
+        except (IntegrityError, DataError) as error:
+            if create:
+                posting.pk = None
+            report.errors.append(RowError(number, f"database refused the row: {error}"))
+        else:
+            written += 1
+    return written
 
 
 # What a new posting's INSERT writes: every stored field but the key and the generated columns,
@@ -419,7 +465,7 @@ _COPIED_FIELDS = [
 _copied_values = operator.itemgetter(*(model_field.attname for model_field in _COPIED_FIELDS))
 
 
-def _copy_in(postings: list[Posting]) -> None:
+def _copy_in(postings: Iterable[Posting]) -> None:
     """INSERT new postings with one COPY: the rows bulk_create would write, without the ORM's
     cost of preparing each value of each row (more than the database takes to store them). COPY
     fires the statement-level insert trigger once, as one INSERT does."""
@@ -463,23 +509,116 @@ def import_rows(
     chunk = _Chunk(source=source, categories=Category.objects.in_bulk())
     companies = _Companies()
     owner = {"company": company.name} if company else {}
-    while batch := list(itertools.islice(rows, chunk_size)):
-        chunk_report = ChunkReport(rows=len(batch))
-        valid = _validate(
-            batch,
-            chunk_report,
-            source=source,
-            category_ids=chunk.category_ids,
-            defaults=defaults or {},
-            owner=owner,
-        )
+
+    def write(chunk_report: ChunkReport, valid: list[tuple[int, dict, str]]) -> None:
         with transaction.atomic():
             chunk.write(valid, chunk_report, companies)
             chunk_report.errors.sort(key=lambda error: error.row)
             if on_chunk:
                 on_chunk(chunk_report)
         report.add(chunk_report)
+
+    writer: _Writer | None = None
+    first = True
+    try:
+        while batch := list(itertools.islice(rows, chunk_size)):
+            # From the second chunk on, unless the caller holds a transaction whose writes
+            # another connection would not see (a test's, say): a one-chunk import (the partner
+            # API's) is not worth a thread and a connection.
+            if writer is None and not first and not connection.in_atomic_block:
+                writer = _Writer(write)
+            chunk_report = ChunkReport(rows=len(batch))
+            valid = _validate(
+                batch,
+                chunk_report,
+                source=source,
+                category_ids=chunk.category_ids,
+                defaults=defaults or {},
+                owner=owner,
+                settle=writer.settle if writer else None,
+            )
+            if writer:
+                writer.put(chunk_report, valid)
+            else:
+                write(chunk_report, valid)
+            first = False
+    except BaseException:
+        if writer:
+            writer.close(quietly=True)
+        raise
+    if writer:
+        writer.close()
     return report
+
+
+class _Writer:
+    """Writes and commits chunks, one at a time and in order, in a thread with its own database
+    connection, while the caller reads and validates the next chunk: the database computes a
+    chunk's search vectors while Python checks the next one, instead of each waiting for the
+    other. One chunk waits in a queue at most, so memory stays flat.
+
+    Each chunk is written as `import_rows` writes it in line: its rows, report and the caller's
+    checkpoint in one transaction, committed before the next chunk's begins. The caller reads
+    the stored hashes of the next chunk while the writer may not have committed; `settle` waits
+    for the writer first when that chunk lists a posting that a chunk not yet committed writes,
+    so that every hash read is the one a run in line would read."""
+
+    def __init__(self, write: Callable[[ChunkReport, list], None]) -> None:
+        self.write = write
+        self.queue: queue.Queue = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.sent = self.done = 0  # chunks put, chunks written (or skipped after a failure)
+        self.pending: collections.deque[tuple[int, set[str]]] = collections.deque()
+        # Row errors made in the thread (the model's salary check) speak the caller's language.
+        self.language = translation.get_language()
+        self.thread = threading.Thread(target=self.run, name="import-writer", daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        if self.language is None:
+            translation.deactivate_all()
+        else:
+            translation.activate(self.language)
+        try:
+            while (item := self.queue.get()) is not None:
+                try:
+                    if self.error is None:  # after a failure, drain what the caller sent
+                        self.write(*item)
+                except BaseException as error:
+                    self.error = error
+                finally:
+                    self.done += 1
+                    self.queue.task_done()
+        finally:
+            connection.close()  # this thread's own connection
+
+    def settle(self, external_ids: list[str]) -> None:
+        while self.pending and self.pending[0][0] < self.done:
+            self.pending.popleft()
+        if any(not written.isdisjoint(external_ids) for _, written in self.pending):
+            self.wait()
+
+    def wait(self) -> None:
+        self.queue.join()
+        self.check()
+
+    def put(self, chunk_report: ChunkReport, valid: list[tuple[int, dict, str]]) -> None:
+        self.check()
+        self.pending.append((self.sent, {data["external_id"] for _, data, _ in valid}))
+        self.sent += 1
+        self.queue.put((chunk_report, valid))
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def close(self, *, quietly: bool = False) -> None:
+        """Wait for the chunks sent (after a failure of the caller too: a chunk read is
+        committed, as in line), then raise what failed in the thread."""
+        self.queue.put(None)
+        self.thread.join()
+        if not quietly:
+            self.check()
 
 
 def _validate(
@@ -490,10 +629,12 @@ def _validate(
     category_ids: dict[str, int],
     defaults: dict,
     owner: dict,
+    settle: Callable[[list[str]], None] | None = None,
 ) -> list[tuple[int, dict, str]]:
     """(row number, cleaned data, hash) of the valid rows that changed; rows whose hash is the
     one stored on their posting are counted unchanged without being validated again, and
-    rejected rows go to the report."""
+    rejected rows go to the report. `settle` hears the external ids before their stored hashes
+    are read."""
     rows = []
     for number, row in batch:
         if isinstance(row, dict) and isinstance(row.get("external_id"), str | int):
@@ -507,6 +648,8 @@ def _validate(
         else:
             merged = {**defaults, **row, **owner}
             rows.append((number, merged, row_hash(merged)))
+    if settle:
+        settle(report.seen)
     known = dict(
         Posting.objects.filter(source=source, external_id__in=report.seen).values_list(
             "external_id", "import_hash"
