@@ -370,7 +370,7 @@ def test_it_wants_either_a_file_or_a_url(media):
             ImportSource.objects.create(company=source.company, name="none")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_writes_in_a_second_thread_what_it_writes_in_line():
     """From its second chunk on, an import outside a transaction validates the next chunk while a
     thread writes the previous one; inside a transaction it writes in line. Both end the same."""
