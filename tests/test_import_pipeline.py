@@ -372,8 +372,8 @@ def test_it_wants_either_a_file_or_a_url(media):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_writes_in_a_second_thread_what_it_writes_in_line():
-    """From its second chunk on, an import outside a transaction validates the next chunk while a
-    thread writes the previous one; inside a transaction it writes in line. Both end the same."""
+    """An import of several chunks outside a transaction validates the next chunk while a thread
+    writes the previous one; inside a transaction it writes in line. Both end the same."""
     from postings.importers import import_rows
 
     chunks: dict[str, list] = {"threaded": [], "inline": []}
@@ -405,7 +405,7 @@ def test_it_writes_in_a_second_thread_what_it_writes_in_line():
             else:
                 reports[source, number] = run(source, rows)
     assert reports["threaded", 1] == reports["inline", 1]
-    assert [name for name, _ in chunks["threaded"]] == ["MainThread", *["import-writer"] * 2] * 2
+    assert {name for name, _ in chunks["threaded"]} == {"import-writer"}
     assert {name for name, _ in chunks["inline"]} == {"MainThread"}
     errors = [errors for _, errors in chunks["threaded"] if errors]
     assert errors == [errors for _, errors in chunks["inline"] if errors]

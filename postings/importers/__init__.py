@@ -537,14 +537,16 @@ def import_rows(
         report.add(chunk_report)
 
     writer: _Writer | None = None
-    first = True
     try:
         while batch := list(itertools.islice(rows, chunk_size)):
-            # From the second chunk on, unless the caller holds a transaction whose writes
+            # When another chunk follows, unless the caller holds a transaction whose writes
             # another connection would not see (a test's, say): a one-chunk import (the partner
             # API's) is not worth a thread and a connection.
-            if writer is None and not first and not connection.in_atomic_block:
-                writer = _Writer(write)
+            if writer is None and not connection.in_atomic_block:
+                following = next(rows, None)
+                if following is not None:
+                    rows = itertools.chain([following], rows)
+                    writer = _Writer(write)
             chunk_report = ChunkReport(rows=len(batch))
             valid = _validate(
                 batch,
@@ -559,7 +561,6 @@ def import_rows(
                 writer.put(chunk_report, valid)
             else:
                 write(chunk_report, valid)
-            first = False
     except BaseException:
         if writer:
             writer.close(quietly=True)
