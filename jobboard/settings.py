@@ -354,7 +354,7 @@ ALERT_UNSUBSCRIBE_EMAIL = env_str(
 # Feed imports: rows per transaction (and per checkpoint of a run); the largest feed a URL may
 # send; the connect and read timeout of a fetch; how long a run may go without a committed
 # chunk before the sweep queues it again (its worker died or its message was lost).
-IMPORT_CHUNK_SIZE = env_int("IMPORT_CHUNK_SIZE", 500)
+IMPORT_CHUNK_SIZE = env_int("IMPORT_CHUNK_SIZE", 2000)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 30)
 IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 15 * 60)

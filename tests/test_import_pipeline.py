@@ -368,3 +368,51 @@ def test_it_wants_either_a_file_or_a_url(media):
             source.full_clean()
         with pytest.raises(IntegrityError), transaction.atomic():
             ImportSource.objects.create(company=source.company, name="none")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_writes_in_a_second_thread_what_it_writes_in_line():
+    """An import of several chunks outside a transaction validates the next chunk while a thread
+    writes the previous one; inside a transaction it writes in line. Both end the same."""
+    from postings.importers import import_rows
+
+    chunks: dict[str, list] = {"threaded": [], "inline": []}
+
+    def run(source: str, rows: list[dict]):
+        def on_chunk(chunk):
+            chunks[source].append((threading.current_thread().name, chunk.errors))
+
+        with translation.override("fr"):
+            return import_rows(
+                enumerate(rows, start=1), source=source, chunk_size=10, on_chunk=on_chunk
+            )
+
+    first = [row(i) for i in range(1, 31)]
+    # j5 changes in the second chunk and changes back in the third: the third chunk's stored
+    # hash must be read after the second chunk's commit, as in line.
+    second = [
+        *[row(i) for i in range(1, 11)],
+        {**row(5), "title": "Soudeur B"}, *[row(i) for i in range(32, 41)],
+        row(5), {**row(41), "salary_min": 9, "salary_max": 1, "salary_currency": "EUR"},
+        *[{**row(i), "title": f"Chaudronnier {i}"} for i in range(11, 19)],
+    ]  # fmt: skip
+    reports = {}
+    for source in ("threaded", "inline"):
+        for number, rows in enumerate((first, second)):
+            if source == "inline":
+                with transaction.atomic():
+                    reports[source, number] = run(source, rows)
+            else:
+                reports[source, number] = run(source, rows)
+    assert reports["threaded", 1] == reports["inline", 1]
+    assert {name for name, _ in chunks["threaded"]} == {"import-writer"}
+    assert {name for name, _ in chunks["inline"]} == {"MainThread"}
+    errors = [errors for _, errors in chunks["threaded"] if errors]
+    assert errors == [errors for _, errors in chunks["inline"] if errors]
+    assert [(e.row, e.reason) for e in errors[0]] == [
+        (22, "salary_max: Le salaire maximum ne peut pas être inférieur au salaire minimum.")
+    ]
+    assert (reports["inline", 1].created, reports["inline", 1].updated) == (9, 10)
+    assert reports["inline", 1].rejected == 1
+    assert digest("threaded") == digest("inline")
+    assert Posting.objects.get(source="threaded", external_id="j5").title == "Soudeur 5"

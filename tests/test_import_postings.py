@@ -228,3 +228,22 @@ def test_it_shows_progress_on_stderr_when_asked(tmp_path, settings):
     status, out, err = run_import(write_json(tmp_path, rows), "--progress")
     assert status == 0 and "5 created" in out
     assert "\r\033[K2 rows read" in err and "5 rows read" in err and "rows/s" in err
+
+
+def test_it_retries_a_chunk_the_database_refuses_row_by_row(tmp_path):
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # a rule only the database knows, undone with the test
+        cursor.execute(
+            "ALTER TABLE postings_posting ADD CONSTRAINT test_refused CHECK (title <> 'Refusé')"
+        )
+    rows = [row(external_id=f"r{i}", title="Refusé" if i == 3 else f"Poste {i}") for i in range(5)]
+    status, _, err = run_import(write_json(tmp_path, rows))
+    assert status == 1 and "4 created" in err
+    lines = [line for line in err.splitlines() if line.startswith("row ")]
+    assert len(lines) == 1 and lines[0].startswith("row 4: database refused the row: ")
+    assert "test_refused" in lines[0]
+    assert sorted(Posting.objects.values_list("external_id", flat=True)) == [
+        "r0", "r1", "r2", "r4"
+    ]  # fmt: skip
+    assert Posting.objects.get(external_id="r4").search_vector  # the COPY path stores it all
