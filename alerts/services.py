@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Exists, F, Min, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -95,6 +95,21 @@ def purge_unconfirmed(*, now=None) -> int:
         confirmed_at__isnull=True, created_at__lt=deadline, alerts__isnull=True
     ).delete()
     return deleted
+
+
+def purge_matches() -> int:
+    """Forgets the matches nothing needs any more: sent ones whose posting matching can no
+    longer find again (published before the alert's high-water mark, less the grace), and
+    those of an alert or a posting deleted while a sweep was recording them."""
+    grace = timedelta(seconds=settings.ALERT_MATCH_GRACE_SECONDS)
+    spent, _ = AlertMatch.objects.filter(
+        sent_at__isnull=False, posting__published_at__lt=F("alert__high_water") - grace
+    ).delete()
+    orphaned, _ = AlertMatch.objects.filter(
+        ~Exists(Alert.objects.filter(pk=OuterRef("alert_id")))
+        | ~Exists(Posting.objects.filter(pk=OuterRef("posting_id")))
+    ).delete()
+    return spent + orphaned
 
 
 # Mails
@@ -241,21 +256,19 @@ def send_alert(
             or not Alert.objects.filter(pk=alert_id).due(alert.frequency, now=now).exists()
         ):
             return False
-        unsent = dict(
-            AlertMatch.objects.filter(alert=alert, sent_at__isnull=True).values_list(
-                "posting_id", "id"
-            )
-        )
-        if not unsent:
+        unsent = AlertMatch.objects.filter(alert=alert, sent_at__isnull=True)
+        posting_ids = list(unsent.values_list("posting_id", flat=True))
+        if not posting_ids:
             return False
         # Postings closed or expired since they matched are left out, and their matches spent.
         postings = list(
             Posting.objects.live()
-            .filter(pk__in=unsent)
+            .filter(pk__in=posting_ids)
             .select_related("company")
             .order_by("-published_at", "-id")
         )
-        AlertMatch.objects.filter(pk__in=unsent.values()).update(sent_at=now)
+        # Only what was read: a match recorded meanwhile goes with the next mail.
+        unsent.filter(posting_id__in=posting_ids).update(sent_at=now)
         if not postings:
             return False
         sent = _send(_alert_message(alert, postings, renderings), mail_connection)

@@ -33,6 +33,7 @@ def sweep_alerts(frequency: str) -> int:
     what is due in the database."""
     if frequency == Alert.Frequency.DAILY:
         services.purge_unconfirmed()
+        services.purge_matches()
     batches = services.sweep(frequency=frequency)
     for batch in batches:
         transaction.on_commit(lambda batch=batch: send_alert_batch.delay(batch))

@@ -76,7 +76,7 @@ def main() -> None:
             "language, title, slug, company_id, category_id, country, city, remote, "
             "employment_type, description, responsibilities, requirements, nice_to_have, "
             "salary_min, salary_max, salary_currency, salary_period, apply_url, apply_email, "
-            "search_context"
+            "search_context, detected_language, review_comment, import_hash"
         )
         cursor.execute(
             f"""

@@ -9,13 +9,14 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, TestCase
 from django.utils import timezone, translation
 
 from alerts import services, tasks
 from alerts.models import Alert, AlertMatch, Subscriber
 from jobboard.celery import app
+from postings.models import Posting
 from postings.templatetags.jobboard import salary
 from tests import factories
 
@@ -392,3 +393,26 @@ def test_it_subscribes_confirms_and_mails_through_a_celery_worker(client, mailbo
     assert "Schweißer MAG" in text(max_) and "Soudeur" not in text(max_)
     assert subject(max_).startswith("1 neues Stellenangebot")
     assert not AlertMatch.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_it_forgets_the_matches_it_can_no_longer_need(mailbox, settings):
+    alert = confirmed_alert("lea@example.org")
+    new_posting(title="Welder")
+    new_posting(title="Plumber")
+    assert sweep() == 1
+    assert services.purge_matches() == 0  # the next sweep looks back at these postings again
+    # Time passes: the high-water mark is now further than the grace from their publication.
+    Posting.objects.update(
+        published_at=timezone.now() - timedelta(seconds=settings.ALERT_MATCH_GRACE_SECONDS + 60)
+    )
+    # An unsent match whose posting was deleted while a sweep was recording it.
+    gone = factories.live_posting(title="Gone")
+    AlertMatch.objects.create(alert=alert, posting=gone)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM postings_posting WHERE id = %s", [gone.pk])
+    assert services.purge_matches() == 3
+    assert not AlertMatch.objects.exists()
+    services.match_alerts(frequency="instant")
+    assert sweep() == 0  # forgotten, and not found again
+    assert len(mailbox.messages) == 1
