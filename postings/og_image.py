@@ -18,8 +18,9 @@ from .templatetags.jobboard import salary
 
 # Bumped when the drawing changes, so that no cached picture of the old design is served.
 DESIGN = 1
+# Never stale (the key is the version): the timeout only frees pictures nobody asks for.
 CACHE_SECONDS = 24 * 3600
-# What card_for() reads, for the view's one query.
+# What card_for() and version() read, for the view's one query.
 FIELDS = (
     "language", "updated_at", "title", "city", "country", "company__name",
     "salary_min", "salary_max", "salary_currency", "salary_period",
