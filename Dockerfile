@@ -30,7 +30,12 @@ ENV PATH=/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PROMETHEUS_MULTIPROC_DIR=/tmp/metrics \
     PORT=8000
-RUN groupadd --system --gid 10001 app \
+# DejaVu: the fonts of the link-preview pictures (OG_IMAGE_FONT_DIR).
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app
 COPY --from=build /venv /venv
 COPY --from=build --chown=root:root /app /app

@@ -324,6 +324,8 @@ POSTING_DEFAULT_DAYS = env_int("POSTING_DEFAULT_DAYS", 30)
 POSTING_REVIEW_REQUIRED = env_bool("POSTING_REVIEW_REQUIRED", True)
 # Owners are emailed this many days before a posting expires.
 POSTING_EXPIRY_WARNING_DAYS = env_int("POSTING_EXPIRY_WARNING_DAYS", 5)
+# Where the fonts of the link-preview pictures are (Debian's fonts-dejavu-core).
+OG_IMAGE_FONT_DIR = Path(env_str("OG_IMAGE_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 # An invitation link to join a company works this long (seconds).
 INVITATION_MAX_AGE = env_int("INVITATION_MAX_AGE", 7 * 24 * 3600)
 

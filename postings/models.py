@@ -355,6 +355,11 @@ class Posting(models.Model):
         with translation.override(self.language):
             return reverse("postings:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
+    def get_image_url(self) -> str:
+        """The link-preview picture (views.posting_image)."""
+        with translation.override(self.language):
+            return reverse("postings:image", kwargs={"pk": self.pk})
+
     def build_search_context(self) -> str:
         """As refresh_search_context() does in SQL, for one posting about to be saved."""
         category = ""

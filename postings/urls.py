@@ -12,6 +12,7 @@ urlpatterns = [
     path("jobs/feed/", cached_page(PostingFeed()), name="feed"),
     path("jobs/feed/atom/", cached_page(AtomPostingFeed()), name="feed_atom"),
     path("jobs/<int:pk>/apply/", views.apply, name="apply"),
+    path("jobs/<int:pk>/image.png", views.posting_image, name="image"),
     path("jobs/<int:pk>/<slug:slug>/", views.posting_detail, name="detail"),
     path("companies/<slug:slug>/", views.company_detail, name="company"),
 ]

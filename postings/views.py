@@ -7,14 +7,18 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseGone,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
 
-from . import selectors
+from . import og_image, selectors
 from .caching import cached_page
 from .forms import PostingFilterForm
 from .models import Category, Company, Posting, PostingDay
@@ -109,6 +113,40 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "json_ld": job_posting_json_ld(posting),
         },
     )
+
+
+@require_safe
+def posting_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """The link-preview picture of a live posting, under the posting's own language."""
+    posting = (
+        Posting.objects.live()
+        .select_related("company")
+        .only(*og_image.FIELDS)
+        .filter(pk=pk)
+        .first()
+    )
+    if posting is None:
+        if get_object_or_404(Posting.objects.only("status", "expires_at"), pk=pk).is_gone:
+            return HttpResponseGone()
+        raise Http404
+    if posting.language != translation.get_language():
+        return HttpResponsePermanentRedirect(posting.get_image_url())
+
+    response = HttpResponse(content_type="image/png")
+    response["ETag"] = f'"{og_image.version(posting)}"'
+    response["Last-Modified"] = http_date(posting.updated_at.timestamp())
+    # Previews are fetched by every network that shows the link; an edit gives a new ETag.
+    patch_cache_control(response, public=True, max_age=3600)
+    conditional = get_conditional_response(
+        request,
+        etag=response["ETag"],
+        last_modified=int(posting.updated_at.timestamp()),
+        response=response,
+    )
+    if conditional is not response:  # 304 with the same headers, nothing read or drawn
+        return conditional
+    response.content = og_image.png(posting)
+    return response
 
 
 class ApplyRedirect(HttpResponseRedirect):

@@ -38,6 +38,7 @@ def test_it_builds_a_non_root_image_with_catalogs_and_static_files_and_no_secret
     assert "compilemessages" in build and "collectstatic" in build
     assert re.search(r"^USER 10001", runtime, re.M)
     assert "gettext" not in runtime, "msgfmt stays in the build stage"
+    assert "fonts-dejavu-core" in runtime, "the link-preview pictures are drawn with DejaVu"
     for line in re.findall(r"^(?:ENV|ARG) .*$", dockerfile, re.M):
         assert not re.search(r"SECRET|PASSWORD|TOKEN", line), line
     ignored = (ROOT / ".dockerignore").read_text().split()

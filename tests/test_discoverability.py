@@ -174,7 +174,10 @@ def test_it_shows_the_company_logo_it_describes(client):
     assert data["hiringOrganization"]["logo"] == "https://cdn.acme.example/logo.png"
     html = client.get(posting.get_absolute_url()).content.decode()
     assert '<img class="logo" src="https://cdn.acme.example/logo.png"' in html, "visible too"
-    assert '<meta property="og:image" content="https://cdn.acme.example/logo.png">' in html
+    assert (
+        f'<meta property="og:image" content="{settings.SITE_URL}/en/jobs/{posting.pk}/image.png">'
+        in html
+    ), "previews show the drawn picture, not the logo"
     company.logo_url = "http://cdn.acme.example/logo.png"
     with pytest.raises(ValidationError):
         company.full_clean()
