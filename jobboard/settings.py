@@ -360,6 +360,9 @@ IMPORT_CHUNK_SIZE = env_int("IMPORT_CHUNK_SIZE", 2000)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 30)
 IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 15 * 60)
+# Feed URLs reach the public internet only, unless this is on (feeds served inside a private
+# network, tests against a local server).
+IMPORT_ALLOW_PRIVATE_ADDRESSES = env_bool("IMPORT_ALLOW_PRIVATE_ADDRESSES", False)
 
 # The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
 # X-Forwarded-Proto are believed; from anyone else they are ignored

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .addresses import private_host
 from .html import sanitize
 from .search import SEARCH_VECTOR_SQL
 
@@ -609,6 +610,8 @@ class ImportSource(models.Model):
             raise ValidationError(_("Give either a feed file or a feed URL, not both."))
         if self.schedule != self.Schedule.MANUAL and not self.url:
             raise ValidationError({"schedule": _("Only a feed URL can be imported on a schedule.")})
+        if self.url and not settings.IMPORT_ALLOW_PRIVATE_ADDRESSES and private_host(self.url):
+            raise ValidationError({"url": _("Feeds are fetched from the public internet only.")})
 
 
 class ImportRun(models.Model):

@@ -166,6 +166,7 @@ def _feed_path(run: ImportRun) -> Path | None:
         timeout=settings.IMPORT_FETCH_TIMEOUT,
         etag=source.etag if conditional else "",
         last_modified=source.last_modified if conditional else "",
+        allow_private=settings.IMPORT_ALLOW_PRIVATE_ADDRESSES,
     )
     now = timezone.now()
     if fetched.not_modified:

@@ -248,7 +248,8 @@ class Feed(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server():
+def server(settings):
+    settings.IMPORT_ALLOW_PRIVATE_ADDRESSES = True  # it listens on loopback
     Feed.requests = []
     Feed.body = feed_lines(5)
     http = ThreadingHTTPServer(("127.0.0.1", 0), Feed)
@@ -416,3 +417,37 @@ def test_it_writes_in_a_second_thread_what_it_writes_in_line():
     assert reports["inline", 1].rejected == 1
     assert digest("threaded") == digest("inline")
     assert Posting.objects.get(source="threaded", external_id="j5").title == "Soudeur 5"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::ffff:127.0.0.1]"])
+def test_it_fetches_nothing_off_the_public_internet(media, server, settings, host):
+    settings.IMPORT_ALLOW_PRIVATE_ADDRESSES = False
+    url = server.replace("127.0.0.1", host) + "/feed"
+    run = run_now(url_source(url))
+    assert run.status == ImportRun.Status.FAILED
+    assert run.message.startswith("The feed could not be read: ")
+    assert run.message.endswith(" is not an address on the public internet.")
+    assert not Feed.requests  # not one byte went to the server
+    assert not Posting.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",  # cloud metadata
+        "http://10.0.0.7/feed.json",
+        "http://[::1]:6379/",
+        "https://intranet.localhost/feed.xml",
+    ],
+)
+def test_it_refuses_a_private_feed_url_in_the_panel(url):
+    source = ImportSource(
+        company=factories.company("Acme"), name="internal", url=url, default_language="fr"
+    )
+    with pytest.raises(ValidationError) as error:
+        source.full_clean()
+    assert error.value.message_dict == {"url": ["Feeds are fetched from the public internet only."]}
+    source.url = "https://jobs.example.com/feed.xml"
+    source.full_clean()

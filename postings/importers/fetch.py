@@ -1,9 +1,12 @@
 """Fetching a feed from its URL to a file, with the standard library.
 
 Conditional (If-None-Match, If-Modified-Since), bounded in time (one timeout for connecting and
-for each read) and in size (counted while streaming, whatever Content-Length claims)."""
+for each read) and in size (counted while streaming, whatever Content-Length claims), and kept to
+the public internet: a recruiter's URL must not reach the services beside ours (a metadata
+endpoint, Redis, the admin of a router)."""
 
 import http.client
+import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -11,6 +14,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from ..addresses import is_public
 from . import UnreadableFile
 
 BLOCK = 64 * 1024
@@ -18,6 +22,54 @@ BLOCK = 64 * 1024
 
 class FeedUnavailable(Exception):
     """The server cannot be reached, is too slow or fails for now: worth trying again later."""
+
+
+class PrivateAddress(OSError):
+    """The feed's host is, or resolves to, an address off the public internet."""
+
+
+def _public_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
+    """socket.create_connection, to an address resolved and checked here, once: connecting to
+    the checked address (not to the name again) leaves no room for a DNS answer that changes
+    in between. Every connection of a fetch goes through it, redirects' included."""
+    host, port = address[:2]
+    resolved = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    if not resolved or not all(is_public(info[4][0]) for info in resolved):
+        raise PrivateAddress(host)
+    return socket.create_connection(resolved[0][4][:2], timeout, source_address)
+
+
+class _PublicHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _public_connection
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):
+    """TLS still checks the certificate against the URL's host name."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _public_connection
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
+
+
+def _opener(*, allow_private: bool) -> urllib.request.OpenerDirector:
+    if allow_private:
+        return urllib.request.build_opener()
+    # No proxy from the environment either: the check would then see the proxy's address.
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), _PublicHTTPHandler(), _PublicHTTPSHandler()
+    )
 
 
 @dataclass
@@ -35,11 +87,13 @@ def fetch_feed(
     timeout: float,
     etag: str = "",
     last_modified: str = "",
+    allow_private: bool = False,
 ) -> Fetched:
     """Stream the feed at `url` into `destination`; nothing is written there unless it all came.
 
     Raises FeedUnavailable for what may pass (network errors, timeouts, 5xx, 429) and
-    UnreadableFile for what will not (other HTTP errors, a feed larger than `max_bytes`)."""
+    UnreadableFile for what will not (other HTTP errors, a feed larger than `max_bytes`, a host
+    off the public internet unless `allow_private`)."""
     request = urllib.request.Request(  # noqa: S310 (the URL field allows http and https only)
         url, headers={"User-Agent": "jobboard-importer/1", "Accept-Encoding": "identity"}
     )
@@ -48,7 +102,7 @@ def fetch_feed(
     if last_modified:
         request.add_header("If-Modified-Since", last_modified)
     try:
-        response = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 (as above)
+        response = _opener(allow_private=allow_private).open(request, timeout=timeout)
     except urllib.error.HTTPError as error:
         if error.code == 304:
             return Fetched(not_modified=True, etag=etag, last_modified=last_modified)
@@ -56,7 +110,14 @@ def fetch_feed(
         if error.code >= 500 or error.code in (408, 429):
             raise FeedUnavailable(_("the server answered %(status)s %(reason)s") % status) from None
         raise UnreadableFile(_("the server answered %(status)s %(reason)s") % status) from None
-    except (OSError, http.client.HTTPException) as error:  # URLError, timeouts, resets
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, PrivateAddress):
+            raise UnreadableFile(
+                _("%(host)s is not an address on the public internet") % {"host": error.reason}
+            ) from None
+        unreachable = _("the feed could not be fetched: %(error)s") % {"error": error}
+        raise FeedUnavailable(unreachable) from None
+    except (OSError, http.client.HTTPException) as error:  # timeouts, resets
         unreachable = _("the feed could not be fetched: %(error)s") % {"error": error}
         raise FeedUnavailable(unreachable) from None
     too_large = _("the feed is larger than the limit of %(limit)s bytes") % {"limit": max_bytes}
