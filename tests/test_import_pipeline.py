@@ -451,3 +451,23 @@ def test_it_refuses_a_private_feed_url_in_the_panel(url):
     assert error.value.message_dict == {"url": ["Feeds are fetched from the public internet only."]}
     source.url = "https://jobs.example.com/feed.xml"
     source.full_clean()
+
+
+@pytest.mark.django_db
+def test_it_explains_an_unreadable_file_and_a_bad_line_in_the_recruiters_language(media):
+    lines = feed_lines(2) + b'{"external_id": "x-3", \xff}\n'
+    source = make_source("mixed", lines, default_language="fr")
+    with translation.override("de"):
+        run = services.start_import(source=source)
+    services.run_import(run=run)
+    run.refresh_from_db()
+    assert (run.created, run.rejected) == (2, 1)
+    assert run.errors == [{"row": 3, "reason": "die Zeile ist kein gültiges UTF-8"}]
+
+    source = make_source("garbage", b"no json here\n", format="json")
+    with translation.override("pl"):
+        run = services.start_import(source=source)
+    services.run_import(run=run)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
+    assert "żaden wiersz pliku nie jest w formacie JSON" in run.message

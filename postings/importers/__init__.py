@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import DEFERRED
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from ..models import Category, Company, Posting, slug_for
@@ -37,7 +38,9 @@ def open_feed(path: Path) -> BinaryIO:
     try:
         return path.open("rb")
     except OSError as error:
-        raise UnreadableFile(f"cannot open {path}: {error.strerror}") from None
+        raise UnreadableFile(
+            _("cannot open %(path)s: %(error)s") % {"path": path.name, "error": error.strerror}
+        ) from None
 
 
 @dataclass

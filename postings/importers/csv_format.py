@@ -5,6 +5,8 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from . import RowError, UnreadableFile, open_feed
 
 # A longer field is an error in its row, not a reason to stop reading.
@@ -21,9 +23,9 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
         try:
             fieldnames = reader.fieldnames
         except csv.Error as error:
-            raise UnreadableFile(f"invalid CSV header: {error}") from None
+            raise UnreadableFile(_("invalid CSV header: %(error)s") % {"error": error}) from None
         if not fieldnames or "external_id" not in fieldnames:
-            raise UnreadableFile("the CSV header must name the native fields, external_id first")
+            raise UnreadableFile(_("the CSV header must name the native fields, external_id first"))
         line = 1
         try:
             for row in reader:

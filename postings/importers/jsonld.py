@@ -7,6 +7,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from . import RowError, UnreadableFile, open_feed
 
 EMPLOYMENT_TYPES = {
@@ -61,11 +63,11 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
         try:
             document = json.loads(binary.read().decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise UnreadableFile(f"invalid JSON-LD: {error}") from None
+            raise UnreadableFile(_("invalid JSON-LD: %(error)s") % {"error": error}) from None
     if isinstance(document, dict):
         document = document.get("@graph", [document])
     if not isinstance(document, list):
-        raise UnreadableFile("expected a JobPosting, a list of them, or an @graph")
+        raise UnreadableFile(_("expected a JobPosting, a list of them, or an @graph"))
     for number, item in enumerate(document, start=1):
         if not isinstance(item, dict) or item.get("@type") != "JobPosting":
             yield number, RowError(number, "not a schema.org JobPosting")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import ijson
+from django.utils.translation import gettext as _
 
 from . import RowError, UnreadableFile, open_feed
 
@@ -33,15 +34,15 @@ def _array_rows(handle: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
             number += 1
             yield number, item
     except UnicodeDecodeError:
-        error = "the file is not valid UTF-8"
+        error = _("the file is not valid UTF-8")
     except ijson.JSONError as exception:
-        error = f"invalid JSON: {exception}"
+        error = _("invalid JSON: %(error)s") % {"error": exception}
     else:
         return
     if number == 0:
         raise UnreadableFile(error)
     # The array cannot be read past this point; what came before it stands.
-    reason = f"{error}; the rest of the file was not read"
+    reason = _("%(error)s; the rest of the file was not read") % {"error": error}
     yield number + 1, RowError(number + 1, reason, final=True)
 
 
@@ -53,11 +54,12 @@ def _line_rows(lines: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
         try:
             row = json.loads(line.decode("utf-8"))
         except UnicodeDecodeError:
-            yield number, RowError(number, "the line is not valid UTF-8")
+            yield number, RowError(number, _("the line is not valid UTF-8"))
         except json.JSONDecodeError as error:
-            yield number, RowError(number, f"invalid JSON at column {error.colno}: {error.msg}")
+            reason = _("invalid JSON at column %(column)s: %(error)s")
+            yield number, RowError(number, reason % {"column": error.colno, "error": error.msg})
         else:
             parsed += 1
             yield number, row
     if parsed == 0:
-        raise UnreadableFile("no line of the file is JSON: expected a JSON array or JSON Lines")
+        raise UnreadableFile(_("no line of the file is JSON: expected a JSON array or JSON Lines"))

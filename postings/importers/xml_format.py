@@ -9,6 +9,7 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
+from django.utils.translation import gettext as _
 
 from . import RowError, UnreadableFile, open_feed
 
@@ -62,11 +63,16 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
                 element.clear()  # memory stays flat, whatever the file's size
                 yield number, row
         except DefusedXmlException as error:
-            raise UnreadableFile(f"refused XML ({type(error).__name__}): {error}") from None
+            refused = _("refused XML (%(kind)s): %(error)s")
+            raise UnreadableFile(refused % {"kind": type(error).__name__, "error": error}) from None
         except ParseError as error:
             if number == 0:
-                raise UnreadableFile(f"invalid XML: {error}") from None
+                raise UnreadableFile(_("invalid XML: %(error)s") % {"error": error}) from None
             yield (
                 number + 1,
-                RowError(number + 1, f"invalid XML after this point: {error}", final=True),
+                RowError(
+                    number + 1,
+                    _("invalid XML after this point: %(error)s") % {"error": error},
+                    final=True,
+                ),
             )
