@@ -27,8 +27,11 @@ class AlertInline(admin.TabularInline):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(ReadOnly):
-    list_display = ["email", "confirmed_at", "created_at"]
-    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
+    list_display = ["email", "confirmed_at", "bounced_at", "created_at"]
+    list_filter = [
+        ("confirmed_at", admin.EmptyFieldListFilter),
+        ("bounced_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["email"]
     inlines = [AlertInline]
 

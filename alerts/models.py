@@ -28,6 +28,10 @@ class Subscriber(models.Model):
 
     email = models.EmailField(_("email address"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # When its mail server last refused the address for good (5xx): nothing is sent until the
+    # address confirms an alert again or resumes from its manage page. Mailing on to a dead
+    # address is what gets a sender blocked by the big mailbox providers.
+    bounced_at = models.DateTimeField(_("refused by its mail server at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -56,9 +60,13 @@ class Subscriber(models.Model):
 
 class AlertQuerySet(models.QuerySet["Alert"]):
     def active(self) -> "AlertQuerySet":
-        """Alerts that may receive mail: confirmed by a confirmed address, not paused."""
+        """Alerts that may receive mail: confirmed by a confirmed address that has not bounced,
+        not paused."""
         return self.filter(
-            confirmed_at__isnull=False, subscriber__confirmed_at__isnull=False, paused=False
+            confirmed_at__isnull=False,
+            subscriber__confirmed_at__isnull=False,
+            subscriber__bounced_at__isnull=True,
+            paused=False,
         )
 
     def due(self, frequency: str, *, now=None) -> "AlertQuerySet":
@@ -162,9 +170,11 @@ class Alert(models.Model):
         if self.confirmed_at is None:
             self.confirmed_at = self.high_water = now
             self.save(update_fields=["confirmed_at", "high_water"])
-        if self.subscriber.confirmed_at is None:
-            self.subscriber.confirmed_at = now
-            self.subscriber.save(update_fields=["confirmed_at"])
+        if self.subscriber.confirmed_at is None or self.subscriber.bounced_at is not None:
+            # The link came through: the address works (again).
+            self.subscriber.confirmed_at = self.subscriber.confirmed_at or now
+            self.subscriber.bounced_at = None
+            self.subscriber.save(update_fields=["confirmed_at", "bounced_at"])
 
 
 class AlertMatch(models.Model):

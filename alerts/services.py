@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from jobboard.metrics import ALERT_MAILS as MAILS
 from postings.models import Category, Posting
 from postings.selectors import facet_filters, filter_postings
 from postings.templatetags.jobboard import salary
@@ -32,6 +33,10 @@ DIGEST_SIZE = 20
 
 class TemporaryMailError(Exception):
     """The mail server asked to try again later (4xx) or could not be reached."""
+
+
+class Bounced(Exception):
+    """The mail server refused the recipient for good (5xx): the address does not work."""
 
 
 # Subscribing
@@ -143,17 +148,29 @@ def _message(template: str, context: dict, *, to: str, headers: dict | None = No
 
 def _send(message: EmailMultiAlternatives, connection: BaseEmailBackend) -> bool:
     """True once the server accepted it. A temporary failure raises TemporaryMailError for a
-    retry; a permanent one (unknown mailbox...) is logged, since retrying cannot help."""
+    retry; a refused recipient raises Bounced; another permanent failure (the message refused)
+    is logged, since retrying cannot help."""
     try:
         connection.send_messages([message])
     except Exception as error:
         if _is_temporary(error):
+            MAILS.labels("deferred").inc()
             raise TemporaryMailError(str(error)) from error
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
+            MAILS.labels("bounced").inc()
+            logger.warning("alert mail to %s bounced: %s", message.to, error)
+            raise Bounced(str(error)) from error
         if isinstance(error, smtplib.SMTPException):
+            MAILS.labels("refused").inc()
             logger.warning("alert mail to %s refused: %s", message.to, error)
             return False
         raise
+    MAILS.labels("sent").inc()
     return True
+
+
+def _bounced(subscriber: Subscriber) -> None:
+    Subscriber.objects.filter(pk=subscriber.pk).update(bounced_at=timezone.now())
 
 
 def send_confirmation(*, alert: Alert) -> None:
@@ -168,7 +185,10 @@ def send_confirmation(*, alert: Alert) -> None:
         }
         message = _message("confirm", context, to=alert.subscriber.email)
     with get_connection() as mail_connection:
-        _send(message, mail_connection)
+        try:
+            _send(message, mail_connection)
+        except Bounced:
+            _bounced(alert.subscriber)
 
 
 def _list_headers(alert: Alert) -> dict[str, str]:
@@ -271,7 +291,11 @@ def send_alert(
         unsent.filter(posting_id__in=posting_ids).update(sent_at=now)
         if not postings:
             return False
-        sent = _send(_alert_message(alert, postings, renderings), mail_connection)
+        try:
+            sent = _send(_alert_message(alert, postings, renderings), mail_connection)
+        except Bounced:
+            _bounced(alert.subscriber)  # its matches stay spent: they are not sent later
+            return False
         alert.last_sent_at = now
         alert.save(update_fields=["last_sent_at"])
     return sent
@@ -377,6 +401,7 @@ def export(*, subscriber: Subscriber) -> dict:
         "email": subscriber.email,
         "created_at": subscriber.created_at.isoformat(),
         "confirmed_at": subscriber.confirmed_at and subscriber.confirmed_at.isoformat(),
+        "bounced_at": subscriber.bounced_at and subscriber.bounced_at.isoformat(),
         "alerts": [
             {
                 "language": alert.language,

@@ -120,6 +120,16 @@ def delete(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    """After a bounce, the address's owner says it works again."""
+    subscriber = _subscriber(token)
+    if subscriber is None:
+        return _invalid_link(request)
+    Subscriber.objects.filter(pk=subscriber.pk).update(bounced_at=None)
+    return redirect("alerts:manage", token=token)
+
+
+@require_POST
 def unsubscribe_all(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = _subscriber(token)
     if subscriber is None:

@@ -63,6 +63,12 @@ TASKS = Counter(
     "Tasks run, by queue and end state (SUCCESS, FAILURE, RETRY, ...).",
     ["queue", "task", "state"],
 )
+ALERT_MAILS = Counter(
+    "jobboard_alert_mails",
+    "Alert and confirmation mails by outcome: sent, deferred (4xx, retried), bounced (the "
+    "recipient refused for good: the address is stopped), refused (the message refused).",
+    ["outcome"],
+)
 TASK_SECONDS = Histogram(
     "jobboard_celery_task_duration_seconds",
     "Time to run a task, by queue.",
@@ -166,9 +172,7 @@ class BusinessCollector:
             "at the next expiry sweep).",
             labels=["language"],
         )
-        totals = dict(
-            FacetCount.objects.values_list("language").annotate(Sum("n")).order_by()
-        )
+        totals = dict(FacetCount.objects.values_list("language").annotate(Sum("n")).order_by())
         for code, _name in settings.LANGUAGES:
             live.add_metric([code], totals.get(code) or 0)
         yield live
@@ -191,13 +195,19 @@ class BusinessCollector:
 
         day_ago = timezone.now() - timedelta(days=1)
         alerts = Alert.objects.aggregate(
-            active=Count("id", filter=Q(confirmed_at__isnull=False, paused=False)),
+            active=Count(
+                "id",
+                filter=Q(
+                    confirmed_at__isnull=False, paused=False, subscriber__bounced_at__isnull=True
+                ),
+            ),
             unconfirmed=Count("id", filter=Q(confirmed_at__isnull=True)),
             paused=Count("id", filter=Q(paused=True)),
+            bounced=Count("id", filter=Q(subscriber__bounced_at__isnull=False)),
             mailed=Count("id", filter=Q(last_sent_at__gte=day_ago)),
         )
         states = GaugeMetricFamily("jobboard_alerts", "Email alerts by state.", labels=["state"])
-        for state in ("active", "unconfirmed", "paused"):
+        for state in ("active", "unconfirmed", "paused", "bounced"):
             states.add_metric([state], alerts[state])
         yield states
         yield GaugeMetricFamily(

@@ -67,11 +67,21 @@ def select_options(html: str, name: str) -> list[tuple[str, str]]:
 
 class Mailbox:
     """What a real SMTP server (aiosmtpd, in this process) received. `refuse` answers the next
-    N messages with a temporary failure (451), as a busy mail server does."""
+    N messages with a temporary failure (451), as a busy mail server does; addresses in
+    `unknown` are refused for good (550), as a mailbox that does not exist is."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refuse = 0
+        self.unknown: set[str] = set()
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
+    ) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.refuse:

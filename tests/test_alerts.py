@@ -6,6 +6,7 @@ import re
 import time
 from datetime import timedelta
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -416,3 +417,51 @@ def test_it_forgets_the_matches_it_can_no_longer_need(mailbox, settings):
     services.match_alerts(frequency="instant")
     assert sweep() == 0  # forgotten, and not found again
     assert len(mailbox.messages) == 1
+
+
+@pytest.mark.django_db
+def test_it_stops_mailing_an_address_its_server_refuses_until_it_works_again(client, mailbox):
+    from prometheus_client import REGISTRY
+
+    def bounces() -> float:
+        sample = {"outcome": "bounced"}
+        return REGISTRY.get_sample_value("jobboard_alert_mails_total", sample) or 0
+
+    before = bounces()
+    lea = confirmed_alert("lea@example.org")
+    confirmed_alert("max@example.org")
+    mailbox.unknown = {"lea@example.org"}
+    new_posting(title="Welder")
+    assert sweep() == 1
+    assert [m["To"] for m in mailbox.messages] == ["max@example.org"]
+    assert bounces() == before + 1
+
+    mailbox.unknown = set()  # it would work now, but nothing tells us so
+    new_posting(title="Plumber")
+    assert sweep() == 1
+    assert not mailbox.to("lea@example.org")
+
+    manage = urlsplit(lea.subscriber.manage_url("en")).path
+    page = client.get(manage).content.decode()
+    assert "refused our mail as undeliverable" in page
+    assert json.loads(client.get(manage + "export/").content)["bounced_at"]
+    assert client.post(manage + "resume/").status_code == 302
+    assert "undeliverable" not in client.get(manage).content.decode()
+    new_posting(title="Roofer")
+    assert sweep() == 2
+    (mail,) = mailbox.to("lea@example.org")
+    # What was published while stopped comes too, as after a pause; the refused mail does not.
+    assert "Roofer" in text(mail) and "Plumber" in text(mail) and "Welder" not in text(mail)
+
+
+@pytest.mark.django_db
+def test_it_lets_a_bounced_address_back_in_by_confirming_again(client, mailbox, eager):
+    lea = confirmed_alert("lea@example.org")
+    Subscriber.objects.update(bounced_at=timezone.now())
+    subscribe(client, "lea@example.org", query="country=FR")
+    (confirmation,) = mailbox.messages
+    client.post(link(confirmation, "confirm"))
+    lea.subscriber.refresh_from_db()
+    assert lea.subscriber.bounced_at is None
+    new_posting(title="Welder")
+    assert sweep() == 1
