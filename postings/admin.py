@@ -14,9 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from accounts.models import Membership
@@ -125,7 +124,7 @@ class CompanyAdmin(CompanyScopedAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _t("Activity of %(company)s") % {"company": company.name},
+            "title": gettext("Activity of %(company)s") % {"company": company.name},
             "company": company,
             "postings": postings,
             "totals": totals,
@@ -207,8 +206,14 @@ class PostingAdmin(CompanyScopedAdmin):
             _("Publication"),
             {
                 "fields": [
-                    "status", "published_at", "expires_at", "refreshed_at", "review_comment",
-                    "submitted_by", "submitted_at", "reviewed_by",
+                    "status",
+                    "published_at",
+                    "expires_at",
+                    "refreshed_at",
+                    "review_comment",
+                    "submitted_by",
+                    "submitted_at",
+                    "reviewed_by",
                 ]
             },
         ),  # fmt: skip
@@ -240,7 +245,7 @@ class PostingAdmin(CompanyScopedAdmin):
     def language_check(self, posting: Posting) -> str:
         if not posting.detected_language:
             return "—"
-        return _t("The text looks like %(detected)s, not %(declared)s.") % {
+        return gettext("The text looks like %(detected)s, not %(declared)s.") % {
             "detected": translation.get_language_info(posting.detected_language)["name_local"],
             "declared": posting.get_language_display(),
         }
@@ -252,13 +257,21 @@ class PostingAdmin(CompanyScopedAdmin):
     def save_model(self, request: HttpRequest, obj: Posting, form, change: bool) -> None:
         if not change:
             obj.created_by = request.user
+        elif form.changed_data and services.edit_needs_review(posting=obj, by=request.user):
+            obj.resubmit(by=request.user)
+            self.message_user(
+                request,
+                gettext("Your changes went to the moderators: the posting is offline until they "
+                   "approve it."),
+                messages.WARNING,
+            )  # fmt: skip
         obj.detected_language = language.mismatch(
             obj.language, obj.title, *(getattr(obj, field) for field in Posting.HTML_FIELDS)
         )
         if obj.detected_language:
             self.message_user(
                 request,
-                _t(
+                gettext(
                     "The text looks like %(detected)s, not %(declared)s: check the language "
                     "before you submit it."
                 )
@@ -291,15 +304,23 @@ class PostingAdmin(CompanyScopedAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow_buttons"] = self.workflow_buttons(obj)
+        context["edit_needs_review"] = obj is not None and services.edit_needs_review(
+            posting=obj, by=request.user
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def workflow_buttons(self, obj: Posting | None) -> list[tuple[str, str]]:
         status = obj.status if obj else Posting.Status.DRAFT
         if status == Posting.Status.DRAFT:
             trusted = obj is not None and services.publishes_without_review(obj.company)
-            return [("_submit", _t("Save and publish") if trusted else _t("Submit for review"))]
+            return [
+                (
+                    "_submit",
+                    gettext("Save and publish") if trusted else gettext("Submit for review"),
+                )
+            ]
         if status in (Posting.Status.PUBLISHED, Posting.Status.EXPIRED):
-            return [("_renew", _t("Renew")), ("_close", _t("Close (filled)"))]
+            return [("_renew", gettext("Renew")), ("_close", gettext("Close (filled)"))]
         return []
 
     @admin.action(description=_("Renew the selected postings"))
@@ -332,7 +353,8 @@ class PostingAdmin(CompanyScopedAdmin):
         if refused:
             self.message_user(
                 request,
-                _t("Not possible in their status: %(titles)s") % {"titles": ", ".join(refused)},
+                gettext("Not possible in their status: %(titles)s")
+                % {"titles": ", ".join(refused)},
                 messages.WARNING,
             )
 
@@ -348,9 +370,18 @@ class PostingAdmin(CompanyScopedAdmin):
         writer.writerow(columns)
         for posting in queryset.select_related("company").order_by("id"):
             writer.writerow(
-                [posting.pk, posting.title, posting.company.name, posting.language,
-                 posting.country.code, posting.city, posting.status, posting.published_at,
-                 posting.expires_at, posting.external_id]  # fmt: skip
+                [
+                    posting.pk,
+                    posting.title,
+                    posting.company.name,
+                    posting.language,
+                    posting.country.code,
+                    posting.city,
+                    posting.status,
+                    posting.published_at,
+                    posting.expires_at,
+                    posting.external_id,
+                ]  # fmt: skip
             )
         return response
 
@@ -401,7 +432,7 @@ class PostingAdmin(CompanyScopedAdmin):
             )
             self.message_user(
                 request,
-                _t("A draft in %(language)s was made from the posting: rewrite its text.")
+                gettext("A draft in %(language)s was made from the posting: rewrite its text.")
                 % {"language": sibling.get_language_display()},
             )
             return HttpResponseRedirect(reverse("admin:postings_posting_change", args=[sibling.pk]))
@@ -409,7 +440,7 @@ class PostingAdmin(CompanyScopedAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": posting,
-            "title": _t("Duplicate into another language"),
+            "title": gettext("Duplicate into another language"),
             "form": form,
         }
         return TemplateResponse(request, "admin/postings/posting/duplicate.html", context)
@@ -451,7 +482,7 @@ def activity_chart(posting: Posting) -> str:
         width * CHART_DAYS,
         height,
         bars,
-        _t("%(views)d views, %(applies)d apply clicks in 30 days")
+        gettext("%(views)d views, %(applies)d apply clicks in 30 days")
         % {"views": views, "applies": applies},
     )
 
@@ -507,7 +538,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     def language_warning(self, posting: Posting) -> str:
         if not posting.detected_language:
             return ""
-        return _t("looks like %(language)s") % {
+        return gettext("looks like %(language)s") % {
             "language": translation.get_language_info(posting.detected_language)["name_local"]
         }
 
@@ -525,7 +556,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
         posting = self.get_object(request, unquote(object_id))
         if posting is None or not self.has_change_permission(request, posting):
-            self.message_user(request, _t("This posting is no longer waiting for review."))
+            self.message_user(request, gettext("This posting is no longer waiting for review."))
             return redirect("admin:postings_postingforreview_changelist")
         rejecting = "_reject" in request.POST
         form = ReviewForm(request.POST or None, rejecting=rejecting)
@@ -535,18 +566,20 @@ class ModerationQueueAdmin(admin.ModelAdmin):
                     posting=posting, by=request.user, comment=form.cleaned_data["comment"]
                 )
                 self.message_user(
-                    request, _t("Rejected: the recruiter was emailed."), messages.SUCCESS
+                    request, gettext("Rejected: the recruiter was emailed."), messages.SUCCESS
                 )
             else:
                 services.approve_posting(posting=posting, by=request.user)
-                self.message_user(request, _t("Approved: the posting is online."), messages.SUCCESS)
+                self.message_user(
+                    request, gettext("Approved: the posting is online."), messages.SUCCESS
+                )
             return redirect("admin:postings_postingforreview_changelist")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": posting,
             "posting": posting,
-            "title": _t("Review “%(title)s”") % {"title": posting.title},
+            "title": gettext("Review “%(title)s”") % {"title": posting.title},
             "form": form,
             "language_warning": self.language_warning(posting),
         }
@@ -571,7 +604,7 @@ class ImportSourceAdmin(CompanyScopedAdmin):
         self.message_user(request, _("The imports are queued; their runs show the progress."))
 
     def _import_response(self, request: HttpRequest, source: ImportSource) -> HttpResponse | None:
-        """"Save and import now": on to the run's page, where its progress shows live."""
+        """ "Save and import now": on to the run's page, where its progress shows live."""
         if "_import" not in request.POST:
             return None
         run = services.start_import(source=source)
@@ -660,9 +693,17 @@ class ImportRunAdmin(CompanyScopedAdmin):
                 "finished": run.status in ImportRun.FINISHED,
                 "rows_done": run.rows_done,
                 "rows_expected": max(expected or 0, run.rows_done) or None,
-                **{name: getattr(run, name) for name in (
-                    "created", "updated", "unchanged", "closed", "rejected", "message",
-                )},  # fmt: skip
+                **{
+                    name: getattr(run, name)
+                    for name in (
+                        "created",
+                        "updated",
+                        "unchanged",
+                        "closed",
+                        "rejected",
+                        "message",
+                    )
+                },  # fmt: skip
             },
             headers={"Cache-Control": "no-store"},
         )

@@ -421,8 +421,19 @@ class Posting(models.Model):
         self.status = self.Status.PENDING
         self.submitted_by, self.submitted_at = by, now or timezone.now()
 
+    def resubmit(self, *, by, now=None) -> None:
+        """Its authors changed a posting that was approved: back to the moderators, offline
+        until they approve it again, so that only approved text is ever public."""
+        self._require(self.Status.PUBLISHED, self.Status.EXPIRED)
+        self.status = self.Status.PENDING
+        self.submitted_by, self.submitted_at = by, now or timezone.now()
+
     def approve(self, *, by, now=None) -> None:
         self._require(self.Status.PENDING)
+        now = now or timezone.now()
+        if self.expires_at is not None and self.expires_at <= now:
+            # Changed after it expired: approving it puts it back online for a full period.
+            self.expires_at = now + timedelta(days=settings.POSTING_DEFAULT_DAYS)
         self.reviewed_by, self.review_comment = by, ""
         self.publish(now=now)
 
@@ -442,7 +453,7 @@ class Posting(models.Model):
 
     def close(self) -> None:
         """Filled, or withdrawn: gone from the site, kept for its owners."""
-        self._require(self.Status.PUBLISHED, self.Status.EXPIRED)
+        self._require(self.Status.PUBLISHED, self.Status.EXPIRED, self.Status.PENDING)
         self.status = self.Status.CLOSED
 
     def join_translation_group(self, other: "Posting") -> None:

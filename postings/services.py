@@ -251,6 +251,18 @@ def publishes_without_review(company) -> bool:
     return company.trusted or not settings.POSTING_REVIEW_REQUIRED
 
 
+def edit_needs_review(*, posting: Posting, by) -> bool:
+    """Whether `by` changing `posting` sends it back to the moderators: an approved posting of
+    a company that is not trusted, changed by someone who is not a moderator."""
+    from accounts.tenancy import is_moderator
+
+    return (
+        posting.status in (Posting.Status.PUBLISHED, Posting.Status.EXPIRED)
+        and not publishes_without_review(posting.company)
+        and not is_moderator(by)
+    )
+
+
 @transaction.atomic
 def submit_posting(*, posting: Posting, by) -> None:
     """A draft goes to the moderation queue, or straight online for a trusted company or

@@ -34,6 +34,15 @@ def posting_form(company, **fields) -> dict:
     return data
 
 
+def form_of(posting: Posting, **fields) -> dict:
+    """The change form as the panel shows it for `posting`, with `fields` changed."""
+    names = [name for name in posting_form(posting.company) if name != "company"]
+    data = {name: getattr(posting, name) for name in names}
+    data.update(company=posting.company_id, category=posting.category_id or "")
+    data["country"] = posting.country.code
+    return {name: "" if value is None else value for name, value in {**data, **fields}.items()}
+
+
 @pytest.fixture
 def dubois(db):
     return factories.company("Fromagerie Dubois")
@@ -208,7 +217,7 @@ def test_it_warns_owners_once_before_expiry_and_again_after_a_renewal(mailbox, d
 def test_it_renews_an_expired_posting_and_shows_it_as_renewed(client, dubois, claire):
     posting = factories.expired_posting(company=dubois, language="fr", country="FR")
     client.force_login(claire)
-    data = posting_form(dubois, _renew="1")
+    data = form_of(posting, _renew="1")
     response = client.post(f"/admin/postings/posting/{posting.pk}/change/", data)
     assert response.status_code == 302
     posting.refresh_from_db()
@@ -366,9 +375,7 @@ def test_it_serves_the_admin_with_no_store_and_the_tabbed_translation_admin_loca
 @pytest.mark.django_db
 def test_it_locks_out_a_username_after_five_failed_logins_from_an_address(client, claire):
     for attempt in range(1, 6):
-        response = client.post(
-            "/admin/login/", {"username": claire.username, "password": "wrong"}
-        )
+        response = client.post("/admin/login/", {"username": claire.username, "password": "wrong"})
         assert response.status_code == (429 if attempt == 5 else 200)
     response = client.post(
         "/admin/login/",
@@ -383,3 +390,64 @@ def test_it_locks_out_a_username_after_five_failed_logins_from_an_address(client
     )
     assert response.status_code == 302, "another account from the same address still logs in"
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_it_sends_an_approved_posting_back_to_review_when_its_authors_change_it(
+    client, dubois, claire
+):
+    posting = factories.live_posting(company=dubois, language="fr", country="FR", title="Soudeur")
+    published_at = posting.published_at
+    client.force_login(claire)
+    change = f"/admin/postings/posting/{posting.pk}/change/"
+    assert "goes offline until they approve it" in client.get(change).content.decode()
+
+    client.post(change, form_of(posting))  # saved without a change: nothing to review
+    posting.refresh_from_db()
+    assert posting.status == Posting.Status.PUBLISHED
+
+    response = client.post(change, form_of(posting, title="Gagnez 10 000 € par jour"), follow=True)
+    assert "the posting is offline until they approve it" in response.content.decode()
+    posting.refresh_from_db()
+    assert (posting.status, posting.submitted_by) == (Posting.Status.PENDING, claire)
+    assert client.get(posting.get_absolute_url()).status_code == 404
+    assert "Gagnez" not in client.get("/fr/jobs/").content.decode()
+
+    moderator = factories.moderator()
+    client.force_login(moderator)
+    queue = client.get("/admin/postings/postingforreview/")
+    assert posting in queue.context["cl"].result_list
+    services.approve_posting(posting=posting, by=moderator)
+    assert posting.is_live and posting.published_at == published_at  # alerts sent it already
+
+
+@pytest.mark.django_db
+def test_it_lets_trusted_companies_and_moderators_edit_live_postings(client, dubois, claire):
+    posting = factories.live_posting(company=dubois, language="fr", country="FR")
+    client.force_login(factories.moderator())
+    change = f"/admin/postings/posting/{posting.pk}/change/"
+    client.post(change, form_of(posting, title="Soudeur TIG", status="published"))
+    posting.refresh_from_db()
+    assert (posting.title, posting.status) == ("Soudeur TIG", Posting.Status.PUBLISHED)
+
+    dubois.trusted = True
+    dubois.save()
+    client.force_login(claire)
+    client.post(change, form_of(posting, title="Soudeur MIG"))
+    posting.refresh_from_db()
+    assert (posting.title, posting.status) == ("Soudeur MIG", Posting.Status.PUBLISHED)
+
+
+@pytest.mark.django_db
+def test_it_puts_a_changed_expired_posting_back_online_for_a_full_period_once_approved(
+    client, dubois, claire, settings
+):
+    posting = factories.expired_posting(company=dubois, language="fr", country="FR")
+    client.force_login(claire)
+    client.post(f"/admin/postings/posting/{posting.pk}/change/", form_of(posting, city="Namur"))
+    posting.refresh_from_db()
+    assert posting.status == Posting.Status.PENDING
+    services.approve_posting(posting=posting, by=factories.moderator())
+    assert posting.is_live
+    left = posting.expires_at - timezone.now()
+    assert timedelta(days=settings.POSTING_DEFAULT_DAYS - 1) < left
