@@ -178,17 +178,20 @@ class ImportRowForm(forms.Form):
     def clean(self) -> dict:
         for key, value in self.data.items():
             if value is not None and not isinstance(value, str | int | float):
-                self.add_error(key, "must be a string or a number")
+                self.add_error(key, _("must be a string or a number"))
         data = super().clean()
         slug = data.get("category")
         if slug and slug not in self.category_ids:
-            self.add_error("category", f"unknown category {slug!r}")
+            self.add_error("category", _("unknown category “%(slug)s”") % {"slug": slug})
         currency = data.get("salary_currency")
         if currency and currency not in _currency_codes():
-            self.add_error("salary_currency", f"{currency!r} is not an ISO 4217 currency code")
+            self.add_error(
+                "salary_currency",
+                _("“%(code)s” is not an ISO 4217 currency code") % {"code": currency},
+            )
         published_at, expires_at = data.get("published_at"), data.get("expires_at")
         if published_at and expires_at and expires_at <= published_at:
-            self.add_error("expires_at", "must be after published_at")
+            self.add_error("expires_at", _("must be after published_at"))
         return data
 
 
