@@ -10,8 +10,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.utils import translation
 
 from jobboard.celery import app
 
@@ -23,6 +25,13 @@ def _close_connection_pool(django_db_setup):
     for connection in connections.all():
         connection.close()  # hand the main thread's connection back first
         connection.close_pool()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request made by an earlier test leaves its language active in this thread (the locale
+    middleware activates one, nothing deactivates it): start each test in the default one."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
