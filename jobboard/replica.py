@@ -44,13 +44,21 @@ class ReplicaRouter:
         return db == DEFAULT_DB_ALIAS  # the replica replays the primary's migrations
 
 
-# Pages whose readers have just written, or act on what a mail just told them: a lagging
-# replica would show them an invitation, an alert or a posting as missing.
+# Read the primary whoever asks: the admin, the panel and the partner API show their users what
+# they have just written; the alert pages open from links mailed a moment after the write.
 _PRIMARY_PATHS = re.compile(
     r"^/(?:admin/|api/v1/partner/|(?:{})/(?:panel|alerts)/)".format(
         "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
     )
 )
+
+
+def may_read_replica(request: HttpRequest) -> bool:
+    return (
+        request.method in SAFE_METHODS
+        and PIN_COOKIE not in request.COOKIES
+        and not _PRIMARY_PATHS.match(request.path_info)
+    )
 
 
 class ReplicaMiddleware:
@@ -60,17 +68,12 @@ class ReplicaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        safe = request.method in SAFE_METHODS
-        token = replica_reads.set(
-            safe
-            and PIN_COOKIE not in request.COOKIES
-            and not _PRIMARY_PATHS.match(request.path_info)
-        )
+        token = replica_reads.set(may_read_replica(request))
         try:
             response = self.get_response(request)
         finally:
             replica_reads.reset(token)
-        if not safe:
+        if request.method not in SAFE_METHODS:
             # Read your writes: this client's next reads go to the primary for a while longer
             # than the replica is expected to lag behind it.
             response.set_cookie(
