@@ -195,7 +195,7 @@ def site(clusters: Clusters, tmp_path_factory) -> Iterator[dict]:
             lambda: gunicorn.poll() is not None or listening(port), "gunicorn", timeout=60
         )
         assert gunicorn.poll() is None, log.read_text()
-        yield {"url": f"http://127.0.0.1:{port}", "key": key, "log": log}
+        yield {"url": f"http://127.0.0.1:{port}", "key": key}
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         try:
@@ -264,17 +264,23 @@ def test_it_reads_public_pages_from_the_replica_and_the_rest_from_the_primary(cl
         lambda: sql(clusters.replica, "SELECT pg_get_wal_replay_pause_state()") == ("paused",),
         "the replay to pause",
     )
-    status, body = Browser(site["url"]).request(
+    partner = Browser(site["url"])  # an applicant-tracking system: it keeps no cookies
+    headers = {"Authorization": f"Bearer {site['key']}", "Content-Type": "application/json"}
+    status, body = partner.request(
         "PUT", "/api/v1/partner/postings/PROBE-1",
         json.dumps({
             "language": "en", "title": TITLE, "country": "GB", "city": "Leeds",
             "description": "<p>You will keep our read replicas in step with the primary "
                            "database and tell us when they fall behind.</p>",
         }).encode(),
-        {"Authorization": f"Bearer {site['key']}", "Content-Type": "application/json"},
+        headers,
     )  # fmt: skip
     assert status == 201, body
     assert json.loads(body)["status"] == "published"
+    partner.cookies.clear()
+    # The partner API reads the primary: the posting it just wrote is there.
+    status, body = partner.request("GET", "/api/v1/partner/postings/PROBE-1", headers=headers)
+    assert status == 200 and json.loads(body)["title"] == TITLE
 
     # Public pages come from the replica: the posting is not there yet.
     assert TITLE not in visitor.get("/en/jobs/")
