@@ -169,8 +169,8 @@ if DATABASE_REPLICA_URL:
         "TEST": {"MIRROR": "default"},
     }
     DATABASE_ROUTERS = ["jobboard.replica.ReplicaRouter"]
-# After a client's write, its reads stay on the primary this long (seconds), so that it sees
-# its own write however far the replica lags, up to that long.
+# After a client's write, its reads stay on the primary this long (seconds): it sees its own
+# writes as long as the replica lags less than that.
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
