@@ -2,7 +2,7 @@
 robots.txt, which crawlers read at the same fixed place."""
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
@@ -15,12 +15,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as error:  # any failure means "not ready"; the reason goes in the body
-        checks["database"] = f"error: {error.__class__.__name__}"
+    # The primary, and the replica when there is one: the public pages read from it.
+    for alias, name in (("default", "database"), ("replica", "replica")):
+        if alias not in settings.DATABASES:
+            continue
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+            checks[name] = "ok"
+        except Exception as error:  # any failure means "not ready"; the reason goes in the body
+            checks[name] = f"error: {error.__class__.__name__}"
     if settings.REDIS_URL:
         import redis
 

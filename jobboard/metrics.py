@@ -10,6 +10,7 @@ import ipaddress
 import os
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import timedelta
 
 from celery.signals import (
@@ -20,7 +21,7 @@ from celery.signals import (
     worker_ready,
 )
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -98,7 +99,10 @@ class MetricsMiddleware:
                 queries["seconds"] += time.perf_counter() - started
 
         started = time.perf_counter()
-        with connection.execute_wrapper(measure):
+        with ExitStack() as wrappers:
+            # Every database: with a replica, the public pages' queries run on its connection.
+            for each in connections.all():
+                wrappers.enter_context(each.execute_wrapper(measure))
             response = self.get_response(request)
         view = view_name(request)
         REQUEST_SECONDS.labels(view, request.method, response.status_code).observe(

@@ -93,6 +93,9 @@ MIDDLEWARE = [
     # Static files from the image itself (hashed names, compressed copies, immutable caching),
     # so that it serves a complete site without nginx in front.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the database (the session): decides whether this request's reads
+    # may go to the replica. Not used without DATABASE_REPLICA_URL.
+    "jobboard.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,16 +142,36 @@ if not DATABASE_URL:
         "DATABASE_URL is not set. Use `make run` / `make test`, which start an embedded "
         "PostgreSQL, or point DATABASE_URL at a PostgreSQL server."
     )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL.")
-# Keep the options of the URL (sslmode=...) and add the pool.
-DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-    "min_size": 1,
-    "max_size": env_int("DB_POOL_SIZE", 10),
-}
-# Short web queries pay tens of milliseconds to JIT compilation and never win it back.
-DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+
+
+def _database(name: str, url: str) -> dict:
+    database = dj_database_url.parse(url)
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"{name} must point to PostgreSQL.")
+    # Keep the options of the URL (sslmode=...) and add the pool.
+    database.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("DB_POOL_SIZE", 10),
+    }
+    # Short web queries pay tens of milliseconds to JIT compilation and never win it back.
+    database["OPTIONS"].setdefault("options", "-c jit=off")
+    return database
+
+
+DATABASES = {"default": _database("DATABASE_URL", DATABASE_URL)}
+# A streaming replica of the primary for the public pages' reads (jobboard/replica.py); the
+# admin, the panel, the workers and the commands stay on the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **_database("DATABASE_REPLICA_URL", DATABASE_REPLICA_URL),
+        # Under the tests, the test database itself: no second one to create and migrate.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["jobboard.replica.ReplicaRouter"]
+# After a client's write, its reads stay on the primary this long (seconds): it sees its own
+# writes as long as the replica lags less than that.
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -11,16 +11,26 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from .models import DataVersion
+
 MAX_AGE = 600  # seconds; a cap, not a staleness: the version and the clock decide
 
 
+def _reads() -> BaseDatabaseWrapper:
+    """The connection the page's own queries read from. With a replica, the version must come
+    from the same place as the data: a version read on the primary while the page is rendered
+    from a replica that lags would store old content under the new version."""
+    return connections[router.db_for_read(DataVersion)]
+
+
 def data_version() -> int:
-    with connection.cursor() as cursor:
+    with _reads().cursor() as cursor:
         cursor.execute("SELECT n FROM postings_dataversion WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else 0
@@ -28,7 +38,7 @@ def data_version() -> int:
 
 def seconds_until_next_change(language: str) -> int:
     """Until a published posting of the language expires or goes live by the clock."""
-    with connection.cursor() as cursor:
+    with _reads().cursor() as cursor:
         cursor.execute(
             """
             SELECT least(

@@ -6,7 +6,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import connection, models
+from django.db import connection, connections, models, router
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -527,7 +527,8 @@ class PostingDay(models.Model):
     @classmethod
     def record(cls, posting_id: int, *, apply: bool = False) -> None:
         """One view (or apply click) today, in one statement whatever the concurrency."""
-        with connection.cursor() as cursor:
+        # Through the router: the write goes to the primary, and the page's later reads with it.
+        with connections[router.db_for_write(cls)].cursor() as cursor:
             cursor.execute(
                 """
                 INSERT INTO postings_postingday (posting_id, day, views, applies)
