@@ -3,23 +3,24 @@ loopback ports: Debian's nginx runs the real configuration files, with only the 
 ports, certificate and static root of this machine put in."""
 
 import gzip
-import http.client
 import os
 import re
-import shutil
-import signal
-import socket
-import ssl
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
-NGINX = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+from tests.processes import (
+    NGINX,
+    ROOT,
+    free_port,
+    get,
+    nginx_config,
+    self_signed_certificate,
+    stop,
+    wait_for_port,
+)
 
 pytestmark = [
     pytest.mark.skipif(
@@ -29,72 +30,6 @@ pytestmark = [
     # gunicorn reads the test database; nothing here writes to it.
     pytest.mark.django_db,
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"{what} exited with {process.returncode}"
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not listen on {port}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def nginx_config(tmp: Path, *, web: int, http: int, https: int) -> Path:
-    """The files of deploy/nginx in a folder of their own, with this machine's addresses."""
-    conf = tmp / "conf"
-    shutil.copytree(ROOT / "deploy" / "nginx", conf)
-    site = (conf / "jobboard.conf").read_text()
-    for old, new in {
-        "server web:8000;": f"server 127.0.0.1:{web};",
-        "listen 80 default_server;": f"listen 127.0.0.1:{http} default_server;",
-        "listen [::]:80 default_server;": "",
-        "listen 443 ssl http2": f"listen 127.0.0.1:{https} ssl http2",
-        "listen [::]:443 ssl http2 default_server;": "",
-        "/etc/nginx/certs/": f"{tmp}/certs/",
-        "root /srv/jobboard;": f"root {tmp};",
-        "access_log /dev/stdout jobboard;": f"access_log {tmp}/access.log jobboard;",
-    }.items():
-        assert old in site, f"deploy/nginx/jobboard.conf no longer has {old!r}"
-        site = site.replace(old, new)
-    (conf / "jobboard.conf").write_text(site)
-    temp_paths = "\n".join(
-        f"    {kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi",
-                                                           "uwsgi", "scgi")
-    )  # fmt: skip
-    # What the nginx image's own nginx.conf holds around the site's file.
-    (conf / "nginx.conf").write_text(
-        f"""{"user root;" if os.geteuid() == 0 else ""}
-daemon off;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-{temp_paths}
-    include jobboard.conf;
-}}
-"""
-    )
-    return conf / "nginx.conf"
 
 
 @pytest.fixture
@@ -121,14 +56,8 @@ def site(tmp_path):
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
         cwd=ROOT, env=env, check=True, timeout=120,
     )  # fmt: skip
-    (tmp_path / "certs").mkdir()
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=localhost", "-keyout", str(tmp_path / "certs" / "privkey.pem"),
-         "-out", str(tmp_path / "certs" / "fullchain.pem")],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    config = nginx_config(tmp_path, web=web, http=http_port, https=https_port)
+    self_signed_certificate(tmp_path)
+    config = nginx_config(tmp_path, webs=[web], http=http_port, https=https_port)
     with (tmp_path / "web.log").open("w") as web_log:
         gunicorn = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
@@ -147,21 +76,6 @@ def site(tmp_path):
         finally:
             stop(nginx)
             stop(gunicorn)
-
-
-def get(port: int, path: str, *, tls: bool = True, method: str = "GET", **headers: str):
-    if tls:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate
-        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=context)
-    else:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request(method, path, headers={"Host": "localhost", **headers})
-    response = conn.getresponse()
-    body = response.read()
-    conn.close()
-    return response, body
 
 
 def test_it_serves_the_site_through_nginx(site):

@@ -1,0 +1,109 @@
+"""Running the site's processes on loopback for the tests that go through nginx: free ports,
+waiting for a server, stopping one, Debian's nginx with the real configuration of deploy/nginx,
+and HTTPS requests to it."""
+
+import http.client
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NGINX = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"{what} exited with {process.returncode}"
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"{what} did not listen on {port}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def nginx_config(tmp: Path, *, webs: list[int], http: int, https: int) -> Path:
+    """The files of deploy/nginx in a folder of their own, with this machine's addresses and
+    the gunicorn servers listening on `webs`."""
+    conf = tmp / "conf"
+    shutil.copytree(ROOT / "deploy" / "nginx", conf)
+    site = (conf / "jobboard.conf").read_text()
+    for old, new in {
+        "server web:8000;": " ".join(f"server 127.0.0.1:{web};" for web in webs),
+        "listen 80 default_server;": f"listen 127.0.0.1:{http} default_server;",
+        "listen [::]:80 default_server;": "",
+        "listen 443 ssl http2": f"listen 127.0.0.1:{https} ssl http2",
+        "listen [::]:443 ssl http2 default_server;": "",
+        "/etc/nginx/certs/": f"{tmp}/certs/",
+        "root /srv/jobboard;": f"root {tmp};",
+        "access_log /dev/stdout jobboard;": f"access_log {tmp}/access.log jobboard;",
+    }.items():
+        assert old in site, f"deploy/nginx/jobboard.conf no longer has {old!r}"
+        site = site.replace(old, new)
+    (conf / "jobboard.conf").write_text(site)
+    temp_paths = "\n".join(
+        f"    {kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi",
+                                                           "uwsgi", "scgi")
+    )  # fmt: skip
+    # What the nginx image's own nginx.conf holds around the site's file.
+    (conf / "nginx.conf").write_text(
+        f"""{"user root;" if os.geteuid() == 0 else ""}
+daemon off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+{temp_paths}
+    include jobboard.conf;
+}}
+"""
+    )
+    return conf / "nginx.conf"
+
+
+def self_signed_certificate(folder: Path) -> None:
+    """certs/fullchain.pem and certs/privkey.pem for localhost, as nginx_config expects them."""
+    (folder / "certs").mkdir()
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-keyout", str(folder / "certs" / "privkey.pem"),
+         "-out", str(folder / "certs" / "fullchain.pem")],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+
+
+def get(port: int, path: str, *, tls: bool = True, method: str = "GET", **headers: str):
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate
+        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=context)
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(method, path, headers={"Host": "localhost", **headers})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response, body
