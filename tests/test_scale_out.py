@@ -41,7 +41,7 @@ pytestmark = [
     ),
     pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)"),
     # The processes read and write the test database: rows must be committed to be seen.
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 SWEEP_SECONDS = 2  # beat's instant alert sweep, here
