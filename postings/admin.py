@@ -206,14 +206,8 @@ class PostingAdmin(CompanyScopedAdmin):
             _("Publication"),
             {
                 "fields": [
-                    "status",
-                    "published_at",
-                    "expires_at",
-                    "refreshed_at",
-                    "review_comment",
-                    "submitted_by",
-                    "submitted_at",
-                    "reviewed_by",
+                    "status", "published_at", "expires_at", "refreshed_at", "review_comment",
+                    "submitted_by", "submitted_at", "reviewed_by",
                 ]
             },
         ),  # fmt: skip
@@ -370,18 +364,9 @@ class PostingAdmin(CompanyScopedAdmin):
         writer.writerow(columns)
         for posting in queryset.select_related("company").order_by("id"):
             writer.writerow(
-                [
-                    posting.pk,
-                    posting.title,
-                    posting.company.name,
-                    posting.language,
-                    posting.country.code,
-                    posting.city,
-                    posting.status,
-                    posting.published_at,
-                    posting.expires_at,
-                    posting.external_id,
-                ]  # fmt: skip
+                [posting.pk, posting.title, posting.company.name, posting.language,
+                 posting.country.code, posting.city, posting.status, posting.published_at,
+                 posting.expires_at, posting.external_id]  # fmt: skip
             )
         return response
 
@@ -604,7 +589,7 @@ class ImportSourceAdmin(CompanyScopedAdmin):
         self.message_user(request, _("The imports are queued; their runs show the progress."))
 
     def _import_response(self, request: HttpRequest, source: ImportSource) -> HttpResponse | None:
-        """ "Save and import now": on to the run's page, where its progress shows live."""
+        """"Save and import now": on to the run's page, where its progress shows live."""
         if "_import" not in request.POST:
             return None
         run = services.start_import(source=source)
@@ -693,17 +678,9 @@ class ImportRunAdmin(CompanyScopedAdmin):
                 "finished": run.status in ImportRun.FINISHED,
                 "rows_done": run.rows_done,
                 "rows_expected": max(expected or 0, run.rows_done) or None,
-                **{
-                    name: getattr(run, name)
-                    for name in (
-                        "created",
-                        "updated",
-                        "unchanged",
-                        "closed",
-                        "rejected",
-                        "message",
-                    )
-                },  # fmt: skip
+                **{name: getattr(run, name) for name in (
+                    "created", "updated", "unchanged", "closed", "rejected", "message",
+                )},  # fmt: skip
             },
             headers={"Cache-Control": "no-store"},
         )
