@@ -10,8 +10,6 @@ import importlib.util
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +27,7 @@ from django.test import RequestFactory
 
 from jobboard.replica import ReplicaRouter, may_read_replica, replica_reads
 from postings.models import Posting, PostingDay
+from tests.processes import free_port, stop, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "replica-test-password"
@@ -41,20 +40,9 @@ needs_embedded_postgres = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def sql(port: int, query: str):
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as db:
         return db.execute(query).fetchone()
-
-
-def listening(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def wait_until(condition, what: str, timeout: float = 20) -> None:
@@ -191,18 +179,14 @@ def site(clusters: Clusters, tmp_path_factory) -> Iterator[dict]:
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
-        wait_until(
-            lambda: gunicorn.poll() is not None or listening(port), "gunicorn", timeout=60
-        )
-        assert gunicorn.poll() is None, log.read_text()
+        try:
+            wait_for_port(port, gunicorn, "gunicorn")
+        except AssertionError:
+            print(log.read_text())
+            raise
         yield {"url": f"http://127.0.0.1:{port}", "key": key}
     finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        try:
-            gunicorn.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            gunicorn.kill()
-            gunicorn.wait()
+        stop(gunicorn)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
