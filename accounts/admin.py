@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -27,9 +28,28 @@ class MembershipAdmin(CompanyScopedAdmin):
         return False
 
 
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["company", "email", "role"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        account = services.account_of(email)
+        if account is not None and services.is_privileged(account):
+            raise forms.ValidationError(
+                _(
+                    "This address belongs to a site administrator or moderator: it cannot be "
+                    "invited to a company."
+                )
+            )
+        return email
+
+
 @admin.register(Invitation)
 class InvitationAdmin(CompanyScopedAdmin):
     admin_only = True
+    form = InvitationForm
     list_display = ["email", "company", "role", "invited_by", "created_at", "accepted_at"]
     list_select_related = ["company", "invited_by"]
     fields = ["company", "email", "role"]

@@ -94,7 +94,9 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} @ {self.company}"
 
-    def get_absolute_url(self) -> str:
+    # Not get_absolute_url: the panel would link to it ("view on site"), and the link is for
+    # the invited address's eyes only.
+    def accept_path(self) -> str:
         return reverse("accounts:accept_invitation", kwargs={"token": self.token})
 
     @property

@@ -1,10 +1,18 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from jobboard import ratelimit
 from jobboard.mail import send_template_mail
 
-from .models import Invitation, Membership, Profile
+from .models import RECRUITERS_GROUP, Invitation, Membership, Profile
 
 
 def language_of(user) -> str:
@@ -33,15 +41,72 @@ def send_invitation(*, invitation: Invitation) -> None:
     )
 
 
+class CannotJoin(Exception):
+    """The invitation cannot add this account to the company."""
+
+
+def is_privileged(user) -> bool:
+    """Superusers, moderators, and staff with any rights beyond a plain panel user's (the
+    operator's own accounts): a company admin must not attach them to a company, since the
+    membership would give the company's people a say over an account that is not theirs."""
+    groups = set(user.groups.values_list("name", flat=True))
+    return (
+        user.is_superuser
+        or (user.is_staff and groups != {RECRUITERS_GROUP})
+        or user.user_permissions.exists()
+    )
+
+
+def account_of(email: str):
+    """The account an address belongs to, or None."""
+    return get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
+
+
 @transaction.atomic
-def accept_invitation(*, invitation: Invitation, password: str | None) -> Membership:
-    """Join the company; a new person gets an account with `password`, an existing one (the
-    same email) keeps theirs."""
-    User = get_user_model()
-    user = User.objects.filter(email__iexact=invitation.email).first()
-    if user is None:
-        user = User.objects.create_user(
-            username=invitation.email.lower(), email=invitation.email, password=password
-        )
+def join(*, invitation: Invitation, user) -> Membership:
+    """Add the company to the account of `user`, who proved they own it (logged in with their
+    own password, as the invited address)."""
+    if user.email.lower() != invitation.email.lower() or is_privileged(user):
+        raise CannotJoin
     remember_language(user=user, language=invitation.language)
     return invitation.accept(user)
+
+
+@transaction.atomic
+def join_as_newcomer(*, invitation: Invitation, password: str) -> Membership:
+    """Make the account of the invited address, which has none yet, with `password`."""
+    if account_of(invitation.email) is not None:
+        raise CannotJoin  # an account appeared since the page was shown: log in instead
+    user = get_user_model().objects.create_user(
+        username=invitation.email.lower(), email=invitation.email, password=password
+    )
+    remember_language(user=user, language=invitation.language)
+    return invitation.accept(user)
+
+
+def request_password_reset(*, email: str, language: str) -> None:
+    """Mail a reset link to each active account of `email` that has a password, at most
+    PASSWORD_RESET_RATE_LIMIT_EMAIL times; silently nothing for an unknown address."""
+    from . import tasks
+
+    digest = hashlib.sha256(email.lower().encode()).hexdigest()
+    if not ratelimit.hit(f"accounts:reset:{digest}", settings.PASSWORD_RESET_RATE_LIMIT_EMAIL):
+        return
+    for user in PasswordResetForm(data={"email": email}).get_users(email):
+        transaction.on_commit(lambda pk=user.pk: tasks.send_password_reset.delay(pk, language))
+
+
+def send_password_reset(*, user, language: str) -> None:
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    send_template_mail(
+        "accounts/email/password_reset",
+        {"user": user, "path": path, "hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)},
+        to=user.email,
+        language=language,
+    )

@@ -219,6 +219,7 @@ CELERY_TASK_ROUTES = {
     "postings.tasks.send_posting_mail": {"queue": "mail"},
     "postings.tasks.warn_expiring_postings": {"queue": "mail"},  # sends its mails itself
     "accounts.tasks.send_invitation": {"queue": "mail"},
+    "accounts.tasks.send_password_reset": {"queue": "mail"},
     "alerts.tasks.send_confirmation": {"queue": "mail"},
     "alerts.tasks.send_alert_batch": {"queue": "mail"},
 }
@@ -351,6 +352,12 @@ POSTING_EXPIRY_WARNING_DAYS = env_int("POSTING_EXPIRY_WARNING_DAYS", 5)
 OG_IMAGE_FONT_DIR = Path(env_str("OG_IMAGE_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 # An invitation link to join a company works this long (seconds).
 INVITATION_MAX_AGE = env_int("INVITATION_MAX_AGE", 7 * 24 * 3600)
+# A password reset link works this long (seconds).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 3600)
+# Password reset requests per client address (then 429) and mails per account (more requests
+# are answered as usual, so that the answer never tells whether the address has an account).
+PASSWORD_RESET_RATE_LIMIT_IP = env_str("PASSWORD_RESET_RATE_LIMIT_IP", "20/h")
+PASSWORD_RESET_RATE_LIMIT_EMAIL = env_str("PASSWORD_RESET_RATE_LIMIT_EMAIL", "3/h")
 
 # Failed logins lock out a username from an address (not everyone behind a shared address)
 # for AXES_COOLOFF_MINUTES after AXES_FAILURE_LIMIT attempts.

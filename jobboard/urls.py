@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from accounts import views as accounts_views
 from postings.api import api
 from postings.sitemaps import SITEMAPS, sitemap_index
 
@@ -27,6 +28,27 @@ urlpatterns = [
     # Without a CSRF token, so that the pages holding the language switcher can be cached
     # whole: the view only sets a language cookie and redirects within this site.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # Password reset for panel users, with the admin's own (translated) pages.
+    path(
+        "admin/password_reset/",
+        accounts_views.PasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password_reset/done/",
+        accounts_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        accounts_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/reset/done/",
+        accounts_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail, signing
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership
@@ -330,11 +330,19 @@ def test_it_creates_a_company_admin_from_the_command_line(client, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_it_refuses_a_weak_password_from_the_command_line(monkeypatch):
+    monkeypatch.setenv("COMPANY_ADMIN_PASSWORD", "password")
+    with pytest.raises(CommandError, match="too common"):
+        call_command("create_company_admin", "Laiterie", "lea@lait.example", stdout=io.StringIO())
+    assert not User.objects.filter(email="lea@lait.example").exists()
+
+
+@pytest.mark.django_db
 def test_it_prints_an_invitation_link_when_no_password_is_given():
     out = io.StringIO()
     call_command("create_company_admin", "Laiterie", "lea@lait.example", stdout=out)
     invitation = Invitation.objects.get(email="lea@lait.example")
-    assert invitation.get_absolute_url() in out.getvalue()
+    assert invitation.accept_path() in out.getvalue()
     assert not User.objects.filter(email="lea@lait.example").exists()
 
 

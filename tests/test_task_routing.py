@@ -16,6 +16,7 @@ def test_it_routes_imports_mails_and_the_rest_to_their_queues():
         "postings.tasks.send_posting_mail",
         "postings.tasks.warn_expiring_postings",
         "accounts.tasks.send_invitation",
+        "accounts.tasks.send_password_reset",
         "alerts.tasks.send_confirmation",
         "alerts.tasks.send_alert_batch",
     ):

@@ -1,6 +1,8 @@
 import os
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
@@ -40,12 +42,25 @@ class Command(BaseCommand):
         password = os.environ.get("COMPANY_ADMIN_PASSWORD")
         if password:
             invitation.save()
-            services.accept_invitation(invitation=invitation, password=password)
+            account = services.account_of(email)
+            if account is None:
+                try:
+                    newcomer = get_user_model()(username=email.lower(), email=email)
+                    validate_password(password, newcomer)
+                except ValidationError as error:
+                    raise CommandError(" ".join(error.messages)) from error
+            try:
+                if account is None:
+                    services.join_as_newcomer(invitation=invitation, password=password)
+                else:  # the operator vouches for the address; the account keeps its password
+                    services.join(invitation=invitation, user=account)
+            except services.CannotJoin as error:
+                raise CommandError(f"{email} is a site administrator or moderator") from error
             self.stdout.write(f"{email} is an admin of {company_obj.name}.")
             return
         services.invite(invitation=invitation)
         self.stdout.write(
             f"Invitation sent to {email} for {company_obj.name}"
             f"{' (new company)' if created else ''}: {settings.SITE_URL}"
-            f"{invitation.get_absolute_url()}"
+            f"{invitation.accept_path()}"
         )
