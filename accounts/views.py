@@ -88,7 +88,8 @@ class PanelPage:
     request: HttpRequest
 
     def get_context_data(self, **kwargs):
-        return {**admin.site.each_context(self.request), **super().get_context_data(**kwargs)}
+        site = {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
+        return {**site, **super().get_context_data(**kwargs)}
 
 
 class PasswordResetView(PanelPage, auth_views.PasswordResetView):
