@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Local commands run with DEBUG on; production settings need SECRET_KEY and ALLOWED_HOSTS.
 export DEBUG ?= 1
+# Where `make run` serves the site.
+PORT ?= 8000
+# Every command below runs through jobboard.localdb: an embedded PostgreSQL and Redis start
+# unless DATABASE_URL and REDIS_URL point to servers.
 
 .DEFAULT_GOAL := help
 
@@ -18,12 +22,16 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed ## Create the virtual environment and install the dependencies
 
-run: install ## Serve the site on http://127.0.0.1:8000 (embedded PostgreSQL unless DATABASE_URL is set)
+run: install ## Serve the site on http://127.0.0.1:$PORT (8000) with a Celery worker and beat
+	mkdir -p .redisdata
 	$(PY) -m jobboard.localdb sh -c '$(PY) manage.py migrate --no-input && \
 		$(PY) manage.py seed_demo && \
-		$(PY) manage.py runserver 127.0.0.1:8000'
+		{ $(PY) -m celery --app jobboard worker --beat --schedule .redisdata/beat-schedule \
+			--loglevel INFO & worker=$$!; \
+		  trap "kill $$worker; wait $$worker" EXIT; trap "exit 143" INT TERM HUP; } && \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
-test: install ## Run the test suite (embedded PostgreSQL unless DATABASE_URL is set)
+test: install ## Run the test suite
 	$(PY) -m jobboard.localdb $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install ## Benchmark search and lists on BENCH_COUNT postings (default 1,000,000)
@@ -43,10 +51,11 @@ lint: install ## Check style and pending migrations
 	$(PY) -m jobboard.localdb $(PY) manage.py makemigrations --check --dry-run
 
 messages: install ## Extract UI strings into the catalogs and compile them
-	$(PY) manage.py makemessages --all --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) -m jobboard.localdb sh -c "$(PY) manage.py makemessages --all --no-obsolete \
+		--ignore '.venv/*' --ignore 'staticfiles/*' && \
+		$(PY) manage.py compilemessages --ignore '.venv/*'"
 
-clean: ## Remove the virtual environment and the embedded database
-	rm -rf $(VENV) .pgdata
+clean: ## Remove the virtual environment and the embedded databases
+	rm -rf $(VENV) .pgdata .redisdata
 
 .PHONY: help install run test bench bench-alerts bench-imports lint messages clean

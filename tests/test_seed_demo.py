@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Count
 
@@ -65,3 +66,20 @@ def test_it_leaves_a_board_with_companies_alone():
     factories.company("Acme")
     assert "nothing to do" in seed()
     assert not Posting.objects.exists()
+
+
+def test_it_prints_demo_logins_that_open_the_panel_on_a_development_machine(client, settings):
+    settings.DEBUG = True
+    out = seed()
+    assert "admin@demo.example" in out and "'demo-jobboard'" in out
+    for email in ("moderator@demo.example", "admin@demo.example", "recruiter@demo.example"):
+        client.post("/admin/login/", {"username": email, "password": "demo-jobboard"})
+        assert client.get("/admin/postings/posting/").status_code == 200, email
+        client.logout()
+    assert "admin@demo.example" in seed(), "printed again on the next start"
+
+
+def test_it_creates_no_demo_login_in_production(settings):
+    settings.DEBUG = False
+    assert "demo.example" not in seed()
+    assert not User.objects.filter(email__endswith="@demo.example").exists()
