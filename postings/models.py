@@ -219,8 +219,11 @@ class Posting(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
-    # Where an imported posting came from; (source, external_id) identifies it for re-imports.
-    source = models.CharField(_("source"), max_length=100, blank=True)
+    # Where an imported posting came from, in a namespace that nothing a user types can name:
+    # "feed:<import source id>" (a company's feed in the panel), "cli:<name>" (the operator's
+    # import_postings), "api" (the partner API), "demo" and "generated" (demo data). With the
+    # company and the external id it identifies the posting for re-imports and full syncs.
+    source = models.CharField(_("source"), max_length=120, blank=True)
     external_id = models.CharField(_("external ID"), max_length=200, blank=True)
     # The fingerprint of the imported row this posting was last written from: a re-import of the
     # same row is skipped without a write (see importers.row_hash).
@@ -292,10 +295,11 @@ class Posting(models.Model):
         verbose_name_plural = _("postings")
         permissions = [("review_posting", _("Can approve or reject submitted postings"))]
         constraints = [
+            # Source first: its index also serves the operator's lookups across companies.
             models.UniqueConstraint(
-                fields=["source", "external_id"],
+                fields=["source", "external_id", "company"],
                 condition=~Q(external_id=""),
-                name="posting_unique_source_external_id",
+                name="posting_unique_import_identity",
             ),
             models.CheckConstraint(
                 condition=Q(salary_min__isnull=True)
@@ -550,9 +554,17 @@ class PostingForReview(Posting):
         verbose_name_plural = _("moderation queue")
 
 
+API_SOURCE = "api"
+
+
+def cli_source(name: str) -> str:
+    """The source of the postings that `import_postings --source NAME` writes."""
+    return f"cli:{name}"
+
+
 class ImportSource(models.Model):
     """A company's feed, uploaded or fetched from a URL: each run upserts its rows as postings of
-    `name`, the posting source."""
+    its company under `posting_source`, which renaming the source leaves alone."""
 
     class Format(models.TextChoices):
         AUTO = "auto", _("Detect")
@@ -616,6 +628,10 @@ class ImportSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def posting_source(self) -> str:
+        return f"feed:{self.pk}"
 
     def clean(self) -> None:
         if bool(self.feed) == bool(self.url):

@@ -133,7 +133,7 @@ def _run(run: ImportRun) -> None:
         defaults = {"language": source.default_language} if source.default_language else {}
         report = import_rows(
             read_rows(path, source.format),
-            source=source.name,
+            source=source.posting_source,
             defaults=defaults,
             company=source.company,
             skip=run.rows_done,
@@ -208,7 +208,11 @@ def _finish(run: ImportRun, *, close: bool = False, message: str = "") -> None:
         if close:
             seen = ImportRunSeen.objects.filter(run=run, external_id=OuterRef("external_id"))
             closed = (
-                Posting.objects.filter(source=run.source.name, status=Posting.Status.PUBLISHED)
+                Posting.objects.filter(
+                    company=run.source.company_id,
+                    source=run.source.posting_source,
+                    status=Posting.Status.PUBLISHED,
+                )
                 .exclude(Exists(seen))
                 .update(status=Posting.Status.CLOSED, updated_at=timezone.now())
             )
