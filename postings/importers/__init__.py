@@ -688,7 +688,7 @@ def _validate(
         if isinstance(row, RowError):
             report.errors.append(row)
         elif not isinstance(row, dict):
-            report.errors.append(RowError(number, "a row must be a JSON object"))
+            report.errors.append(RowError(number, _("a row must be a JSON object")))
         else:
             merged = {**defaults, **row, **owner}
             rows.append((number, merged, row_hash(merged)))
