@@ -661,6 +661,10 @@ class ImportRun(models.Model):
     # The checkpoint: rows read and committed, rejected ones included. Counts, rejected rows and
     # this number are written by each chunk's transaction; a resumed run skips that many rows.
     rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    # Workers that started on this checkpoint and neither committed a chunk nor came back with
+    # an error: they were killed (out of memory, say). Past IMPORT_MAX_DEATHS the run fails
+    # instead of being delivered again and again to workers that die on the same rows.
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)

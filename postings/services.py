@@ -1,9 +1,9 @@
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, F, JSONField, OuterRef, Q, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
@@ -98,6 +98,9 @@ def _exclusive(run: ImportRun):
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [IMPORT_LOCK, run.pk % 2**31])
 
 
+# Workers killed on the same checkpoint of a run (see ImportRun.attempts) before it fails.
+IMPORT_MAX_DEATHS = 2
+
 # The first key of the import runs' advisory locks ("imp" in ASCII); the second is the run's id.
 IMPORT_LOCK = 0x696D70
 
@@ -114,7 +117,24 @@ def run_import(*, run: ImportRun) -> None:
         if not held or run.status in ImportRun.FINISHED:
             return
         with translation.override(run.language):
-            _run(run)
+            if run.attempts >= IMPORT_MAX_DEATHS:
+                message = _(
+                    "The import stopped twice at row %(row)s without finishing (its worker was "
+                    "killed, out of memory perhaps): it is not tried again."
+                ) % {"row": run.rows_done + 1}
+                _fail(run, message=message)
+                return
+            # Committed before the import starts: a worker killed during it leaves the count.
+            ImportRun.objects.filter(pk=run.pk).update(attempts=F("attempts") + 1)
+            try:
+                _run(run)
+            except Exception:
+                # The failure came back to Python (a fault the task retries): no death.
+                with suppress(DatabaseError):
+                    ImportRun.objects.filter(pk=run.pk, attempts__gt=0).update(
+                        attempts=F("attempts") - 1
+                    )
+                raise
 
 
 def _run(run: ImportRun) -> None:
@@ -186,6 +206,7 @@ def _record(run: ImportRun, chunk: ChunkReport, *, full_sync: bool) -> None:
     errors = [{"row": error.row, "reason": error.reason} for error in chunk.errors]
     ImportRun.objects.filter(pk=run.pk).update(
         rows_done=F("rows_done") + chunk.rows,
+        attempts=0,  # progress: a new checkpoint
         created=F("created") + chunk.created,
         updated=F("updated") + chunk.updated,
         unchanged=F("unchanged") + chunk.unchanged,

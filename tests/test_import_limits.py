@@ -3,19 +3,26 @@ limits apply while the parser streams, so a bad row is rejected before it is bui
 run's language, and the good rows still import."""
 
 import json
+import os
 import resource
+import socket
+import subprocess
+import sys
 import time
 import tracemalloc
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 
 from postings import services
 from postings.models import ImportRun, ImportSource, Posting
 from tests import factories
 from tests.test_import_postings import run_import
 
+ROOT = Path(__file__).resolve().parent.parent
 DEEP = 100_000
 
 
@@ -179,3 +186,83 @@ def test_it_reports_a_deep_row_on_the_command_line_instead_of_crashing(
     assert status == 1, err
     assert Posting.objects.count() == imported
     assert f"row {imported + 1}: " in err and "Traceback" not in err
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_fails_a_run_whose_worker_died_twice_at_the_same_row(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.IMPORT_ALLOW_PRIVATE_ADDRESSES = True
+    settings.IMPORT_FETCH_TIMEOUT = 2
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        + "/"
+        + connection.settings_dict["NAME"],
+        "MEDIA_ROOT": str(tmp_path),
+        "IMPORT_ALLOW_PRIVATE_ADDRESSES": "1",
+        "IMPORT_FETCH_TIMEOUT": "120",
+    }
+    # A feed server that accepts connections and never answers: each worker hangs in the fetch
+    # until it is killed, as one that a feed drives out of memory is.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        source = ImportSource.objects.create(
+            company=factories.company("Acme"),
+            name="hangs",
+            url=f"http://127.0.0.1:{silent.getsockname()[1]}/feed.json",
+        )
+        run = ImportRun.objects.create(source=source, language="fr")
+        script = (
+            "from postings import services; from postings.models import ImportRun; "
+            f"services.run_import(run=ImportRun.objects.get(pk={run.pk}))"
+        )
+        for _death in range(2):
+            started = run.heartbeat_at
+            worker = subprocess.Popen(
+                [sys.executable, "manage.py", "shell", "-c", script],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                deadline = time.monotonic() + 60
+                while run.heartbeat_at == started and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    run.refresh_from_db()
+                assert run.status == "running"
+            finally:
+                worker.kill()  # SIGKILL: nothing of the import runs after it
+                worker.wait()
+
+        # The message redelivered, or the sweep's, a third time; again while the database has
+        # not yet seen the killed worker's connection close (its lock on the run goes with it).
+        deadline = time.monotonic() + 30
+        while run.status == "running" and time.monotonic() < deadline:
+            services.run_import(run=run)
+            run.refresh_from_db()
+
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert run.message == (
+        "L’import s’est arrêté deux fois à la ligne 1 sans aboutir (son processus a été tué, "
+        "faute de mémoire peut-être) : il n’est pas relancé."
+    )
+
+
+def test_it_recycles_a_worker_child_above_the_memory_ceiling_from_the_environment():
+    script = "from jobboard.celery import app; print(app.conf.worker_max_memory_per_child)"
+    outputs = [
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=ROOT,
+            env={**os.environ, "DEBUG": "1", **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[-1]
+        for env in ({}, {"CELERY_WORKER_MAX_MEMORY_PER_CHILD": "300000"})
+    ]
+    assert outputs == [str(512 * 1024), "300000"]
