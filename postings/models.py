@@ -73,6 +73,11 @@ class Company(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("postings:company", kwargs={"slug": self.slug})
 
+    def publishes_without_review(self) -> bool:
+        """Whether its postings go live without a moderator: hand-written ones on submit, and
+        those its feeds and its partner API send."""
+        return self.trusted or not settings.POSTING_REVIEW_REQUIRED
+
 
 class Category(models.Model):
     """Reference data: `name` is translated with django-modeltranslation (see translation.py)."""
@@ -431,6 +436,14 @@ class Posting(models.Model):
         self._require(self.Status.PUBLISHED, self.Status.EXPIRED)
         self.status = self.Status.PENDING
         self.submitted_by, self.submitted_at = by, now or timezone.now()
+
+    def queue_for_review(self, *, now=None) -> None:
+        """A row that a feed or the partner API of a company under review publishes goes to the
+        moderators, offline until approved, whatever it was (one already waiting keeps its place
+        in the queue)."""
+        if self.status != self.Status.PENDING:
+            self.status = self.Status.PENDING
+            self.submitted_by, self.submitted_at = None, now or timezone.now()
 
     def approve(self, *, by, now=None) -> None:
         self._require(self.Status.PENDING)

@@ -57,7 +57,9 @@ class PostingIn(Schema):
     apply_email: Scalar = None
     published_at: Scalar = Field(None, description="ISO 8601")
     expires_at: Scalar = Field(None, description="ISO 8601")
-    status: Scalar = Field(None, description="published (the default) or draft")
+    status: Scalar = Field(
+        None, description="published (the default; held for review when the company is) or draft"
+    )
 
 
 class PartnerPostingOut(Schema):

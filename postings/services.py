@@ -272,10 +272,6 @@ def fail_import(*, run_id: int, error: Exception) -> None:
         _fail(run, message=message)
 
 
-def publishes_without_review(company) -> bool:
-    return company.trusted or not settings.POSTING_REVIEW_REQUIRED
-
-
 def edit_needs_review(*, posting: Posting, by) -> bool:
     """Whether `by` changing `posting` sends it back to the moderators: an approved posting of
     a company that is not trusted, changed by someone who is not a moderator."""
@@ -283,7 +279,7 @@ def edit_needs_review(*, posting: Posting, by) -> bool:
 
     return (
         posting.status in (Posting.Status.PUBLISHED, Posting.Status.EXPIRED)
-        and not publishes_without_review(posting.company)
+        and not posting.company.publishes_without_review()
         and not is_moderator(by)
     )
 
@@ -295,7 +291,7 @@ def submit_posting(*, posting: Posting, by) -> None:
     from accounts.tenancy import is_moderator
 
     posting.submit(by=by)
-    if publishes_without_review(posting.company) or is_moderator(by):
+    if posting.company.publishes_without_review() or is_moderator(by):
         posting.approve(by=None)
     posting.save()
 

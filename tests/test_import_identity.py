@@ -54,21 +54,15 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def trusted_company(name: str):
-    company = factories.company(name)
-    company.trusted = True  # publishes at once: what is at stake here is whose postings change
-    company.save()
-    return company
-
-
+# Trusted, so that they publish at once: what is at stake here is whose postings change.
 @pytest.fixture
 def acme():
-    return trusted_company("Acme")
+    return factories.trusted_company("Acme")
 
 
 @pytest.fixture
 def globex():
-    return trusted_company("Globex")
+    return factories.trusted_company("Globex")
 
 
 def test_it_keeps_a_feed_named_like_the_demo_data_off_other_companies_postings(media, acme, globex):

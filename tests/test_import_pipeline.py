@@ -53,7 +53,7 @@ def feed_lines(count: int, *, bad_every: int = 0) -> bytes:
 
 def make_source(name: str, content: bytes, **fields) -> ImportSource:
     return ImportSource.objects.create(
-        company=factories.company("Acme"),
+        company=factories.trusted_company("Acme"),
         name=name,
         feed=ContentFile(content, name=f"{name}.jsonl"),
         **fields,
@@ -264,7 +264,7 @@ def server(settings):
 def url_source(url: str, **fields) -> ImportSource:
     fields = {"name": "remote", "schedule": ImportSource.Schedule.HOURLY, **fields}
     return ImportSource.objects.create(
-        company=factories.company("Acme"), url=url, default_language="fr", **fields
+        company=factories.trusted_company("Acme"), url=url, default_language="fr", **fields
     )
 
 

@@ -33,7 +33,7 @@ def feed(*ids: str, bad: bool = False) -> ContentFile:
 def source(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return ImportSource.objects.create(
-        company=factories.company("Acme"),
+        company=factories.trusted_company("Acme"),
         name="acme-ats",
         default_language="fr",
         full_sync=True,

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from ..html import sanitize
 from ..models import Category, Company, Posting, slug_for
 
 
@@ -295,9 +296,16 @@ class _Companies:
         return company
 
 
-def _apply(posting: Posting, data: dict, *, company: Company, category: Category | None) -> None:
-    """Set the fields of `posting` from a validated row, as a recruiter's save would."""
+def _apply(
+    posting: Posting, data: dict, *, company: Company, category: Category | None, review: bool
+) -> None:
+    """Set the fields of `posting` from a validated row, as a recruiter's save would; with
+    `review`, a new posting or a change to an approved one waits for a moderator instead of going
+    live, as a recruiter's would."""
     created = posting.pk is None
+    approved = None
+    if review and posting.status in (Posting.Status.PUBLISHED, Posting.Status.EXPIRED):
+        approved = _reviewed(posting)
     posting.company = company
     posting.category = category
     for name in SIMPLE_FIELDS:
@@ -313,7 +321,9 @@ def _apply(posting: Posting, data: dict, *, company: Company, category: Category
         # Unsaid, a new row is published; a posting held in review, closed or drafted stays so.
         keep = (Posting.Status.DRAFT, Posting.Status.PENDING, Posting.Status.CLOSED)
         status = posting.status if not created and posting.status in keep else "published"
-    if status == Posting.Status.PUBLISHED:
+    if status == Posting.Status.PUBLISHED and review and _reviewed(posting) != approved:
+        posting.queue_for_review()
+    elif status == Posting.Status.PUBLISHED:
         posting.publish()
         # A feed that republishes an expired posting with a later expiry brings it back.
         if posting.expires_at and posting.expires_at <= timezone.now():
@@ -328,6 +338,16 @@ def _apply(posting: Posting, data: dict, *, company: Company, category: Category
     posting.search_context = posting.build_search_context()
 
 
+def _reviewed(posting: Posting) -> list:
+    """What a moderator approves of a posting: its imported fields but the status and dates,
+    the HTML as it is stored."""
+    return [
+        sanitize(getattr(posting, name)) if name in Posting.HTML_FIELDS else getattr(posting, name)
+        for name in IMPORTED_FIELDS
+        if name not in ("status", "published_at", "expires_at")
+    ]
+
+
 class _Chunk:
     """Validated rows of one chunk, written with a few statements."""
 
@@ -336,6 +356,9 @@ class _Chunk:
     ) -> None:
         self.source = source
         self.company = company
+        # The rows of a company (its feeds, its partner API) follow its review policy; the
+        # operator's, which name their companies, publish.
+        self.review = company is not None and not company.publishes_without_review()
         self.categories = categories
         self.category_ids = {category.slug: pk for pk, category in categories.items()}
         # A new posting's fields, positionally as Model.from_db passes them: the keyword path of
@@ -390,7 +413,7 @@ class _Chunk:
                 fresh.append(row)
                 continue
             before = {name: getattr(posting, name) for name in IMPORTED_FIELDS}
-            if not _applied(posting, row, report):
+            if not _applied(posting, row, report, review=self.review):
                 continue
             if before == {name: getattr(posting, name) for name in IMPORTED_FIELDS}:
                 # Same postings from a differently spelt row (or one imported before hashes):
@@ -415,7 +438,7 @@ class _Chunk:
             for row in fresh:
                 posting = Posting(*self.new_posting)
                 posting.source, posting.external_id = self.source, row.data["external_id"]
-                if _applied(posting, row, report):
+                if _applied(posting, row, report, review=self.review):
                     built.append((row.number, posting))
                     yield posting
 
@@ -458,9 +481,9 @@ class _Row:
     category: Category | None
 
 
-def _applied(posting: Posting, row: _Row, report: ChunkReport) -> bool:
+def _applied(posting: Posting, row: _Row, report: ChunkReport, *, review: bool) -> bool:
     try:
-        _apply(posting, row.data, company=row.company, category=row.category)
+        _apply(posting, row.data, company=row.company, category=row.category, review=review)
     except ValidationError as error:
         report.errors.append(RowError(row.number, _reason(error)))
         return False
@@ -535,11 +558,12 @@ def import_rows(
     on_chunk: Callable[[ChunkReport], None] | None = None,
 ) -> ImportReport:
     """Validate rows and upsert them keyed on (company, source, external_id), `chunk_size` rows
-    to a transaction; `on_chunk` hears each chunk's report inside that transaction, so that what it
-    records commits with the rows or not at all.
+    to a transaction; `on_chunk` hears each chunk's report inside that transaction, so that what
+    it records commits with the rows or not at all.
 
     `defaults` fill the fields a row leaves out (a feed's language, say); a `company` owns every
-    row whatever the row says; `skip` rows are read but not imported (a resumed run's done ones).
+    row whatever the row says, and its review policy holds (Company.publishes_without_review);
+    `skip` rows are read but not imported (a resumed run's done ones).
     """
     chunk_size = chunk_size or settings.IMPORT_CHUNK_SIZE
     report = ImportReport()
