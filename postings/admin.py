@@ -306,7 +306,7 @@ class PostingAdmin(CompanyScopedAdmin):
     def workflow_buttons(self, obj: Posting | None) -> list[tuple[str, str]]:
         status = obj.status if obj else Posting.Status.DRAFT
         if status == Posting.Status.DRAFT:
-            trusted = obj is not None and services.publishes_without_review(obj.company)
+            trusted = obj is not None and obj.company.publishes_without_review()
             return [
                 (
                     "_submit",
@@ -529,9 +529,11 @@ class ModerationQueueAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve the selected postings"))
     def approve_selected(self, request: HttpRequest, queryset) -> None:
+        # Counted as they go: once approved, they are no longer in the queue's queryset.
+        count = 0
         for posting in queryset.select_related("company"):
             services.approve_posting(posting=posting, by=request.user)
-        count = len(queryset)
+            count += 1
         self.message_user(
             request,
             ngettext("%(count)d posting approved.", "%(count)d postings approved.", count)

@@ -73,6 +73,11 @@ class Company(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("postings:company", kwargs={"slug": self.slug})
 
+    def publishes_without_review(self) -> bool:
+        """Whether its postings go live without a moderator: hand-written ones on submit, and
+        those its feeds and its partner API send."""
+        return self.trusted or not settings.POSTING_REVIEW_REQUIRED
+
 
 class Category(models.Model):
     """Reference data: `name` is translated with django-modeltranslation (see translation.py)."""
@@ -219,8 +224,11 @@ class Posting(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
-    # Where an imported posting came from; (source, external_id) identifies it for re-imports.
-    source = models.CharField(_("source"), max_length=100, blank=True)
+    # Where an imported posting came from, in a namespace that nothing a user types can name:
+    # "feed:<import source id>" (a company's feed in the panel), "cli:<name>" (the operator's
+    # import_postings), "api" (the partner API), "demo" and "generated" (demo data). With the
+    # company and the external id it identifies the posting for re-imports and full syncs.
+    source = models.CharField(_("source"), max_length=120, blank=True)
     external_id = models.CharField(_("external ID"), max_length=200, blank=True)
     # The fingerprint of the imported row this posting was last written from: a re-import of the
     # same row is skipped without a write (see importers.row_hash).
@@ -292,10 +300,11 @@ class Posting(models.Model):
         verbose_name_plural = _("postings")
         permissions = [("review_posting", _("Can approve or reject submitted postings"))]
         constraints = [
+            # Source first: its index also serves the operator's lookups across companies.
             models.UniqueConstraint(
-                fields=["source", "external_id"],
+                fields=["source", "external_id", "company"],
                 condition=~Q(external_id=""),
-                name="posting_unique_source_external_id",
+                name="posting_unique_import_identity",
             ),
             models.CheckConstraint(
                 condition=Q(salary_min__isnull=True)
@@ -428,6 +437,14 @@ class Posting(models.Model):
         self.status = self.Status.PENDING
         self.submitted_by, self.submitted_at = by, now or timezone.now()
 
+    def queue_for_review(self, *, now=None) -> None:
+        """A row that a feed or the partner API of a company under review publishes goes to the
+        moderators, offline until approved, whatever it was (one already waiting keeps its place
+        in the queue)."""
+        if self.status != self.Status.PENDING:
+            self.status = self.Status.PENDING
+            self.submitted_by, self.submitted_at = None, now or timezone.now()
+
     def approve(self, *, by, now=None) -> None:
         self._require(self.Status.PENDING)
         now = now or timezone.now()
@@ -550,9 +567,17 @@ class PostingForReview(Posting):
         verbose_name_plural = _("moderation queue")
 
 
+API_SOURCE = "api"
+
+
+def cli_source(name: str) -> str:
+    """The source of the postings that `import_postings --source NAME` writes."""
+    return f"cli:{name}"
+
+
 class ImportSource(models.Model):
     """A company's feed, uploaded or fetched from a URL: each run upserts its rows as postings of
-    `name`, the posting source."""
+    its company under `posting_source`, which renaming the source leaves alone."""
 
     class Format(models.TextChoices):
         AUTO = "auto", _("Detect")
@@ -617,6 +642,10 @@ class ImportSource(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def posting_source(self) -> str:
+        return f"feed:{self.pk}"
+
     def clean(self) -> None:
         if bool(self.feed) == bool(self.url):
             raise ValidationError(_("Give either a feed file or a feed URL, not both."))
@@ -645,6 +674,10 @@ class ImportRun(models.Model):
     # The checkpoint: rows read and committed, rejected ones included. Counts, rejected rows and
     # this number are written by each chunk's transaction; a resumed run skips that many rows.
     rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    # Workers that started on this checkpoint and neither committed a chunk nor came back with
+    # an error: they were killed (out of memory, say). Past IMPORT_MAX_DEATHS the run fails
+    # instead of being delivered again and again to workers that die on the same rows.
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)

@@ -2,10 +2,11 @@
 renews and closes its company's postings, keyed on its own external ids.
 
 A company's API token (made and revoked by its admins in the panel, stored as a digest) is the
-caller's identity: every posting it touches belongs to that company, under the source
-`api:<company id>`. Rows go through the importer (`ImportRowForm` and `import_rows`: the same
-validation, sanitising and upsert as a feed) and workflow steps through `services`, as in the
-panel. Errors are per field: `{"detail": ..., "errors": [{"field", "code", "message"}]}`.
+caller's identity: every posting it touches belongs to that company, under the source `api` (a
+posting's import identity is its company, source and external id). Rows go through the importer
+(`ImportRowForm` and `import_rows`: the same validation, sanitising and upsert as a feed) and
+workflow steps through `services`, as in the panel. Errors are per field:
+`{"detail": ..., "errors": [{"field", "code", "message"}]}`.
 """
 
 from datetime import datetime
@@ -19,7 +20,7 @@ from accounts.models import ApiToken
 
 from . import services
 from .importers import ChunkReport, ImportRowForm, import_rows
-from .models import Category, Company, Posting, TransitionError
+from .models import API_SOURCE, Category, Company, Posting, TransitionError
 
 
 class TokenAuth(HttpBearer):
@@ -56,7 +57,9 @@ class PostingIn(Schema):
     apply_email: Scalar = None
     published_at: Scalar = Field(None, description="ISO 8601")
     expires_at: Scalar = Field(None, description="ISO 8601")
-    status: Scalar = Field(None, description="published (the default) or draft")
+    status: Scalar = Field(
+        None, description="published (the default; held for review when the company is) or draft"
+    )
 
 
 class PartnerPostingOut(Schema):
@@ -85,10 +88,6 @@ class Errors(Schema):
 AUTH_ERRORS = {401: Errors, 422: Errors, 429: Errors}
 
 
-def source_of(company: Company) -> str:
-    return f"api:{company.pk}"
-
-
 def _out(posting: Posting, outcome: str = "") -> dict:
     return {
         **{name: getattr(posting, name) for name in (
@@ -103,7 +102,7 @@ def _posting(request: HttpRequest, external_id: str) -> Posting | None:
     company = request.auth.company  # type: ignore[attr-defined]
     return (
         Posting.objects.select_related("company")
-        .filter(source=source_of(company), external_id=external_id)
+        .filter(company=company, source=API_SOURCE, external_id=external_id)
         .first()
     )
 
@@ -133,7 +132,7 @@ def put_posting(request: HttpRequest, payload: PostingIn, external_id: str = Ext
         })  # fmt: skip
     chunks: list[ChunkReport] = []
     report = import_rows(
-        [(1, row)], source=source_of(company), company=company, chunk_size=1, on_chunk=chunks.append
+        [(1, row)], source=API_SOURCE, company=company, chunk_size=1, on_chunk=chunks.append
     )
     if report.rejected:  # the model's own rules (the salary range, say) or the database's
         errors = [error for chunk in chunks for error in chunk.errors]

@@ -1,9 +1,9 @@
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, F, JSONField, OuterRef, Q, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
@@ -98,6 +98,9 @@ def _exclusive(run: ImportRun):
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [IMPORT_LOCK, run.pk % 2**31])
 
 
+# Workers killed on the same checkpoint of a run (see ImportRun.attempts) before it fails.
+IMPORT_MAX_DEATHS = 2
+
 # The first key of the import runs' advisory locks ("imp" in ASCII); the second is the run's id.
 IMPORT_LOCK = 0x696D70
 
@@ -114,7 +117,24 @@ def run_import(*, run: ImportRun) -> None:
         if not held or run.status in ImportRun.FINISHED:
             return
         with translation.override(run.language):
-            _run(run)
+            if run.attempts >= IMPORT_MAX_DEATHS:
+                message = _(
+                    "The import stopped twice at row %(row)s without finishing (its worker was "
+                    "killed, out of memory perhaps): it is not tried again."
+                ) % {"row": run.rows_done + 1}
+                _fail(run, message=message)
+                return
+            # Committed before the import starts: a worker killed during it leaves the count.
+            ImportRun.objects.filter(pk=run.pk).update(attempts=F("attempts") + 1)
+            try:
+                _run(run)
+            except Exception:
+                # The failure came back to Python (a fault the task retries): no death.
+                with suppress(DatabaseError):
+                    ImportRun.objects.filter(pk=run.pk, attempts__gt=0).update(
+                        attempts=F("attempts") - 1
+                    )
+                raise
 
 
 def _run(run: ImportRun) -> None:
@@ -133,7 +153,7 @@ def _run(run: ImportRun) -> None:
         defaults = {"language": source.default_language} if source.default_language else {}
         report = import_rows(
             read_rows(path, source.format),
-            source=source.name,
+            source=source.posting_source,
             defaults=defaults,
             company=source.company,
             skip=run.rows_done,
@@ -186,6 +206,7 @@ def _record(run: ImportRun, chunk: ChunkReport, *, full_sync: bool) -> None:
     errors = [{"row": error.row, "reason": error.reason} for error in chunk.errors]
     ImportRun.objects.filter(pk=run.pk).update(
         rows_done=F("rows_done") + chunk.rows,
+        attempts=0,  # progress: a new checkpoint
         created=F("created") + chunk.created,
         updated=F("updated") + chunk.updated,
         unchanged=F("unchanged") + chunk.unchanged,
@@ -208,7 +229,11 @@ def _finish(run: ImportRun, *, close: bool = False, message: str = "") -> None:
         if close:
             seen = ImportRunSeen.objects.filter(run=run, external_id=OuterRef("external_id"))
             closed = (
-                Posting.objects.filter(source=run.source.name, status=Posting.Status.PUBLISHED)
+                Posting.objects.filter(
+                    company=run.source.company_id,
+                    source=run.source.posting_source,
+                    status=Posting.Status.PUBLISHED,
+                )
                 .exclude(Exists(seen))
                 .update(status=Posting.Status.CLOSED, updated_at=timezone.now())
             )
@@ -247,10 +272,6 @@ def fail_import(*, run_id: int, error: Exception) -> None:
         _fail(run, message=message)
 
 
-def publishes_without_review(company) -> bool:
-    return company.trusted or not settings.POSTING_REVIEW_REQUIRED
-
-
 def edit_needs_review(*, posting: Posting, by) -> bool:
     """Whether `by` changing `posting` sends it back to the moderators: an approved posting of
     a company that is not trusted, changed by someone who is not a moderator."""
@@ -258,7 +279,7 @@ def edit_needs_review(*, posting: Posting, by) -> bool:
 
     return (
         posting.status in (Posting.Status.PUBLISHED, Posting.Status.EXPIRED)
-        and not publishes_without_review(posting.company)
+        and not posting.company.publishes_without_review()
         and not is_moderator(by)
     )
 
@@ -270,7 +291,7 @@ def submit_posting(*, posting: Posting, by) -> None:
     from accounts.tenancy import is_moderator
 
     posting.submit(by=by)
-    if publishes_without_review(posting.company) or is_moderator(by):
+    if posting.company.publishes_without_review() or is_moderator(by):
         posting.approve(by=None)
     posting.save()
 

@@ -21,6 +21,14 @@ def company(name: str | None = None) -> Company:
     )[0]
 
 
+def trusted_company(name: str | None = None) -> Company:
+    """Publishes without review, its feeds and partner API included."""
+    trusted = company(name)
+    trusted.trusted = True
+    trusted.save()
+    return trusted
+
+
 def category(slug: str) -> Category:
     return Category.objects.get(slug=slug)
 

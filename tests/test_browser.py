@@ -176,7 +176,8 @@ def fromagerie_recruiter_and_feed(
     django_db_serialized_rollback, transactional_db, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    company = factories.company("Fromagerie Dubois")
+    # Trusted: its feed goes online at once (an untrusted one's waits for a moderator).
+    company = factories.trusted_company("Fromagerie Dubois")
     factories.recruiter(company, "claire@dubois.example", language="fr")
     cities = ["Lyon", "Annecy", "Besançon", "Liège", "Namur", "Rodez"]
     rows = [

@@ -53,7 +53,7 @@ def feed_lines(count: int, *, bad_every: int = 0) -> bytes:
 
 def make_source(name: str, content: bytes, **fields) -> ImportSource:
     return ImportSource.objects.create(
-        company=factories.company("Acme"),
+        company=factories.trusted_company("Acme"),
         name=name,
         feed=ContentFile(content, name=f"{name}.jsonl"),
         **fields,
@@ -105,12 +105,12 @@ def test_it_imports_10000_rows_with_100_bad_ones_and_reimports_without_a_write(m
     assert (run.rows_done, run.created, run.rejected) == (10_000, 9_900, 100)
     assert [error["row"] for error in run.errors] == list(range(100, 10_001, 100))
     assert run.errors[0]["reason"].startswith("country: Select a valid choice. ZZ")
-    assert Posting.objects.filter(source="big", status="published").count() == 9_900
-    before = row_versions("big")
+    assert Posting.objects.filter(source=source.posting_source, status="published").count() == 9_900
+    before = row_versions(source.posting_source)
 
     run = wait_for(services.start_import(source=source))
     assert (run.created, run.updated, run.unchanged, run.rejected) == (0, 0, 9_900, 100)
-    assert row_versions("big") == before  # not one posting row was written
+    assert row_versions(source.posting_source) == before  # not one posting row was written
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -121,7 +121,7 @@ def test_it_ends_a_run_whose_worker_was_killed_as_a_clean_run_ends(media, settin
     clean = make_source("clean", content, default_language="fr", full_sync=True)
     for source in (killed, clean):  # a posting each feed no longer lists: both close it
         Posting.objects.create(
-            company=source.company, source=source.name, external_id="gone", language="fr",
+            company=source.company, source=source.posting_source, external_id="gone", language="fr",
             title="Ancien", country="FR", description="x", status="published",
             published_at=timezone.now(),
         )  # fmt: skip
@@ -166,7 +166,7 @@ def test_it_ends_a_run_whose_worker_was_killed_as_a_clean_run_ends(media, settin
     counts = ("rows_done", "created", "updated", "unchanged", "rejected", "closed", "errors")
     assert [getattr(run, name) for name in counts] == [getattr(reference, name) for name in counts]
     assert (run.created, run.rejected, run.closed) == (2_988, 12, 1)
-    assert digest("killed") == digest("clean")
+    assert digest(killed.posting_source) == digest(clean.posting_source)
 
 
 @pytest.mark.parametrize(
@@ -215,7 +215,7 @@ def test_it_closes_nothing_when_a_full_sync_feed_is_broken(media, settings):
     run.refresh_from_db()
     assert run.status == ImportRun.Status.SUCCEEDED and run.closed == 0
     assert "could not be read to its end" in run.message
-    assert Posting.objects.filter(source="sync", status="published").count() == 3
+    assert Posting.objects.filter(source=source.posting_source, status="published").count() == 3
 
 
 class Feed(BaseHTTPRequestHandler):
@@ -264,7 +264,7 @@ def server(settings):
 def url_source(url: str, **fields) -> ImportSource:
     fields = {"name": "remote", "schedule": ImportSource.Schedule.HOURLY, **fields}
     return ImportSource.objects.create(
-        company=factories.company("Acme"), url=url, default_language="fr", **fields
+        company=factories.trusted_company("Acme"), url=url, default_language="fr", **fields
     )
 
 

@@ -70,7 +70,7 @@ def test_it_imports_a_json_array_and_publishes_it(tmp_path, client):
     assert status == 0
     assert "2 created" in out
     german = Posting.objects.get(external_id="ext-2")
-    assert german.source == "acme-ats"
+    assert german.source == "cli:acme-ats"
     assert german.is_live and german.salary_currency == "EUR"
     assert german.category.slug == "software-engineering"
     # Published with the default duration, and visible on its language's list only.

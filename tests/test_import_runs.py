@@ -33,7 +33,7 @@ def feed(*ids: str, bad: bool = False) -> ContentFile:
 def source(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return ImportSource.objects.create(
-        company=factories.company("Acme"),
+        company=factories.trusted_company("Acme"),
         name="acme-ats",
         default_language="fr",
         full_sync=True,
@@ -59,7 +59,7 @@ def test_it_imports_a_feed_through_a_celery_worker(source, worker):
     assert run.status == ImportRun.Status.SUCCEEDED
     assert (run.created, run.updated, run.rejected) == (3, 0, 1)
     assert run.errors == [{"row": 4, "reason": "country: This field is required."}]
-    postings = Posting.objects.filter(source="acme-ats")
+    postings = Posting.objects.filter(source=source.posting_source)
     # The source's company owns its rows, whatever a row says; the source's language fills in.
     assert {p.company.name for p in postings} == {"Acme"}
     assert {p.language for p in postings} == {"fr"}
@@ -97,7 +97,7 @@ class WorkerDied(BaseException):
 def test_it_resumes_a_run_whose_worker_died_from_its_checkpoint(source, settings, monkeypatch):
     settings.IMPORT_CHUNK_SIZE = 1
     Posting.objects.create(
-        company=source.company, source="acme-ats", external_id="gone", language="fr",
+        company=source.company, source=source.posting_source, external_id="gone", language="fr",
         title="Ancien", country="FR", description="x", status="published",
         published_at=timezone.now(),
     )  # fmt: skip
@@ -123,7 +123,7 @@ def test_it_resumes_a_run_whose_worker_died_from_its_checkpoint(source, settings
     assert run.status == ImportRun.Status.SUCCEEDED
     assert (run.rows_done, run.created, run.rejected, run.closed) == (4, 3, 1, 1)
     assert [error["row"] for error in run.errors] == [4]
-    assert Posting.objects.filter(source="acme-ats", status="published").count() == 3
+    assert Posting.objects.filter(source=source.posting_source, status="published").count() == 3
 
 
 @pytest.mark.django_db

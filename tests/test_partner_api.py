@@ -34,7 +34,7 @@ def make_key(company) -> str:
 
 @pytest.fixture
 def acme():
-    return factories.company("Acme")
+    return factories.trusted_company("Acme")
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from ..html import sanitize
 from ..models import Category, Company, Posting, slug_for
 
 
@@ -295,9 +296,16 @@ class _Companies:
         return company
 
 
-def _apply(posting: Posting, data: dict, *, company: Company, category: Category | None) -> None:
-    """Set the fields of `posting` from a validated row, as a recruiter's save would."""
+def _apply(
+    posting: Posting, data: dict, *, company: Company, category: Category | None, review: bool
+) -> None:
+    """Set the fields of `posting` from a validated row, as a recruiter's save would; with
+    `review`, a new posting or a change to an approved one waits for a moderator instead of going
+    live, as a recruiter's would."""
     created = posting.pk is None
+    approved = None
+    if review and posting.status in (Posting.Status.PUBLISHED, Posting.Status.EXPIRED):
+        approved = _reviewed(posting)
     posting.company = company
     posting.category = category
     for name in SIMPLE_FIELDS:
@@ -313,7 +321,9 @@ def _apply(posting: Posting, data: dict, *, company: Company, category: Category
         # Unsaid, a new row is published; a posting held in review, closed or drafted stays so.
         keep = (Posting.Status.DRAFT, Posting.Status.PENDING, Posting.Status.CLOSED)
         status = posting.status if not created and posting.status in keep else "published"
-    if status == Posting.Status.PUBLISHED:
+    if status == Posting.Status.PUBLISHED and review and _reviewed(posting) != approved:
+        posting.queue_for_review()
+    elif status == Posting.Status.PUBLISHED:
         posting.publish()
         # A feed that republishes an expired posting with a later expiry brings it back.
         if posting.expires_at and posting.expires_at <= timezone.now():
@@ -328,11 +338,27 @@ def _apply(posting: Posting, data: dict, *, company: Company, category: Category
     posting.search_context = posting.build_search_context()
 
 
+def _reviewed(posting: Posting) -> list:
+    """What a moderator approves of a posting: its imported fields but the status and dates,
+    the HTML as it is stored."""
+    return [
+        sanitize(getattr(posting, name)) if name in Posting.HTML_FIELDS else getattr(posting, name)
+        for name in IMPORTED_FIELDS
+        if name not in ("status", "published_at", "expires_at")
+    ]
+
+
 class _Chunk:
     """Validated rows of one chunk, written with a few statements."""
 
-    def __init__(self, *, source: str, categories: dict[int, Category]) -> None:
+    def __init__(
+        self, *, source: str, company: Company | None, categories: dict[int, Category]
+    ) -> None:
         self.source = source
+        self.company = company
+        # The rows of a company (its feeds, its partner API) follow its review policy; the
+        # operator's, which name their companies, publish.
+        self.review = company is not None and not company.publishes_without_review()
         self.categories = categories
         self.category_ids = {category.slug: pk for pk, category in categories.items()}
         # A new posting's fields, positionally as Model.from_db passes them: the keyword path of
@@ -346,48 +372,48 @@ class _Chunk:
     def write(
         self, valid: list[tuple[int, dict, str]], report: ChunkReport, companies: _Companies
     ) -> None:
-        # A feed that repeats an external id within a chunk: the later row updates the earlier.
+        # A feed that repeats a posting within a chunk: the later row updates the earlier.
         part: list[tuple[int, dict, str]] = []
-        ids: set[str] = set()
+        keys: set[tuple[str, str]] = set()
         for item in valid:
-            if item[1]["external_id"] in ids:
+            key = (item[1]["company"], item[1]["external_id"])
+            if key in keys:
                 self._write_part(part, report, companies)
-                part, ids = [], set()
+                part, keys = [], set()
             part.append(item)
-            ids.add(item[1]["external_id"])
+            keys.add(key)
         self._write_part(part, report, companies)
 
     def _write_part(
         self, part: list[tuple[int, dict, str]], report: ChunkReport, companies: _Companies
     ) -> None:
-        existing = {
-            posting.external_id: posting
-            for posting in Posting.objects.filter(
-                source=self.source, external_id__in=[data["external_id"] for _, data, _ in part]
-            ).defer("search_vector")
-        }
         companies.load({data["company"] for _, data, _ in part})
+        postings = Posting.objects.filter(
+            source=self.source, external_id__in=[data["external_id"] for _, data, _ in part]
+        )
+        if self.company:
+            postings = postings.filter(company=self.company)
+        existing = {
+            (posting.company_id, posting.external_id): posting
+            for posting in postings.defer("search_vector")
+        }
         now = timezone.now()
         fresh, updates, rehashed = [], [], []
         for number, data, digest in part:
-            posting = existing.get(data["external_id"])
+            # The company first: creating one is a query, which cannot run while a COPY streams.
+            company = companies.get(data["company"])
+            posting = existing.get((company.pk, data["external_id"]))
             if posting is not None and posting.import_hash == digest:
                 report.unchanged += 1
                 continue
             category_id = self.category_ids.get(data["category"]) if data["category"] else None
-            # The company first: creating one is a query, which cannot run while a COPY streams.
-            row = _Row(
-                number,
-                data,
-                digest,
-                companies.get(data["company"]),
-                self.categories.get(category_id) if category_id else None,
-            )
+            category = self.categories.get(category_id) if category_id else None
+            row = _Row(number, data, digest, company, category)
             if posting is None:
                 fresh.append(row)
                 continue
             before = {name: getattr(posting, name) for name in IMPORTED_FIELDS}
-            if not _applied(posting, row, report):
+            if not _applied(posting, row, report, review=self.review):
                 continue
             if before == {name: getattr(posting, name) for name in IMPORTED_FIELDS}:
                 # Same postings from a differently spelt row (or one imported before hashes):
@@ -412,7 +438,7 @@ class _Chunk:
             for row in fresh:
                 posting = Posting(*self.new_posting)
                 posting.source, posting.external_id = self.source, row.data["external_id"]
-                if _applied(posting, row, report):
+                if _applied(posting, row, report, review=self.review):
                     built.append((row.number, posting))
                     yield posting
 
@@ -455,9 +481,9 @@ class _Row:
     category: Category | None
 
 
-def _applied(posting: Posting, row: _Row, report: ChunkReport) -> bool:
+def _applied(posting: Posting, row: _Row, report: ChunkReport, *, review: bool) -> bool:
     try:
-        _apply(posting, row.data, company=row.company, category=row.category)
+        _apply(posting, row.data, company=row.company, category=row.category, review=review)
     except ValidationError as error:
         report.errors.append(RowError(row.number, _reason(error)))
         return False
@@ -531,12 +557,13 @@ def import_rows(
     chunk_size: int | None = None,
     on_chunk: Callable[[ChunkReport], None] | None = None,
 ) -> ImportReport:
-    """Validate rows and upsert them keyed on (source, external_id), `chunk_size` rows to a
-    transaction; `on_chunk` hears each chunk's report inside that transaction, so that what it
-    records commits with the rows or not at all.
+    """Validate rows and upsert them keyed on (company, source, external_id), `chunk_size` rows
+    to a transaction; `on_chunk` hears each chunk's report inside that transaction, so that what
+    it records commits with the rows or not at all.
 
     `defaults` fill the fields a row leaves out (a feed's language, say); a `company` owns every
-    row whatever the row says; `skip` rows are read but not imported (a resumed run's done ones).
+    row whatever the row says, and its review policy holds (Company.publishes_without_review);
+    `skip` rows are read but not imported (a resumed run's done ones).
     """
     chunk_size = chunk_size or settings.IMPORT_CHUNK_SIZE
     report = ImportReport()
@@ -544,7 +571,7 @@ def import_rows(
     for _number, row in itertools.islice(rows, skip):
         report.rows += 1
         report.complete = report.complete and not (isinstance(row, RowError) and row.final)
-    chunk = _Chunk(source=source, categories=Category.objects.in_bulk())
+    chunk = _Chunk(source=source, company=company, categories=Category.objects.in_bulk())
     companies = _Companies()
     owner = {"company": company.name} if company else {}
 
@@ -572,6 +599,7 @@ def import_rows(
                 batch,
                 chunk_report,
                 source=source,
+                company=company,
                 category_ids=chunk.category_ids,
                 defaults=defaults or {},
                 owner=owner,
@@ -665,6 +693,7 @@ def _validate(
     report: ChunkReport,
     *,
     source: str,
+    company: Company | None,
     category_ids: dict[str, int],
     defaults: dict,
     owner: dict,
@@ -683,22 +712,26 @@ def _validate(
         if isinstance(row, RowError):
             report.errors.append(row)
         elif not isinstance(row, dict):
-            report.errors.append(RowError(number, "a row must be a JSON object"))
+            report.errors.append(RowError(number, _("a row must be a JSON object")))
         else:
             merged = {**defaults, **row, **owner}
             rows.append((number, merged, row_hash(merged)))
     if settle:
         settle(report.seen)
-    known = dict(
-        Posting.objects.filter(source=source, external_id__in=report.seen).values_list(
-            "external_id", "import_hash"
+    stored = Posting.objects.filter(source=source, external_id__in=report.seen)
+    if company:
+        stored = stored.filter(company=company)
+    known = {
+        (company_name, external_id): import_hash
+        for company_name, external_id, import_hash in stored.values_list(
+            "company__name", "external_id", "import_hash"
         )
-    )
+    }
     valid, read = [], set()
     for number, merged, digest in rows:
-        external_id = str(merged.get("external_id"))
+        key = (str(merged.get("company")), str(merged.get("external_id")))
         # A repeated id may follow a changed row of the chunk: its stored hash is out of date.
-        if external_id not in read and known.get(external_id) == digest:
+        if key not in read and known.get(key) == digest:
             report.unchanged += 1
         else:
             form = ImportRowForm(merged, category_ids=category_ids)
@@ -707,5 +740,5 @@ def _validate(
             else:
                 errors = ValidationError(form.errors.as_data())
                 report.errors.append(RowError(number, _reason(errors)))
-        read.add(external_id)
+        read.add(key)
     return valid

@@ -1,15 +1,17 @@
 """schema.org JobPosting JSON-LD: one object, a list, or an @graph.
 
-Read whole, unlike the other formats: JSON-LD is what a careers page embeds, a few postings per
-document, and an @graph may come before or after the @context that frames it."""
+Read as a stream, each posting built within the JSON-LD shape (jsonstream.JSONLD: the small
+nested objects of a JobPosting), so a deep or wide document is rejected row by row instead of
+being built whole."""
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import ijson
 from django.utils.translation import gettext as _
 
 from . import RowError, UnreadableFile, open_feed
+from .jsonstream import JSONLD, STARTS, Rejected, build, error_line, skip, too_many
 
 EMPLOYMENT_TYPES = {
     "FULL_TIME": "full_time", "PART_TIME": "part_time", "CONTRACTOR": "contract",
@@ -60,16 +62,74 @@ def to_row(item: dict) -> dict:
 def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
     """JobPostings numbered from 1 in document order."""
     with open_feed(path) as binary:
+        if binary.read(3) != b"\xef\xbb\xbf":
+            binary.seek(0)
+        events = ijson.basic_parse(binary, use_float=True)
+        number = 0
         try:
-            document = json.loads(binary.read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise UnreadableFile(_("invalid JSON-LD: %(error)s") % {"error": error}) from None
-    if isinstance(document, dict):
-        document = document.get("@graph", [document])
-    if not isinstance(document, list):
-        raise UnreadableFile(_("expected a JobPosting, a list of them, or an @graph"))
-    for number, item in enumerate(document, start=1):
-        if not isinstance(item, dict) or item.get("@type") != "JobPosting":
-            yield number, RowError(number, "not a schema.org JobPosting")
+            for number, row in _document_rows(events):
+                yield number, row
+        except (UnicodeDecodeError, ijson.JSONError) as exception:
+            error = _("invalid JSON-LD: %(error)s") % {"error": error_line(exception)}
         else:
-            yield number, to_row(item)
+            return
+    if number == 0:
+        raise UnreadableFile(error)
+    # The document cannot be read past this point; what came before it stands.
+    reason = _("%(error)s; the rest of the file was not read") % {"error": error}
+    yield number + 1, RowError(number + 1, reason, final=True)
+
+
+def _document_rows(events) -> Iterator[tuple[int, dict | RowError]]:
+    """The rows of one object, a list of them, or an object with an @graph: each posting is
+    built within the JSON-LD shape as it comes (the wrapper of an @graph too, then dropped)."""
+    event, _value = next(events)
+    if event == "start_array":
+        yield from _items(events)
+    elif event == "start_map":
+        graph, document = False, {}
+        for event, value in events:
+            if event == "end_map":
+                break
+            if value == "@graph":
+                graph = True
+                event, _value = next(events)
+                if event != "start_array":
+                    raise UnreadableFile(_("expected a JobPosting, a list of them, or an @graph"))
+                yield from _items(events)
+                continue
+            event, first = next(events)
+            if isinstance(document, Rejected):
+                skip(events, int(event in STARTS))
+                continue
+            try:
+                document[value] = build(events, event, first, JSONLD)
+                if len(document) > JSONLD.items:
+                    raise Rejected(too_many(JSONLD))
+            except Rejected as rejected:
+                document = rejected
+        if not graph:
+            yield 1, _posting(1, document)
+    else:
+        raise UnreadableFile(_("expected a JobPosting, a list of them, or an @graph"))
+    for _event in events:  # anything after the document is an error
+        pass
+
+
+def _items(events) -> Iterator[tuple[int, dict | RowError]]:
+    for number, (event, value) in enumerate(events, start=1):
+        if event == "end_array":
+            return
+        try:
+            item = build(events, event, value, JSONLD)
+        except Rejected as rejected:
+            item = rejected
+        yield number, _posting(number, item)
+
+
+def _posting(number: int, item: object) -> dict | RowError:
+    if isinstance(item, Rejected):
+        return RowError(number, item.reason)
+    if not isinstance(item, dict) or item.get("@type") != "JobPosting":
+        return RowError(number, _("not a schema.org JobPosting"))
+    return to_row(item)

@@ -1,9 +1,9 @@
 """The native format: a JSON array of objects, or JSON Lines (one object per line).
 
-Both are read as streams: memory stays flat whatever the size of the file. The array is parsed
-by ijson (its C backend), which yields each item as soon as its closing brace is read."""
+Both are read as streams: memory stays flat whatever the size of the file. Rows are built from
+ijson's events (its C backend) within the limits of jsonstream.FLAT, each yielded as soon as its
+closing brace is read."""
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -12,8 +12,12 @@ import ijson
 from django.utils.translation import gettext as _
 
 from . import RowError, UnreadableFile, open_feed
+from .jsonstream import FLAT, Rejected, build, error_line, skip
 
 BOM = b"\xef\xbb\xbf"
+# A row of the native format is far shorter (see jsonstream.FLAT); a longer line is rejected
+# without being held whole.
+MAX_LINE_BYTES = 4 * 2**20
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
@@ -30,13 +34,20 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
 def _array_rows(handle: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
     number = 0
     try:
-        for item in ijson.items(handle, "item", use_float=True):
+        events = ijson.basic_parse(handle, use_float=True)
+        next(events)  # the array's start: read_rows saw the "["
+        for event, value in events:
+            if event == "end_array":
+                break
+            row = _row(number + 1, events, event, value)
             number += 1
-            yield number, item
+            yield number, row
+        for _event in events:  # anything after the array is an error
+            pass
     except UnicodeDecodeError:
         error = _("the file is not valid UTF-8")
     except ijson.JSONError as exception:
-        error = _("invalid JSON: %(error)s") % {"error": exception}
+        error = _("invalid JSON: %(error)s") % {"error": error_line(exception)}
     else:
         return
     if number == 0:
@@ -46,18 +57,43 @@ def _array_rows(handle: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
     yield number + 1, RowError(number + 1, reason, final=True)
 
 
+def _row(number: int, events: Iterator, event: str, value: object) -> dict | RowError:
+    """The row that starts with (event, value): a flat object, or the reason it is not."""
+    if event != "start_map":
+        skip(events, 1 if event == "start_array" else 0)
+        return RowError(number, _("a row must be a JSON object"))
+    try:
+        return build(events, event, value, FLAT)  # type: ignore[return-value]
+    except Rejected as rejected:
+        return RowError(number, rejected.reason)
+
+
 def _line_rows(lines: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
     parsed = 0
-    for number, line in enumerate(lines, start=1):
+    number = 0
+    while line := lines.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_LINE_BYTES:
+            while line and not line.endswith(b"\n"):  # the rest of the line, a block at a time
+                line = lines.readline(1 << 20)
+            reason = _("the line is longer than %(count)s bytes") % {"count": f"{MAX_LINE_BYTES:,}"}
+            yield number, RowError(number, reason)
+            continue
         if not line.strip():
             continue
         try:
-            row = json.loads(line.decode("utf-8"))
+            line.decode("utf-8")
         except UnicodeDecodeError:
             yield number, RowError(number, _("the line is not valid UTF-8"))
-        except json.JSONDecodeError as error:
-            reason = _("invalid JSON at column %(column)s: %(error)s")
-            yield number, RowError(number, reason % {"column": error.colno, "error": error.msg})
+            continue
+        try:
+            events = ijson.basic_parse(line, use_float=True)
+            row = _row(number, events, *next(events))
+            for _event in events:  # anything after the value is an error
+                pass
+        except ijson.JSONError as error:
+            reason = _("invalid JSON: %(error)s") % {"error": error_line(error)}
+            yield number, RowError(number, reason)
         else:
             parsed += 1
             yield number, row

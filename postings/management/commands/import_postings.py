@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from postings.importers import ChunkReport, UnreadableFile, import_rows
 from postings.importers.formats import READERS, read_rows
+from postings.models import cli_source
 
 
 class Progress:
@@ -36,7 +37,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument(
-            "--source", default="default", help="Name of the feed; (source, external_id) is unique."
+            "--source",
+            default="default",
+            help="Name of the feed: a re-import of a row with the same name, company and "
+            "external_id updates its posting. The operator's names are apart from the sources "
+            "that companies add in the panel and from the partner API.",
         )
         parser.add_argument(
             "--format",
@@ -67,6 +72,8 @@ class Command(BaseCommand):
         progress: bool,
         **options,
     ) -> None:
+        if len(source) > 100:
+            raise CommandError("--source: at most 100 characters.", returncode=2)
         defaults = {"language": language} if language else {}
         bar = Progress(self.stderr) if progress or self.stderr.isatty() else None
 
@@ -81,7 +88,10 @@ class Command(BaseCommand):
 
         try:
             report = import_rows(
-                read_rows(path, format), source=source, defaults=defaults, on_chunk=on_chunk
+                read_rows(path, format),
+                source=cli_source(source),
+                defaults=defaults,
+                on_chunk=on_chunk,
             )
         except UnreadableFile as error:
             raise CommandError(f"{path}: {error}. Nothing was imported.", returncode=2) from None
