@@ -27,6 +27,15 @@ from .models import Category, Posting
 from .partner_api import router as partner_router
 from .templatetags.jobboard import plain_text
 
+
+class ClientRateThrottle(AnonRateThrottle):
+    """Keyed on the client's address as TrustedProxyMiddleware resolved it (REMOTE_ADDR). ninja
+    would otherwise key on the raw X-Forwarded-For, which any client writes anew each time."""
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        return request.META.get("REMOTE_ADDR")
+
+
 Language = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
 
 api = NinjaAPI(
@@ -34,7 +43,7 @@ api = NinjaAPI(
     version="1",
     description="Live job postings, each in one language, with the filters of the list pages.",
     urls_namespace="api",
-    throttle=[AnonRateThrottle(settings.API_RATE_LIMIT)],
+    throttle=[ClientRateThrottle(settings.API_RATE_LIMIT)],
 )
 api.add_router("/partner", partner_router)
 
