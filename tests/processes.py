@@ -94,7 +94,10 @@ def self_signed_certificate(folder: Path) -> None:
     )  # fmt: skip
 
 
-def get(port: int, path: str, *, tls: bool = True, method: str = "GET", **headers: str):
+def get(
+    port: int, path: str, *, tls: bool = True, method: str = "GET", body: str | None = None,
+    **headers: str,
+):  # fmt: skip
     if tls:
         context = ssl.create_default_context()
         context.check_hostname = False
@@ -102,7 +105,7 @@ def get(port: int, path: str, *, tls: bool = True, method: str = "GET", **header
         conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=context)
     else:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request(method, path, headers={"Host": "localhost", **headers})
+    conn.request(method, path, body=body, headers={"Host": "localhost", **headers})
     response = conn.getresponse()
     body = response.read()
     conn.close()
