@@ -362,6 +362,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# The address every other limit uses (X-Forwarded-For only from TRUSTED_PROXY), whatever
+# axes would pick by itself (django-ipware, when installed, reads X-Forwarded-For).
+AXES_CLIENT_IP_CALLABLE = "jobboard.observability.client_address"
 AXES_VERBOSE = False
 
 # Email alerts (alerts/). A confirmation link works this many days; unconfirmed alerts are

@@ -22,6 +22,8 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
 
+from jobboard.observability import client_address
+
 from . import selectors
 from .forms import PostingFilterForm
 from .models import Category, Posting
@@ -30,11 +32,11 @@ from .templatetags.jobboard import plain_text
 
 
 class ClientRateThrottle(AnonRateThrottle):
-    """Keyed on the client's address as TrustedProxyMiddleware resolved it (REMOTE_ADDR). ninja
-    would otherwise key on the raw X-Forwarded-For, which any client writes anew each time."""
+    """Keyed on the client's address as the rest of the site resolves it: ninja would key on
+    the raw X-Forwarded-For, which any client writes anew each time."""
 
     def get_ident(self, request: HttpRequest) -> str | None:
-        return request.META.get("REMOTE_ADDR")
+        return client_address(request)
 
 
 Language = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]

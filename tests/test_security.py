@@ -183,3 +183,18 @@ def test_it_names_the_components_to_loopback_and_to_the_metrics_token(settings):
     assert "database" not in wrong.json()
     scraper = stranger.get("/readyz", headers={"Authorization": "Bearer s3cret-token"})
     assert scraper.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_it_locks_out_logins_whatever_forwarded_for_the_client_writes(client):
+    """A guard: axes keys on the address the site resolves, as the other limits do."""
+    user = factories.recruiter(factories.company("Acme"))
+    statuses = [
+        client.post(
+            "/admin/login/",
+            {"username": user.username, "password": "wrong"},
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+        ).status_code
+        for n in range(6)
+    ]
+    assert statuses == [200] * 4 + [429] * 2
