@@ -198,6 +198,19 @@ def test_a_recruiters_french_posting_goes_online_once_a_moderator_approves_it(
     assert page.locator(".posting-card h3").all_inner_texts() == ["Käser in Eupen"]
 
 
+def test_a_moderator_edits_a_category_in_every_language_under_the_policy(
+    fromagerie_recruiter_and_moderator, live_server, page
+):
+    """The tabbed translation admin (jQuery UI from static/vendor/) works under the CSP."""
+    _log_in(page, live_server, "marc@moderation.example")
+    page.goto(f"{live_server.url}/admin/postings/category/")
+    page.get_by_role("link", name="Vente").click()
+    page.wait_for_url("**/admin/postings/category/*/change/")
+    page.get_by_role("tab", name="de").first.click()
+    expect(page.locator("input[name=name_de]")).to_be_visible()
+    expect(page.locator("input[name=name_de]")).to_have_value("Vertrieb")
+
+
 @pytest.fixture
 def fromagerie_recruiter_and_feed(
     django_db_serialized_rollback, transactional_db, settings, tmp_path
