@@ -2,7 +2,6 @@
 from gunicorn, the templates that keep the Content-Security-Policy strict, and what /readyz
 tells a stranger."""
 
-import os
 import re
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from tests import factories
-from tests.processes import ROOT, free_port, get, stop, wait_for_port
+from tests.processes import ROOT, free_port, get, production_env, stop, wait_for_port
 
 TEMPLATES = ROOT / "templates"
 
@@ -24,25 +23,9 @@ def production(tmp_path):
     """gunicorn with production settings (DEBUG off) on the test database, as behind nginx:
     its address is the trusted proxy, which says the client came over HTTPS."""
     port = free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "headers-test-" + "k" * 50,
-        "ALLOWED_HOSTS": "localhost",
-        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        + "/"
-        + connection.settings_dict["NAME"],
-        "TRUSTED_PROXY": "127.0.0.1",
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
-        "BIND": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "1",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-        cwd=ROOT, env=env, check=True, timeout=120,
-    )  # fmt: skip
+    env = production_env(
+        tmp_path, connection.settings_dict["NAME"], PORT=str(port), WEB_CONCURRENCY="1"
+    )
     with (tmp_path / "web.log").open("w") as log:
         gunicorn = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
