@@ -71,6 +71,7 @@ class _HTTPOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):
     def http_error_302(self, req, fp, code, msg, headers):
         target = urljoin(req.full_url, headers.get("Location") or headers.get("URI") or "")
         if urlsplit(target).scheme.lower() not in ("http", "https"):
+            fp.close()
             raise UnreadableFile(
                 _("the server redirected to a URL that is neither HTTP nor HTTPS: %(url)s")
                 % {"url": target[:200]}
@@ -81,20 +82,23 @@ class _HTTPOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):
 
 
 def _opener(*, allow_private: bool) -> urllib.request.OpenerDirector:
-    """HTTP and HTTPS only, without the ftp:, file: and data: handlers build_opener adds, and
-    without a proxy from the environment (the check would then see the proxy's address)."""
-    opener = urllib.request.OpenerDirector()
+    """HTTP and HTTPS only, without the ftp:, file: and data: handlers build_opener adds."""
     if allow_private:
-        handlers = [urllib.request.HTTPHandler(), urllib.request.HTTPSHandler()]
+        handlers = [
+            urllib.request.ProxyHandler(),  # from the environment, as before
+            urllib.request.HTTPHandler(),
+            urllib.request.HTTPSHandler(),
+        ]
     else:
-        handlers = [_PublicHTTPHandler(), _PublicHTTPSHandler()]
+        # No proxy from the environment: the check would then see the proxy's address.
+        handlers = [urllib.request.ProxyHandler({}), _PublicHTTPHandler(), _PublicHTTPSHandler()]
+    opener = urllib.request.OpenerDirector()
     for handler in [
-        urllib.request.ProxyHandler({}),
+        *handlers,
         urllib.request.UnknownHandler(),
         urllib.request.HTTPDefaultErrorHandler(),
         _HTTPOnlyRedirectHandler(),
         urllib.request.HTTPErrorProcessor(),
-        *handlers,
     ]:
         opener.add_handler(handler)
     return opener
