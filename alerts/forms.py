@@ -38,12 +38,13 @@ def saved_query(data: QueryDict, categories: list[Category]) -> str:
     return urlencode(pairs)
 
 
-def describe(filters: dict, categories: list[Category]) -> list[str]:
-    """The filters of a search as a reader sees them, in the active language."""
+def describe(filters: dict, categories: list[Category], *, free_text: bool = True) -> list[str]:
+    """The filters of a search as a reader sees them, in the active language. Without
+    `free_text`, the search's words are only said to be there."""
     names = {category.slug: category.name for category in categories}
     parts = []
     if filters.get("q"):
-        parts.append(f"“{filters['q']}”")
+        parts.append(f"“{filters['q']}”" if free_text else str(_("with keywords")))
     if filters.get("country"):
         parts.append(", ".join(countries.name(code) for code in filters["country"]))
     if filters.get("category") in names:

@@ -60,9 +60,17 @@ def _hit(key: str, rate: str) -> bool:
     return count <= limit
 
 
+def inbox(email: str) -> str:
+    """One inbox's address under all its spellings: case, and a `+tag` that mail servers
+    deliver to the same inbox."""
+    local, _, domain = email.lower().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
 def allow_subscription(*, email: str, ip: str) -> bool:
-    """Per address (the confirmation mails one inbox gets) and per client address."""
-    address = hashlib.sha256(email.lower().encode()).hexdigest()
+    """Per inbox (the confirmation mails it gets, whatever the spelling of its address) and per
+    client address."""
+    address = hashlib.sha256(inbox(email).encode()).hexdigest()
     by_address = _hit(f"alerts:rate:email:{address}", settings.ALERT_RATE_LIMIT_EMAIL)
     by_ip = _hit(f"alerts:rate:ip:{ip}", settings.ALERT_RATE_LIMIT_IP)
     return by_address and by_ip
@@ -179,7 +187,11 @@ def send_confirmation(*, alert: Alert) -> None:
     with translation.override(alert.language):
         context = {
             "alert": alert,
-            "search": describe(parse_query(alert.query, categories), categories),
+            # Nothing the visitor wrote goes to an address that has not confirmed yet: it
+            # would carry a stranger's text (a phishing line) in our name.
+            "search": describe(
+                parse_query(alert.query, categories), categories, free_text=False
+            ),
             "confirm_url": alert.confirm_url(),
             "days": settings.ALERT_CONFIRM_DAYS,
         }

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from jobboard.observability import client_address
 from postings.models import Category
 
 from . import services
@@ -26,7 +27,7 @@ def new(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_valid():
         email = form.cleaned_data["email"]
-        if services.allow_subscription(email=email, ip=request.META.get("REMOTE_ADDR", "")):
+        if services.allow_subscription(email=email, ip=client_address(request)):
             services.subscribe(
                 email=email,
                 language=translation.get_language(),

@@ -234,18 +234,28 @@ class BusinessCollector:
             yield backlog
 
 
-def allowed(request: HttpRequest) -> bool:
-    """With METRICS_TOKEN, a scraper sends it as a bearer token; without, only a scraper on the
-    same host, talking to the server directly (not through the proxy), gets the metrics."""
-    if settings.METRICS_TOKEN:
-        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        return hmac.compare_digest(given.encode(), settings.METRICS_TOKEN.encode())
+def has_token(request: HttpRequest) -> bool:
+    """The request carries METRICS_TOKEN as a bearer token (never true without one set)."""
+    if not settings.METRICS_TOKEN:
+        return False
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    return hmac.compare_digest(given.encode(), settings.METRICS_TOKEN.encode())
+
+
+def from_same_host(request: HttpRequest) -> bool:
+    """A client on loopback talking to the server directly, not through the proxy."""
     if "X-Forwarded-For" in request.headers:
         return False
     try:
         return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
     except ValueError:
         return False
+
+
+def allowed(request: HttpRequest) -> bool:
+    """With METRICS_TOKEN, a scraper sends it as a bearer token; without, only a scraper on the
+    same host, talking to the server directly (not through the proxy), gets the metrics."""
+    return has_token(request) if settings.METRICS_TOKEN else from_same_host(request)
 
 
 @never_cache

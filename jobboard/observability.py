@@ -50,6 +50,12 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address as TrustedProxyMiddleware resolved it: what every limit keys on
+    (the API's, the alerts', login throttling), never a header the client writes itself."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
 class TrustedProxyMiddleware:
     """Forwarded headers count only from the proxies in TRUSTED_PROXY: from them, the client's
     address replaces the proxy's (for login throttling and rate limits) and X-Forwarded-Proto

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_countries",
     "ninja",  # serves the API docs' assets from static files, not from a CDN
     "axes",
+    "csp",
     "postings",
     "accounts",
     "alerts",
@@ -90,6 +91,8 @@ MIDDLEWARE = [
     "jobboard.observability.RequestIdMiddleware",
     "jobboard.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "jobboard.security.PermissionsPolicyMiddleware",
     # Static files from the image itself (hashed names, compressed copies, immutable caching),
     # so that it serves a complete site without nginx in front.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -370,6 +373,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# The address every other limit uses (X-Forwarded-For only from TRUSTED_PROXY), whatever
+# axes would pick by itself (django-ipware, when installed, reads X-Forwarded-For).
+AXES_CLIENT_IP_CALLABLE = "jobboard.observability.client_address"
 AXES_VERBOSE = False
 
 # Email alerts (alerts/). A confirmation link works this many days; unconfirmed alerts are
@@ -418,6 +424,30 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# What pages may load and who may frame them: our own scripts, styles and pictures only (no
+# inline script or style, so an injected one does not run), no plugins, no <base>, no framing.
+# JSON-LD (<script type="application/ld+json">) is data, not a script: the policy leaves it be.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Browser features no page of ours uses, off for us and for anything we might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "camera", "microphone", "geolocation", "payment", "usb", "browsing-topics",
+    )
+}  # fmt: skip
+# The language cookie says which language the visitor chose; no script reads it.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not DEBUG
 
 # One JSON object per line in production, for the log collector; plain lines while developing.
 LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")

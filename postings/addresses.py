@@ -4,11 +4,20 @@ metadata endpoints, ...), for the URLs recruiters give us to fetch."""
 import ipaddress
 from urllib.parse import urlsplit
 
+# Prefixes whose last 32 bits are an IPv4 address that a packet ends up at: IPv4-compatible
+# (deprecated) and NAT64's well-known prefix. 6to4 (2002::/16) carries one in bits 16 to 48.
+_EMBEDS_IPV4 = [ipaddress.ip_network("::/96"), ipaddress.ip_network("64:ff9b::/96")]
+
 
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # without an IPv6 zone
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local:  # fec0::/10, deprecated but still routed by some networks
+            return False
+        if ip.ipv4_mapped or ip.sixtofour:
+            ip = ip.ipv4_mapped or ip.sixtofour
+        elif any(ip in network for network in _EMBEDS_IPV4):
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return ip.is_global
 
 

@@ -1,4 +1,3 @@
-import csv
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from accounts.models import Membership
 from accounts.services import remember_language
 from accounts.tenancy import CompanyScopedAdmin, is_moderator, reaches
+from jobboard.csv_files import csv_response
 
 from . import language, services
 from .importers import ImportRowForm, UnreadableFile
@@ -354,21 +354,17 @@ class PostingAdmin(CompanyScopedAdmin):
 
     @admin.action(description=_("Download the selected postings as CSV"))
     def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="postings.csv"'
-        writer = csv.writer(response)
         columns = [
             "id", "title", "company", "language", "country", "city", "status",
             "published_at", "expires_at", "external_id",
         ]  # fmt: skip
-        writer.writerow(columns)
-        for posting in queryset.select_related("company").order_by("id"):
-            writer.writerow(
-                [posting.pk, posting.title, posting.company.name, posting.language,
-                 posting.country.code, posting.city, posting.status, posting.published_at,
-                 posting.expires_at, posting.external_id]  # fmt: skip
-            )
-        return response
+        rows = (
+            [posting.pk, posting.title, posting.company.name, posting.language,
+             posting.country.code, posting.city, posting.status, posting.published_at,
+             posting.expires_at, posting.external_id]  # fmt: skip
+            for posting in queryset.select_related("company").order_by("id")
+        )
+        return csv_response("postings.csv", columns, rows)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -604,15 +600,6 @@ class ImportSourceAdmin(CompanyScopedAdmin):
         return self._import_response(request, obj) or super().response_change(request, obj)
 
 
-# Spreadsheets run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 @admin.register(ImportRun)
 class ImportRunAdmin(CompanyScopedAdmin):
     company_path = "source__company"
@@ -705,11 +692,8 @@ class ImportRunAdmin(CompanyScopedAdmin):
             except UnreadableFile:
                 originals = {}
         fields = list(ImportRowForm.base_fields)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="rejected-rows-{run.pk}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["row", "reason", *fields])
-        for number in sorted(reasons):
-            row = originals.get(number, {})
-            writer.writerow([number, _cell(reasons[number]), *(_cell(row.get(f)) for f in fields)])
-        return response
+        rows = (
+            [number, reasons[number], *(originals.get(number, {}).get(f) for f in fields)]
+            for number in sorted(reasons)
+        )
+        return csv_response(f"rejected-rows-{run.pk}.csv", ["row", "reason", *fields], rows)

@@ -11,6 +11,7 @@ import binascii
 from datetime import datetime
 from typing import Literal
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, QueryDict
@@ -21,11 +22,22 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
 
+from jobboard.observability import client_address
+
 from . import selectors
 from .forms import PostingFilterForm
 from .models import Category, Posting
 from .partner_api import router as partner_router
 from .templatetags.jobboard import plain_text
+
+
+class ClientRateThrottle(AnonRateThrottle):
+    """Keyed on the client's address as the rest of the site resolves it: ninja would key on
+    the raw X-Forwarded-For, which any client writes anew each time."""
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        return client_address(request)
+
 
 Language = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
 
@@ -34,7 +46,10 @@ api = NinjaAPI(
     version="1",
     description="Live job postings, each in one language, with the filters of the list pages.",
     urls_namespace="api",
-    throttle=[AnonRateThrottle(settings.API_RATE_LIMIT)],
+    throttle=[ClientRateThrottle(settings.API_RATE_LIMIT)],
+    # Swagger UI's stylesheet draws its icons and arrows as data: pictures; the rest of the
+    # site's policy holds on the docs page (its script is a file of its own, no inline one).
+    docs_decorator=csp_replace({"img-src": ["'self'", "data:"]}),
 )
 api.add_router("/partner", partner_router)
 

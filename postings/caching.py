@@ -57,20 +57,28 @@ def seconds_until_next_change(language: str) -> int:
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Stores the whole response, headers included (a feed's content type, its Last-Modified),
+    under a key with the host: a page is only ever served again to the host it was made for."""
+
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # "Posted within" windows slide with the clock at every instant: not cached.
         if request.method not in ("GET", "HEAD") or request.GET.get("posted_within"):
             return view(request, *args, **kwargs)
-        path = request.get_full_path()
-        key = "page:" + hashlib.sha256(f"{data_version()}:{path}".encode()).hexdigest()
-        if (content := cache.get(key)) is not None:
-            return HttpResponse(content)
+        page = f"{data_version()}:{request.get_host()}:{request.get_full_path()}"
+        key = "page:" + hashlib.sha256(page.encode()).hexdigest()
+        if (stored := cache.get(key)) is not None:
+            response = HttpResponse(stored["content"])
+            for name, value in stored["headers"]:
+                response[name] = value
+            return response
         # Measured before rendering: a change during the rendering still ends the entry.
         timeout = seconds_until_next_change(get_language())
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and timeout:
-            cache.set(key, response.content, timeout)
+        # A response that sets a cookie belongs to one visitor.
+        if response.status_code == 200 and timeout and not response.cookies:
+            stored = {"content": response.content, "headers": list(response.items())}
+            cache.set(key, stored, timeout)
         return response
 
     return wrapper

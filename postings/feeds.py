@@ -1,5 +1,9 @@
-"""RSS and Atom feeds of any list URL: `/<lang>/jobs/feed/?<the list's query string>`."""
+"""RSS and Atom feeds of any list URL: `/<lang>/jobs/feed/?<the list's query string>`.
 
+Every link is absolute on SITE_URL: Django's feeds would build them on the request's host,
+and a cached feed would then hand one host's links to every other."""
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
@@ -28,19 +32,26 @@ class PostingFeed(Feed):
                 .order_by("-published_at", "-id")[:FEED_SIZE]
             ),
             "list_url": reverse("postings:list") + (f"?{query}" if query else ""),
+            "feed_url": request.path,
         }
 
     def title(self, obj: dict) -> str:
         return _("Jobs") + " · " + _("Job board")
 
     def link(self, obj: dict) -> str:
-        return obj["list_url"]
+        return settings.SITE_URL + obj["list_url"]
+
+    def feed_url(self, obj: dict) -> str:
+        return settings.SITE_URL + obj["feed_url"]
 
     def description(self, obj: dict) -> str:
         return _("The newest jobs matching this search.")
 
     def items(self, obj: dict) -> list[Posting]:
         return obj["postings"]
+
+    def item_link(self, item: Posting) -> str:
+        return settings.SITE_URL + item.get_absolute_url()
 
     def item_title(self, item: Posting) -> str:
         return f"{item.title} · {item.company.name}"

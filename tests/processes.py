@@ -9,11 +9,34 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+
+
+def production_env(tmp: Path, database: str, **extra: str) -> dict[str, str]:
+    """The environment of the site's processes with production settings (DEBUG off) on the test
+    database `database`, behind a proxy on loopback, with static files collected into `tmp`."""
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "production-test-" + "k" * 50,
+        "ALLOWED_HOSTS": "localhost",
+        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database,
+        "TRUSTED_PROXY": "127.0.0.1",
+        "STATIC_ROOT": str(tmp / "static"),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp / "metrics"),
+        "BIND": "127.0.0.1",
+        **extra,
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT, env=env, check=True, timeout=120,
+    )  # fmt: skip
+    return env
 
 
 def free_port() -> int:
@@ -94,7 +117,10 @@ def self_signed_certificate(folder: Path) -> None:
     )  # fmt: skip
 
 
-def get(port: int, path: str, *, tls: bool = True, method: str = "GET", **headers: str):
+def get(
+    port: int, path: str, *, tls: bool = True, method: str = "GET", body: str | None = None,
+    **headers: str,
+):  # fmt: skip
     if tls:
         context = ssl.create_default_context()
         context.check_hostname = False
@@ -102,7 +128,7 @@ def get(port: int, path: str, *, tls: bool = True, method: str = "GET", **header
         conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=context)
     else:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request(method, path, headers={"Host": "localhost", **headers})
+    conn.request(method, path, body=body, headers={"Host": "localhost", **headers})
     response = conn.getresponse()
     body = response.read()
     conn.close()

@@ -160,6 +160,31 @@ def test_it_limits_requests_per_address_and_per_client(client, mailbox, settings
 
 
 @pytest.mark.django_db
+def test_it_counts_one_inbox_under_all_its_spellings(client, mailbox, settings, eager):
+    settings.ALERT_RATE_LIMIT_EMAIL = "2/h"
+    spellings = ["lea@example.org", "Lea@Example.org", "lea+jobs@example.org", "LEA+x@example.ORG"]
+    assert [subscribe(client, email).status_code for email in spellings] == [302, 302, 429, 429]
+    assert len(mailbox.messages) == 2
+    assert subscribe(client, "leo@example.org").status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_mails_no_text_of_the_visitor_to_an_unconfirmed_address(client, mailbox, eager):
+    factories.category("sales")
+    phishing = "Your account is locked, call +1 555 0100 or visit evil.example"
+    subscribe(client, "lea@example.org", language="fr", query=f"q={phishing}&category=sales")
+    (confirmation,) = mailbox.messages
+    for body in (text(confirmation), html(confirmation), subject(confirmation)):
+        assert "evil.example" not in body and "555" not in body and "locked" not in body
+    # The search is told by its structured filters, and that it has words.
+    assert "Vente" in text(confirmation)
+    assert "avec des mots-clés" in text(confirmation)
+    # The visitor sees the words they typed on their own page.
+    response = client.get(f"/fr/alerts/new/?q={phishing}")
+    assert "evil.example" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_it_matches_with_the_list_pages_filters_in_the_alerts_language(mailbox, settings):
     settings.SITE_URL = "https://jobs.example"
     software = factories.category("software-engineering")

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from tests import factories
@@ -88,6 +89,34 @@ def test_it_limits_the_rate_per_client(client, settings):
     statuses = [client.get("/api/v1/postings?language=pl").status_code for _ in range(130)]
     assert statuses[0] == 200
     assert 429 in statuses
+
+
+def test_it_limits_a_client_that_writes_a_new_forwarded_for_each_time(client):
+    statuses = [
+        client.get(
+            "/api/v1/postings?language=pl", headers={"X-Forwarded-For": f"203.0.113.{n % 250}"}
+        ).status_code
+        for n in range(130)
+    ]
+    assert statuses[0] == 200
+    assert 429 in statuses
+
+
+def test_it_limits_each_client_behind_the_trusted_proxy_apart(settings):
+    settings.TRUSTED_PROXY = ["127.0.0.1"]
+    proxy = Client(REMOTE_ADDR="127.0.0.1")  # the middleware reads the setting as it starts
+
+    def statuses(client_address: str, count: int) -> list[int]:
+        return [
+            proxy.get(
+                "/api/v1/postings?language=pl",
+                headers={"X-Forwarded-For": f"{client_address}, 127.0.0.1"},
+            ).status_code
+            for _ in range(count)
+        ]
+
+    assert 429 in statuses("198.51.100.1", 130)
+    assert statuses("198.51.100.2", 3) == [200] * 3
 
 
 def test_it_documents_itself_in_openapi_with_local_assets(client):

@@ -46,10 +46,21 @@ def page(live_server):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="fr-FR")
-        yield page
+        context = browser.new_context(locale="fr-FR")
+        # What the Content-Security-Policy refuses (and any script error) shows up here.
+        errors = []
+
+        def on_console(message) -> None:
+            # The site has no favicon; Chromium asks for one anyway.
+            if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
+                errors.append((message.text, message.location["url"]))
+
+        context.on("console", on_console)
+        context.on("weberror", lambda error: errors.append((str(error.error), "")))
+        yield context.new_page()
         browser.close()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    assert not errors, "the browser's console has errors"
 
 
 @pytest.fixture
@@ -86,6 +97,22 @@ def test_it_filters_french_jobs_by_country_then_switches_to_german(
     page.get_by_role("link", name="Filter zurücksetzen").first.click()
     titles = page.locator(".posting-card h3").all_inner_texts()
     assert sorted(titles) == ["Buchhalter in Graz", "Entwicklerin in Köln"]
+
+
+def test_it_shows_the_api_docs_under_the_content_security_policy(
+    django_db_serialized_rollback, transactional_db, live_server, page
+):
+    page.goto(f"{live_server.url}/api/v1/docs")
+    # Swagger UI drew the operations from the OpenAPI document.
+    expect(page.locator(".opblock").first).to_be_visible()
+    assert page.locator(".opblock-summary-path").all_inner_texts()[:1] == ["/api/v1/postings"]
+    # Its forms work: try the list operation in French.
+    page.locator(".opblock-summary").first.click()
+    page.get_by_role("button", name="Try it out").click()
+    page.locator("tr[data-param-name=language] select").select_option("fr")
+    page.get_by_role("button", name="Execute").click()
+    status = page.locator(".live-responses-table tr.response .response-col_status")
+    expect(status).to_have_text("200")
 
 
 @pytest.fixture
@@ -169,6 +196,19 @@ def test_a_recruiters_french_posting_goes_online_once_a_moderator_approves_it(
     assert french_countries.all_inner_texts() == ["Belgique (1)", "France (1)"]
     page.goto(f"{live_server.url}/de/jobs/")
     assert page.locator(".posting-card h3").all_inner_texts() == ["Käser in Eupen"]
+
+
+def test_a_moderator_edits_a_category_in_every_language_under_the_policy(
+    fromagerie_recruiter_and_moderator, live_server, page
+):
+    """The tabbed translation admin (jQuery UI from static/vendor/) works under the CSP."""
+    _log_in(page, live_server, "marc@moderation.example")
+    page.goto(f"{live_server.url}/admin/postings/category/")
+    page.get_by_role("link", name="Vente").click()
+    page.wait_for_url("**/admin/postings/category/*/change/")
+    page.get_by_role("tab", name="de").first.click()
+    expect(page.locator("input[name=name_de]")).to_be_visible()
+    expect(page.locator("input[name=name_de]")).to_have_value("Vertrieb")
 
 
 @pytest.fixture

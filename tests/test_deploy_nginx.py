@@ -17,6 +17,7 @@ from tests.processes import (
     free_port,
     get,
     nginx_config,
+    production_env,
     self_signed_certificate,
     stop,
     wait_for_port,
@@ -36,25 +37,9 @@ pytestmark = [
 def site(tmp_path):
     """gunicorn on the test database with production settings, nginx in front over HTTPS."""
     web, http_port, https_port = free_port(), free_port(), free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "nginx-test-" + "k" * 50,
-        "ALLOWED_HOSTS": "localhost",
-        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        + "/"
-        + connection.settings_dict["NAME"],
-        "TRUSTED_PROXY": "127.0.0.1",
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
-        "BIND": "127.0.0.1",
-        "PORT": str(web),
-        "WEB_CONCURRENCY": "2",
-        "LOG_FORMAT": "json",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-        cwd=ROOT, env=env, check=True, timeout=120,
+    env = production_env(
+        tmp_path, connection.settings_dict["NAME"],
+        PORT=str(web), WEB_CONCURRENCY="2", LOG_FORMAT="json",
     )  # fmt: skip
     self_signed_certificate(tmp_path)
     config = nginx_config(tmp_path, webs=[web], http=http_port, https=https_port)

@@ -36,7 +36,7 @@ def test_it_publishes_a_feed_with_the_postings_of_the_same_search(client, feed):
     query = "country=BE&category=sales"
     parsed = feedparser.parse(client.get(f"/fr/jobs/{feed}?{query}").content)
     assert not parsed.bozo
-    links = [entry.link.removeprefix("http://testserver") for entry in parsed.entries]
+    links = [entry.link.removeprefix(settings.SITE_URL) for entry in parsed.entries]
     assert links == listed_links(client, f"/fr/jobs/?{query}")
     assert len(links) == 3
     assert all(entry.title.startswith("Commercial") for entry in parsed.entries)

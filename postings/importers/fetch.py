@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from django.utils.translation import gettext as _
 
@@ -63,13 +64,44 @@ class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(_PublicHTTPSConnection, req, context=self._context)
 
 
+class _HTTPOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to http and https only: urllib would follow one to ftp too, whose
+    connection goes around the address check."""
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        target = urljoin(req.full_url, headers.get("Location") or headers.get("URI") or "")
+        if urlsplit(target).scheme.lower() not in ("http", "https"):
+            fp.close()
+            raise UnreadableFile(
+                _("the server redirected to a URL that is neither HTTP nor HTTPS: %(url)s")
+                % {"url": target[:200]}
+            )
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
 def _opener(*, allow_private: bool) -> urllib.request.OpenerDirector:
+    """HTTP and HTTPS only, without the ftp:, file: and data: handlers build_opener adds."""
     if allow_private:
-        return urllib.request.build_opener()
-    # No proxy from the environment either: the check would then see the proxy's address.
-    return urllib.request.build_opener(
-        urllib.request.ProxyHandler({}), _PublicHTTPHandler(), _PublicHTTPSHandler()
-    )
+        handlers = [
+            urllib.request.ProxyHandler(),  # from the environment, as before
+            urllib.request.HTTPHandler(),
+            urllib.request.HTTPSHandler(),
+        ]
+    else:
+        # No proxy from the environment: the check would then see the proxy's address.
+        handlers = [urllib.request.ProxyHandler({}), _PublicHTTPHandler(), _PublicHTTPSHandler()]
+    opener = urllib.request.OpenerDirector()
+    for handler in [
+        *handlers,
+        urllib.request.UnknownHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        _HTTPOnlyRedirectHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ]:
+        opener.add_handler(handler)
+    return opener
 
 
 @dataclass

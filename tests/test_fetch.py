@@ -1,0 +1,112 @@
+"""Fetching feed URLs stays on the public internet and on HTTP(S): servers on loopback only."""
+
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from postings.addresses import is_public, private_host
+from postings.importers import UnreadableFile
+from postings.importers.fetch import fetch_feed
+
+
+@pytest.fixture
+def listener():
+    """A bare socket on loopback that records whether anything connected to it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(0.2)
+    connected = threading.Event()
+    done = threading.Event()
+
+    def accept() -> None:
+        while not done.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            connected.set()
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield sock.getsockname()[1], connected
+    done.set()
+    thread.join()
+    sock.close()
+
+
+@pytest.fixture
+def redirector():
+    """An HTTP server on loopback answering every GET with a redirect to `Redirect.target`."""
+
+    class Redirect(BaseHTTPRequestHandler):
+        target = ""
+
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", Redirect.target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    http = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    http.daemon_threads = True
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    yield Redirect, f"http://127.0.0.1:{http.server_address[1]}/feed"
+    http.shutdown()
+    http.server_close()
+
+
+@pytest.mark.parametrize("scheme", ["ftp", "file", "data"])
+def test_it_refuses_a_redirect_to_another_scheme_than_http(tmp_path, listener, redirector, scheme):
+    port, connected = listener
+    handler, url = redirector
+    handler.target = {
+        "ftp": f"ftp://127.0.0.1:{port}/feed.json",
+        "file": "file:///etc/hostname",
+        "data": "data:application/json,[]",
+    }[scheme]
+    destination = tmp_path / "feed"
+    # Private addresses allowed, so that the first request reaches the server on loopback: the
+    # scheme rule holds whatever that setting says (and without it, an FTP connection would
+    # not go through the address check at all).
+    with pytest.raises(UnreadableFile, match="redirected to a URL that is neither HTTP nor"):
+        fetch_feed(url=url, destination=destination, max_bytes=1000, timeout=1, allow_private=True)
+    assert not connected.wait(0.5)
+    assert not destination.exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "::1",
+        "::ffff:127.0.0.1",  # IPv4-mapped
+        "::ffff:10.0.0.1",
+        "::7f00:1",  # IPv4-compatible (deprecated) loopback
+        "::a9fe:a9fe",  # IPv4-compatible link-local metadata endpoint
+        "64:ff9b::7f00:1",  # NAT64 of loopback
+        "64:ff9b::a9fe:a9fe",  # NAT64 of the metadata endpoint
+        "2002:7f00:1::1",  # 6to4 of loopback
+        "2002:c0a8:101::1",  # 6to4 of 192.168.1.1
+        "fec0::1",  # deprecated site-local
+        "fe80::1%eth0",
+        "fd00::1",
+    ],
+)
+def test_it_treats_every_form_of_a_private_address_as_private(address):
+    assert not is_public(address)
+    host = f"[{address.split('%')[0]}]" if ":" in address else address
+    assert private_host(f"http://{host}/feed")
+
+
+@pytest.mark.parametrize(
+    "address", ["8.8.8.8", "2001:4860:4860::8888", "64:ff9b::808:808", "2002:808:808::1"]
+)
+def test_it_keeps_public_addresses_public(address):
+    assert is_public(address)

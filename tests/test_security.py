@@ -1,0 +1,183 @@
+"""The edge in production settings: security headers and cookie flags as a browser gets them
+from gunicorn, the templates that keep the Content-Security-Policy strict, and what /readyz
+tells a stranger."""
+
+import re
+import subprocess
+import sys
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tests import factories
+from tests.processes import ROOT, free_port, get, production_env, stop, wait_for_port
+
+TEMPLATES = ROOT / "templates"
+
+
+@pytest.fixture
+def production(tmp_path):
+    """gunicorn with production settings (DEBUG off) on the test database, as behind nginx:
+    its address is the trusted proxy, which says the client came over HTTPS."""
+    port = free_port()
+    env = production_env(
+        tmp_path, connection.settings_dict["NAME"], PORT=str(port), WEB_CONCURRENCY="1"
+    )
+    with (tmp_path / "web.log").open("w") as log:
+        gunicorn = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
+             "jobboard.wsgi"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
+        try:
+            wait_for_port(port, gunicorn, "gunicorn")
+
+            def request(path: str, **kwargs):
+                headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
+                return get(port, path, tls=False, **headers, **kwargs)
+
+            yield request
+        finally:
+            stop(gunicorn)
+
+
+def cookie(response, name: str):
+    jar = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        jar.load(header)
+    assert name in jar, f"no {name} cookie"
+    return jar[name]
+
+
+def assert_secure_headers(response) -> None:
+    policy = response.headers["Content-Security-Policy"]
+    csp = dict(
+        (directive.split(" ", 1) + [""])[:2]
+        for directive in (part.strip() for part in policy.split(";"))
+        if directive
+    )
+    assert csp["default-src"] == "'self'"
+    assert csp["object-src"] == "'none'"
+    assert csp["base-uri"] == "'none'"
+    assert csp["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy
+    permissions = response.headers["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()"):
+        assert feature in permissions
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def assert_cookie_flags(morsel, *, httponly: bool) -> None:
+    assert morsel["secure"] is True, morsel.key
+    assert morsel["samesite"] == "Lax", morsel.key
+    assert bool(morsel["httponly"]) is httponly, morsel.key
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_sends_security_headers_and_secure_cookies_in_production(production):
+    factories.live_posting(language="en", title="Welder")
+    factories.moderator("marc@moderation.example")
+
+    response, _ = production("/en/")
+    assert response.status == 200
+    assert_secure_headers(response)
+    response, _ = production(
+        "/i18n/setlang/",
+        method="POST",
+        body=urlencode({"language": "fr", "next": "/fr/"}),
+        **{"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 302
+    assert_cookie_flags(cookie(response, "django_language"), httponly=True)
+
+    response, body = production("/api/v1/postings?language=en")
+    assert response.status == 200 and b"Welder" in body
+    assert_secure_headers(response)
+
+    response, body = production("/admin/login/")
+    assert response.status == 200
+    assert_secure_headers(response)
+    csrf = cookie(response, "csrftoken")
+    assert_cookie_flags(csrf, httponly=False)  # Django's forms read it from the page, not JS
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    response, _ = production(
+        "/admin/login/",
+        method="POST",
+        body=urlencode(
+            {"csrfmiddlewaretoken": token, "username": "marc@moderation.example",
+             "password": factories.PASSWORD, "next": "/admin/"}  # fmt: skip
+        ),
+        **{
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf.value}",
+            "Origin": "https://localhost",
+            "Referer": "https://localhost/admin/login/",
+        },
+    )
+    assert response.status == 302 and response.headers["Location"] == "/admin/"
+    assert_secure_headers(response)
+    assert_cookie_flags(cookie(response, "sessionid"), httponly=True)
+
+
+def test_it_has_no_inline_script_style_or_event_handler_in_any_template():
+    """The policy runs no inline script or style: a template with one would break under it.
+    JSON-LD is data, which the policy lets be."""
+    offenders = []
+    for template in TEMPLATES.rglob("*.html"):
+        if "email" in template.parts:  # mails are read by mail clients, not under our CSP
+            continue
+        html = template.read_text()
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            if "src=" not in tag and 'type="application/ld+json"' not in tag:
+                offenders.append((template.name, tag))
+        offenders += [(template.name, attr) for attr in re.findall(r"\s(on\w+|style)=", html)]
+        offenders += [(template.name, "<style>") for _ in re.findall(r"<style\b", html)]
+    assert not offenders
+
+
+@pytest.mark.django_db
+def test_it_says_only_ready_or_not_to_the_public(settings):
+    stranger = Client(REMOTE_ADDR="192.0.2.50")
+    assert stranger.get("/readyz").json() == {"status": "ok"}
+    settings.REDIS_URL = "redis://127.0.0.1:1"
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = stranger.get("/readyz")
+    assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
+    # Through a proxy on the same host, the client is still a stranger.
+    proxied = Client(REMOTE_ADDR="127.0.0.1").get(
+        "/readyz", headers={"X-Forwarded-For": "192.0.2.50"}
+    )
+    assert proxied.json() == {"status": "unavailable"}
+
+
+@pytest.mark.django_db
+def test_it_names_the_components_to_loopback_and_to_the_metrics_token(settings):
+    assert Client(REMOTE_ADDR="127.0.0.1").get("/readyz").json()["database"] == "ok"
+    settings.METRICS_TOKEN = "s3cret-token"
+    stranger = Client(REMOTE_ADDR="192.0.2.50")
+    assert "database" not in stranger.get("/readyz").json()
+    wrong = stranger.get("/readyz", headers={"Authorization": "Bearer nope"})
+    assert "database" not in wrong.json()
+    scraper = stranger.get("/readyz", headers={"Authorization": "Bearer s3cret-token"})
+    assert scraper.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_it_locks_out_logins_whatever_forwarded_for_the_client_writes(client):
+    """A guard: axes keys on the address the site resolves, as the other limits do."""
+    user = factories.recruiter(factories.company("Acme"))
+    statuses = [
+        client.post(
+            "/admin/login/",
+            {"username": user.username, "password": "wrong"},
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+        ).status_code
+        for n in range(6)
+    ]
+    assert statuses == [200] * 4 + [429] * 2
