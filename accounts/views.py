@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from jobboard import ratelimit
+from jobboard.observability import client_address
 
 from . import services
 from .models import Invitation
@@ -98,7 +99,7 @@ class PasswordResetView(PanelPage, auth_views.PasswordResetView):
     address, and mails per account (services.request_password_reset)."""
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        client = self.request.META.get("REMOTE_ADDR", "")
+        client = client_address(self.request)
         if not ratelimit.hit(f"accounts:reset:ip:{client}", settings.PASSWORD_RESET_RATE_LIMIT_IP):
             form.add_error("email", _("Too many requests from your network. Try again later."))
             return self.render_to_response(self.get_context_data(form=form), status=429)

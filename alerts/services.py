@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
@@ -18,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from jobboard import ratelimit
 from jobboard.metrics import ALERT_MAILS as MAILS
 from postings.models import Category, Posting
 from postings.selectors import facet_filters, filter_postings
@@ -42,24 +42,6 @@ class Bounced(Exception):
 # Subscribing
 
 
-def _rate(value: str) -> tuple[int, int]:
-    """ "5/h" -> (5, 3600)."""
-    count, _, unit = value.partition("/")
-    return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
-
-
-def _hit(key: str, rate: str) -> bool:
-    """Counts one request against `key`; False once the rate is exceeded."""
-    limit, seconds = _rate(rate)
-    cache.add(key, 0, seconds)  # the window starts with its first request
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between the two calls
-        cache.set(key, 1, seconds)
-        count = 1
-    return count <= limit
-
-
 def inbox(email: str) -> str:
     """One inbox's address under all its spellings: case, and a `+tag` that mail servers
     deliver to the same inbox."""
@@ -71,8 +53,8 @@ def allow_subscription(*, email: str, ip: str) -> bool:
     """Per inbox (the confirmation mails it gets, whatever the spelling of its address) and per
     client address."""
     address = hashlib.sha256(inbox(email).encode()).hexdigest()
-    by_address = _hit(f"alerts:rate:email:{address}", settings.ALERT_RATE_LIMIT_EMAIL)
-    by_ip = _hit(f"alerts:rate:ip:{ip}", settings.ALERT_RATE_LIMIT_IP)
+    by_address = ratelimit.hit(f"alerts:rate:email:{address}", settings.ALERT_RATE_LIMIT_EMAIL)
+    by_ip = ratelimit.hit(f"alerts:rate:ip:{ip}", settings.ALERT_RATE_LIMIT_IP)
     return by_address and by_ip
 
 
