@@ -1,6 +1,8 @@
 """Probes: /healthz says the process answers, /readyz that its backing services do; and
 robots.txt, which crawlers read at the same fixed place."""
 
+from concurrent.futures import ThreadPoolExecutor, TimeoutError
+
 from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,29 +16,53 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _database(alias: str) -> None:
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
+    finally:
+        connections[alias].close()  # this thread's connection goes back to the pool
+
+
+def _redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+
+
+# Each check has CHECK_SECONDS to answer, in threads of their own, so that /readyz turns red in
+# time even when a server hangs instead of refusing (a frozen host, a full connection pool).
+CHECK_SECONDS = 1.5
+_checks = ThreadPoolExecutor(max_workers=4, thread_name_prefix="readyz")
+
+
+def _check(function, argument) -> str:
+    try:
+        _checks.submit(function, argument).result(timeout=CHECK_SECONDS)
+    except TimeoutError:
+        return "error: timeout"
+    except Exception as error:  # any failure means "not ready"; the reason goes in the body
+        return f"error: {error.__class__.__name__}"
+    return "ok"
+
+
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    checks = {}
-    # The primary, and the replica when there is one: the public pages read from it.
-    for alias, name in (("default", "database"), ("replica", "replica")):
-        if alias not in settings.DATABASES:
-            continue
-        try:
-            with connections[alias].cursor() as cursor:
-                cursor.execute("SELECT 1")
-            checks[name] = "ok"
-        except Exception as error:  # any failure means "not ready"; the reason goes in the body
-            checks[name] = f"error: {error.__class__.__name__}"
-    if settings.REDIS_URL:
-        import redis
-
-        try:
-            redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2).ping()
-            checks["redis"] = "ok"
-        except redis.RedisError as error:
-            checks["redis"] = f"error: {error.__class__.__name__}"
+    """503 when the database (or the replica the public pages read) is out of reach. Redis is
+    reported but does not take the site out of service: pages are served without the cache,
+    and work that cannot be queued is dispatched from the database once the broker is back."""
+    checks = {
+        name: _check(_database, alias)
+        for alias, name in (("default", "database"), ("replica", "replica"))
+        if alias in settings.DATABASES
+    }
     ready = all(value == "ok" for value in checks.values())
-    body = {"status": "ok" if ready else "unavailable"}
+    if settings.REDIS_URL:
+        checks["broker"] = _check(_redis, settings.CELERY_BROKER_URL)
+    if settings.CACHE_URL:
+        checks["cache"] = _check(_redis, settings.CACHE_URL)
+    degraded = any(value != "ok" for value in checks.values())
+    body = {"status": "unavailable" if not ready else "degraded" if degraded else "ok"}
     # Which services there are, and how they fail, is for the operator's eyes only.
     if metrics.from_same_host(request) or metrics.has_token(request):
         body.update(checks)

@@ -76,6 +76,16 @@ TASK_SECONDS = Histogram(
     ["queue", "task"],
     buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600),
 )
+CACHE_ERRORS = Counter(
+    "jobboard_cache_errors",
+    "Cache calls that failed (Redis down, frozen or full) and were answered as misses.",
+    ["operation"],
+)
+DATABASE_UNAVAILABLE = Counter(
+    "jobboard_database_unavailable",
+    "Requests answered 503 because a database could not be reached in time, by error.",
+    ["error"],
+)
 
 
 def view_name(request: HttpRequest) -> str:

@@ -5,6 +5,7 @@ production settings: they refuse to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
+from psycopg_pool.base import AttemptWithBackoff
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +42,14 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate, "N/s", "N/m", "N/h" or "N/d" (jobboard.ratelimit)."""
+    value = env_str(name, default)
+    if not re.fullmatch(r"[0-9]+/[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate like 5/m or 100/h, got {value!r}")
+    return value
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -155,11 +165,24 @@ def _database(name: str, url: str) -> dict:
     database.setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": env_int("DB_POOL_SIZE", 10),
+        # A request waits this long (seconds) for a connection, then the visitor gets the 503
+        # page (jobboard/errors.py) instead of a thread held until gunicorn's timeout.
+        "timeout": env_int("DB_POOL_TIMEOUT", 3),
     }
+    # Each attempt to open a connection gives up after this many seconds (libpq).
+    database["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3))
+    # The pool checks a connection before lending it (one round trip): after a restart of the
+    # server, the first request of each pooled connection would otherwise fail.
+    database["CONN_HEALTH_CHECKS"] = True
     # Short web queries pay tens of milliseconds to JIT compilation and never win it back.
     database["OPTIONS"].setdefault("options", "-c jit=off")
     return database
 
+
+# psycopg_pool retries a lost server with delays that double (1, 2, 4, 8 s...), so a process
+# could stay down as long again as the outage lasted. Retrying every second costs one connect
+# attempt a second per process, and each comes back within a second of the database.
+AttemptWithBackoff.DELAY_BACKOFF = 1.0
 
 DATABASES = {"default": _database("DATABASE_URL", DATABASE_URL)}
 # A streaming replica of the primary for the public pages' reads (jobboard/replica.py); the
@@ -180,7 +203,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis serves as Celery broker (the URL's database, 0 by default) and cache (the next one), so
 # that two deployments or test runs can share a server on different numbers. Without it, tasks
-# run in-process and the cache is local memory.
+# run in-process and the cache is local memory. In production the cache is a Redis of its own
+# (CACHE_URL): a cache evicts under memory pressure, a broker must not.
 REDIS_URL = env_str("REDIS_URL").rstrip("/")
 
 
@@ -192,12 +216,21 @@ def _redis_db(url: str, offset: int) -> str:
     return f"{url}/{offset}"
 
 
-if REDIS_URL:
+CACHE_URL = env_str("CACHE_URL") or (_redis_db(REDIS_URL, 1) if REDIS_URL else "")
+# The cache is only a cache: a call that Redis does not answer within CACHE_TIMEOUT_MS is a miss,
+# and the cache is skipped for CACHE_RETRY_SECONDS after a failure (jobboard/cache.py).
+CACHE_TIMEOUT_MS = env_int("CACHE_TIMEOUT_MS", 250)
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5)
+if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _redis_db(REDIS_URL, 1),
+            "BACKEND": "jobboard.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "jobboard",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_MS / 1000,
+                "socket_timeout": CACHE_TIMEOUT_MS / 1000,
+            },
         }
     }
 else:
@@ -347,7 +380,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 POSTINGS_PER_PAGE = 20
 # Requests per client address to the public API ("N/s", "N/m", "N/h").
-API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "120/m")
 # A posting with no explicit expiry stays up this long after publication.
 POSTING_DEFAULT_DAYS = env_int("POSTING_DEFAULT_DAYS", 30)
 # Off: every company publishes without review (a small board with known recruiters). On,
@@ -363,8 +396,8 @@ INVITATION_MAX_AGE = env_int("INVITATION_MAX_AGE", 7 * 24 * 3600)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 3600)
 # Password reset requests per client address (then 429) and mails per account (more requests
 # are answered as usual, so that the answer never tells whether the address has an account).
-PASSWORD_RESET_RATE_LIMIT_IP = env_str("PASSWORD_RESET_RATE_LIMIT_IP", "20/h")
-PASSWORD_RESET_RATE_LIMIT_EMAIL = env_str("PASSWORD_RESET_RATE_LIMIT_EMAIL", "3/h")
+PASSWORD_RESET_RATE_LIMIT_IP = env_rate("PASSWORD_RESET_RATE_LIMIT_IP", "20/h")
+PASSWORD_RESET_RATE_LIMIT_EMAIL = env_rate("PASSWORD_RESET_RATE_LIMIT_EMAIL", "3/h")
 
 # Failed logins lock out a username from an address (not everyone behind a shared address)
 # for AXES_COOLOFF_MINUTES after AXES_FAILURE_LIMIT attempts.
@@ -382,8 +415,8 @@ AXES_VERBOSE = False
 # forgotten after it.
 ALERT_CONFIRM_DAYS = env_int("ALERT_CONFIRM_DAYS", 7)
 # Subscription requests ("N/s", "N/m", "N/h", "N/d") per email address and per client address.
-ALERT_RATE_LIMIT_EMAIL = env_str("ALERT_RATE_LIMIT_EMAIL", "5/h")
-ALERT_RATE_LIMIT_IP = env_str("ALERT_RATE_LIMIT_IP", "30/h")
+ALERT_RATE_LIMIT_EMAIL = env_rate("ALERT_RATE_LIMIT_EMAIL", "5/h")
+ALERT_RATE_LIMIT_IP = env_rate("ALERT_RATE_LIMIT_IP", "30/h")
 # Alerts per sending task, through one SMTP connection.
 ALERT_SEND_BATCH = env_int("ALERT_SEND_BATCH", 200)
 # How far each sweep looks back before the last one, for postings committed late.

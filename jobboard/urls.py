@@ -57,3 +57,5 @@ urlpatterns += i18n_patterns(
     path("", include("alerts.urls")),
     path("panel/", include("accounts.urls")),
 )
+
+handler500 = "jobboard.errors.server_error"

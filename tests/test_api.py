@@ -1,6 +1,9 @@
 """The public read API, as a partner's client sees it."""
 
 import re
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -89,6 +92,23 @@ def test_it_limits_the_rate_per_client(client, settings):
     statuses = [client.get("/api/v1/postings?language=pl").status_code for _ in range(130)]
     assert statuses[0] == 200
     assert 429 in statuses
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_holds_the_limit_under_concurrent_requests(live_server, settings):
+    assert settings.API_RATE_LIMIT == "120/m"
+
+    def status(_number: int) -> int:
+        try:
+            url = f"{live_server.url}/api/v1/postings?language=pl"
+            with urllib.request.urlopen(url) as answer:  # noqa: S310 (the test's own server)
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        statuses = list(pool.map(status, range(160)))
+    assert (statuses.count(200), statuses.count(429)) == (120, 40)
 
 
 def test_it_limits_a_client_that_writes_a_new_forwarded_for_each_time(client):

@@ -119,6 +119,15 @@ def test_it_runs_one_beat_and_a_worker_per_queue():
     ]  # fmt: skip
 
 
+def test_it_keeps_the_cache_on_a_redis_apart_from_the_broker():
+    services = compose()["services"]
+    command = services["cache"]["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "allkeys-lru"
+    assert "--maxmemory" in command
+    environment = services["web"]["environment"]
+    assert environment["CACHE_URL"].split("/")[2] != environment["REDIS_URL"].split("/")[2]
+
+
 def test_it_keeps_secrets_out_of_the_compose_file():
     text = (ROOT / "compose.yaml").read_text()
     for key, value in re.findall(r"^\s*(\w*(?:SECRET|PASSWORD|TOKEN)\w*): +(\S+)", text, re.M):

@@ -114,6 +114,11 @@ def test_it_passes_the_deployment_checks_in_production():
     assert result.returncode == 0, result.stderr + result.stdout
 
 
+def test_it_rejects_a_malformed_rate_at_start():
+    result = _django(["check"], DEBUG="1", ALERT_RATE_LIMIT_EMAIL="5/hour")
+    assert result.returncode != 0 and "ALERT_RATE_LIMIT_EMAIL must be a rate" in result.stderr
+
+
 def test_it_rejects_a_malformed_boolean():
     result = _django(["check"], DEBUG="maybe")
     assert result.returncode != 0 and "DEBUG must be a boolean" in result.stderr
@@ -127,14 +132,18 @@ def test_it_reports_health_and_readiness(client):
     body = response.json()
     assert body["database"] == "ok"
     if settings.REDIS_URL:
-        assert body["redis"] == "ok"
+        assert (body["broker"], body["cache"]) == ("ok", "ok")
 
 
 @pytest.mark.django_db
-def test_it_is_not_ready_when_redis_is_unreachable(client, settings):
+def test_it_stays_ready_but_degraded_when_redis_is_unreachable(client, settings):
+    """Pages are served without the cache and tasks wait in the database: taking every web
+    process out of service for a Redis outage would turn it into a site outage."""
     settings.REDIS_URL = "redis://127.0.0.1:1"
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.CACHE_URL = "redis://127.0.0.1:1/1"
     response = client.get("/readyz")
-    assert response.status_code == 503
-    assert response.json()["redis"].startswith("error")
-    assert response.json()["database"] == "ok"
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded" and body["database"] == "ok"
+    assert body["broker"].startswith("error") and body["cache"].startswith("error")

@@ -148,12 +148,12 @@ def test_it_says_only_ready_or_not_to_the_public(settings):
     settings.REDIS_URL = "redis://127.0.0.1:1"
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = stranger.get("/readyz")
-    assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
+    assert (response.status_code, response.json()) == (200, {"status": "degraded"})
     # Through a proxy on the same host, the client is still a stranger.
     proxied = Client(REMOTE_ADDR="127.0.0.1").get(
         "/readyz", headers={"X-Forwarded-For": "192.0.2.50"}
     )
-    assert proxied.json() == {"status": "unavailable"}
+    assert proxied.json() == {"status": "degraded"}
 
 
 @pytest.mark.django_db
