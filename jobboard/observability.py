@@ -51,9 +51,18 @@ class JsonFormatter(logging.Formatter):
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address as TrustedProxyMiddleware resolved it: what every limit keys on
-    (the API's, the alerts', login throttling), never a header the client writes itself."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client as every limit counts it (the API's, the alerts', password resets, login
+    throttling): its address as TrustedProxyMiddleware resolved it, never a header the client
+    writes itself; an IPv6 client by the first address of its /64, since one home line or one
+    virtual machine holds a whole /64 and would otherwise get 2**64 allowances."""
+    address = request.META.get("REMOTE_ADDR", "")
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and not ip.ipv4_mapped:
+        return str(ipaddress.IPv6Network((ip, 64), strict=False).network_address)
+    return address
 
 
 class TrustedProxyMiddleware:

@@ -381,6 +381,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 POSTINGS_PER_PAGE = 20
 # Requests per client address to the public API ("N/s", "N/m", "N/h").
 API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "120/m")
+# Calls per partner API token (an applicant-tracking system syncing its company's postings).
+PARTNER_API_RATE_LIMIT = env_rate("PARTNER_API_RATE_LIMIT", "600/m")
 # A posting with no explicit expiry stays up this long after publication.
 POSTING_DEFAULT_DAYS = env_int("POSTING_DEFAULT_DAYS", 30)
 # Off: every company publishes without review (a small board with known recruiters). On,

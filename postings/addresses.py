@@ -7,12 +7,15 @@ from urllib.parse import urlsplit
 # Prefixes whose last 32 bits are an IPv4 address that a packet ends up at: IPv4-compatible
 # (deprecated) and NAT64's well-known prefix. 6to4 (2002::/16) carries one in bits 16 to 48.
 _EMBEDS_IPV4 = [ipaddress.ip_network("::/96"), ipaddress.ip_network("64:ff9b::/96")]
+# NAT64 prefixes a network chooses for itself (RFC 8215's local-use 64:ff9b:1::/48, unknown to
+# Python 3.11), which its gateway translates to any IPv4 address it likes: never public.
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
 
 
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # without an IPv6 zone
     if isinstance(ip, ipaddress.IPv6Address):
-        if ip.is_site_local:  # fec0::/10, deprecated but still routed by some networks
+        if ip.is_site_local or ip in _LOCAL_NAT64:  # fec0::/10: deprecated, still routed
             return False
         if ip.ipv4_mapped or ip.sixtofour:
             ip = ip.ipv4_mapped or ip.sixtofour

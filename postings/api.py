@@ -22,6 +22,7 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
 
+from accounts.models import ApiToken
 from jobboard import ratelimit
 from jobboard.observability import client_address
 
@@ -33,12 +34,16 @@ from .templatetags.jobboard import plain_text
 
 
 class ClientRateThrottle(AnonRateThrottle):
-    """Keyed on the client's address as the rest of the site resolves it (ninja would key on
-    the raw X-Forwarded-For, which any client writes anew each time), and counted with the
-    cache's atomic increment (ninja reads a history and writes it back, so that concurrent
-    requests all pass together)."""
+    """Keyed on the partner API token that authenticated (ninja would let those through), or
+    else on the client's address as the rest of the site resolves it (ninja would key on the
+    raw X-Forwarded-For, which any client writes anew each time); counted with the cache's
+    atomic increment (ninja reads a history and writes it back, so that concurrent requests
+    all pass together)."""
 
     def allow_request(self, request: HttpRequest) -> bool:
+        token = getattr(request, "auth", None)
+        if isinstance(token, ApiToken):  # a partner's system: its allowance, wherever it calls from
+            return ratelimit.hit(f"api:rate:token:{token.pk}", settings.PARTNER_API_RATE_LIMIT)
         return ratelimit.hit(f"api:rate:{client_address(request)}", settings.API_RATE_LIMIT)
 
     def wait(self) -> None:

@@ -95,6 +95,8 @@ def test_it_refuses_a_redirect_to_another_scheme_than_http(tmp_path, listener, r
         "2002:7f00:1::1",  # 6to4 of loopback
         "2002:c0a8:101::1",  # 6to4 of 192.168.1.1
         "fec0::1",  # deprecated site-local
+        "64:ff9b:1::a9fe:a9fe",  # local-use NAT64 (RFC 8215) of the metadata endpoint
+        "64:ff9b:1:7f00:0:100::",  # local-use NAT64, the IPv4 address in the middle
         "fe80::1%eth0",
         "fd00::1",
     ],

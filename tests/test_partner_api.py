@@ -42,12 +42,13 @@ def api(client, acme):
     """A client that calls as Acme's ATS."""
     key = make_key(acme)
 
-    def call(method: str, path: str, body: dict | None = None, *, key: str = key):
+    def call(method: str, path: str, body: dict | None = None, *, key: str = key, **environ):
         return getattr(client, method)(
             f"/api/v1/partner{path}",
             body,
             content_type="application/json",
             headers={"Authorization": f"Bearer {key}"},
+            **environ,
         )
 
     return call
@@ -169,3 +170,15 @@ def test_it_keeps_tokens_to_company_admins_of_their_company(client, acme):
     response = client.post("/admin/accounts/apitoken/add/", {"company": other.pk, "name": "x"})
     assert response.status_code == 200 and not ApiToken.objects.filter(company=acme).exists()
     assert ApiToken.objects.count() == 1
+
+
+def test_it_limits_each_token_and_each_client(api, acme, client, settings):
+    """An ATS (or whoever holds its key) gets PARTNER_API_RATE_LIMIT calls whatever address it
+    calls from; other tokens keep theirs."""
+    settings.PARTNER_API_RATE_LIMIT = "5/m"
+    statuses = [
+        api("get", "/postings/REQ-1", REMOTE_ADDR=f"203.0.113.{n}").status_code for n in range(7)
+    ]
+    assert statuses == [404] * 5 + [429] * 2
+    other = make_key(factories.company("Other"))
+    assert api("get", "/postings/REQ-1", key=other).status_code == 404

@@ -181,3 +181,23 @@ def test_it_locks_out_logins_whatever_forwarded_for_the_client_writes(client):
         for n in range(6)
     ]
     assert statuses == [200] * 4 + [429] * 2
+
+
+@pytest.mark.django_db
+def test_it_locks_out_password_guesses_from_one_ipv6_network(settings):
+    """Each guess from another address of one /64 (what one home line or virtual machine
+    holds) counts towards the same lock-out."""
+    factories.recruiter(factories.company("Laiterie Paul"), "paul@paul.example")
+    for guess in range(settings.AXES_FAILURE_LIMIT + 1):
+        attacker = Client(REMOTE_ADDR=f"2001:db8:5:6::{guess + 1:x}")
+        attacker.post("/admin/login/", {"username": "paul@paul.example", "password": f"x{guess}"})
+    attacker = Client(REMOTE_ADDR="2001:db8:5:6::beef")
+    response = attacker.post(
+        "/admin/login/", {"username": "paul@paul.example", "password": factories.PASSWORD}
+    )
+    assert response.status_code == 429
+    neighbour = Client(REMOTE_ADDR="2001:db8:5:7::1")  # the next /64 is someone else
+    response = neighbour.post(
+        "/admin/login/", {"username": "paul@paul.example", "password": factories.PASSWORD}
+    )
+    assert response.status_code == 302
