@@ -98,6 +98,19 @@ class TrustedProxyMiddleware:
         return self.get_response(request)
 
 
+# URL parts that are secrets (invitation, password reset and alert links): whoever reads the
+# logs must not be able to open the link.
+SECRET_URL_PARTS = ("token", "uidb64")
+
+
+def _loggable_path(path: str, match) -> str:
+    for name in SECRET_URL_PARTS:
+        value = match.kwargs.get(name) if match else None
+        if value:
+            path = path.replace(str(value), f"<{name}>")
+    return path
+
+
 class RequestIdMiddleware:
     """Takes the request's id from X-Request-ID or makes one, echoes it in the response and
     writes one access log line per request."""
@@ -113,14 +126,15 @@ class RequestIdMiddleware:
             response = self.get_response(request)
             response[HEADER] = request_id.get()
             match = getattr(request, "resolver_match", None)
+            path = _loggable_path(request.path, match)
             access_log.info(
                 "%s %s %s",
                 request.method,
-                request.path,
+                path,
                 response.status_code,
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": path,
                     "status": response.status_code,
                     "view": match.view_name if match else "",
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),

@@ -9,9 +9,13 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.db import connection
 from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from accounts.models import Invitation
 from tests import factories
 from tests.processes import ROOT, free_port, get, production_env, stop, wait_for_port
 
@@ -201,3 +205,21 @@ def test_it_locks_out_password_guesses_from_one_ipv6_network(settings):
         "/admin/login/", {"username": "paul@paul.example", "password": factories.PASSWORD}
     )
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_writes_no_invitation_or_reset_token_to_the_access_log(client, caplog):
+    """Whoever reads the logs could otherwise open the link."""
+    invitation = Invitation.objects.create(
+        company=factories.company("Dubois"), email="new@dubois.example"
+    )
+    owner = factories.moderator("boss@board.example")
+    uid = urlsafe_base64_encode(force_bytes(owner.pk))
+    reset_token = default_token_generator.make_token(owner)
+    caplog.set_level("INFO", logger="jobboard.request")
+    assert client.get(f"/en/panel/invitation/{invitation.token}/").status_code == 200
+    assert client.get(f"/admin/reset/{uid}/{reset_token}/").status_code == 302
+    lines = [f"{record.getMessage()} {vars(record)}" for record in caplog.records]
+    assert any("/en/panel/invitation/<token>/" in line for line in lines), lines
+    for secret in (invitation.token, reset_token, uid):
+        assert not any(secret in line for line in lines), secret
