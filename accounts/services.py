@@ -1,4 +1,3 @@
-import hashlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -86,14 +85,14 @@ def join_as_newcomer(*, invitation: Invitation, password: str) -> Membership:
 
 def request_password_reset(*, email: str, language: str) -> None:
     """Mail a reset link to each active account of `email` that has a password, at most
-    PASSWORD_RESET_RATE_LIMIT_EMAIL times; silently nothing for an unknown address."""
+    PASSWORD_RESET_RATE_LIMIT_EMAIL times per account (whatever the spelling of the address
+    that found it); silently nothing for an unknown address."""
     from . import tasks
 
-    digest = hashlib.sha256(email.lower().encode()).hexdigest()
-    if not ratelimit.hit(f"accounts:reset:{digest}", settings.PASSWORD_RESET_RATE_LIMIT_EMAIL):
-        return
+    limit = settings.PASSWORD_RESET_RATE_LIMIT_EMAIL
     for user in PasswordResetForm(data={"email": email}).get_users(email):
-        transaction.on_commit(lambda pk=user.pk: tasks.send_password_reset.delay(pk, language))
+        if ratelimit.hit(f"accounts:reset:{user.pk}", limit):
+            transaction.on_commit(lambda pk=user.pk: tasks.send_password_reset.delay(pk, language))
 
 
 def send_password_reset(*, user, language: str) -> None:

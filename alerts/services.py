@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import smtplib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -43,9 +44,9 @@ class Bounced(Exception):
 
 
 def inbox(email: str) -> str:
-    """One inbox's address under all its spellings: case, and a `+tag` that mail servers
-    deliver to the same inbox."""
-    local, _, domain = email.lower().rpartition("@")
+    """One inbox's address under all its spellings: case (folded as the database and Django
+    compare addresses: "ſ" is "s"), and a `+tag` that mail servers deliver to the same inbox."""
+    local, _, domain = unicodedata.normalize("NFKC", email).casefold().rpartition("@")
     return f"{local.split('+', 1)[0]}@{domain}"
 
 

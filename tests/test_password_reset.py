@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, TestCase
 
 from tests import factories
 
@@ -59,3 +59,17 @@ def test_it_limits_requests_per_client_whatever_it_forwards(client, settings):
     response = reset(client, "x@example.com", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert response.status_code == 429
     assert "Too many requests" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_counts_reset_mails_per_account_whatever_the_spelling(client, settings):
+    """"ſ" (long s) finds the account of "s" (Django compares addresses case-folded): it must
+    not be another allowance for the same account."""
+    settings.PASSWORD_RESET_RATE_LIMIT_EMAIL = "2/h"
+    sam = factories.recruiter(factories.company("Dubois"), "sam@dubois.example")
+    spellings = ["sam@dubois.example", "SAM@dubois.example", "ſam@dubois.example",
+                 "ſam@duboiſ.example"]  # fmt: skip
+    with TestCase.captureOnCommitCallbacks() as queued:
+        for email in spellings:
+            assert reset(client, email).status_code == 302
+    assert len(queued) == 2, f"{len(queued)} reset mails queued for {sam.email}, limit 2"
