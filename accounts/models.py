@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,24 @@ class Membership(models.Model):
         return f"{self.user} @ {self.company}"
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> "InvitationQuerySet":
+        """Not accepted yet, and sent by someone who may still invite to the company: the
+        operator (the command line, no sender), an active moderator or superuser, or an active
+        admin of the company. An admin removed or demoted takes their invitations along."""
+        sender_is_admin = Membership.objects.filter(
+            user=OuterRef("invited_by"), company=OuterRef("company"), role=Membership.Role.ADMIN
+        )
+        sender_moderates = Group.user_set.through.objects.filter(
+            user=OuterRef("invited_by"), group__name=MODERATORS_GROUP
+        )
+        may_invite = Q(invited_by__is_superuser=True) | Exists(sender_moderates)
+        return self.filter(accepted_at__isnull=True).filter(
+            Q(invited_by__isnull=True)
+            | Q(invited_by__is_active=True) & (may_invite | Exists(sender_is_admin))
+        )
+
+
 class Invitation(models.Model):
     """An invitation to join a company, sent by email as a signed link that expires."""
 
@@ -72,9 +91,11 @@ class Invitation(models.Model):
     role = models.CharField(
         _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.RECRUITER
     )
+    # None: sent by the operator (create_company_admin). Deleting the sender's account deletes
+    # their invitations: a sender that vanished must not read as the operator.
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="+",
@@ -85,6 +106,8 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -106,9 +129,9 @@ class Invitation(models.Model):
     @classmethod
     def from_token(cls, token: str) -> "Invitation":
         """The open invitation a link names; BadSignature when forged or too old, DoesNotExist
-        when withdrawn or already accepted."""
+        when withdrawn, already accepted, or its sender may no longer invite."""
         pk = signing.loads(token, salt=cls.SALT, max_age=settings.INVITATION_MAX_AGE)
-        return cls.objects.select_related("company").get(pk=pk, accepted_at__isnull=True)
+        return cls.objects.open().select_related("company").get(pk=pk)
 
     def accept(self, user) -> Membership:
         membership, _created = Membership.objects.update_or_create(

@@ -14,8 +14,9 @@ from .models import Invitation
     max_retries=8,
 )
 def send_invitation(invitation_id: int) -> None:
-    invitation = Invitation.objects.select_related("company").filter(pk=invitation_id).first()
-    if invitation is not None and invitation.accepted_at is None:  # withdrawn or used: no mail
+    invitations = Invitation.objects.open().select_related("company")
+    invitation = invitations.filter(pk=invitation_id).first()
+    if invitation is not None:  # withdrawn, used or void: no mail
         services.send_invitation(invitation=invitation)
 
 

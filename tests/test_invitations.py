@@ -153,3 +153,42 @@ def test_it_makes_a_newcomer_choose_a_password_the_validators_accept(dubois):
     assert response.status_code == 200
     assert "Ce mot de passe est trop courant" in response.content.decode()
     assert not User.objects.filter(email="new@dubois.example").exists()
+
+
+@pytest.mark.parametrize("removal", ["membership deleted", "made a recruiter", "account deleted"])
+def test_it_voids_the_invitations_of_an_admin_who_lost_the_right_to_invite(client, dubois, removal):
+    """An admin about to be removed invites an address of their own as company admin: once
+    they may no longer invite to the company, neither may their open invitations."""
+    mallory = factories.company_admin(dubois, "mallory@dubois.example")
+    client.force_login(mallory)
+    assert invite(client, dubois, "m4ll0ry@evil.example", role="admin").status_code == 302
+    invitation = Invitation.objects.get(email="m4ll0ry@evil.example")
+    token = invitation.token
+    membership = Membership.objects.get(user=mallory, company=dubois)
+    if removal == "membership deleted":
+        membership.delete()
+    elif removal == "made a recruiter":
+        membership.role = Membership.Role.RECRUITER
+        membership.save()
+    else:
+        mallory.delete()
+
+    visitor = Client()
+    password = "affinage-caves-2026"
+    response = visitor.post(
+        f"/en/panel/invitation/{token}/", {"new_password1": password, "new_password2": password}
+    )
+    assert response.status_code == 410
+    assert not User.objects.filter(email="m4ll0ry@evil.example").exists()
+
+
+def test_it_keeps_the_invitations_of_the_operator_and_of_moderators(dubois):
+    moderator = factories.moderator("mod@board.example")
+    for email, by in (("one@dubois.example", None), ("two@dubois.example", moderator)):
+        invitation = Invitation.objects.create(company=dubois, email=email, invited_by=by)
+        password = "affinage-caves-2026"
+        response = Client().post(
+            f"/en/panel/invitation/{invitation.token}/",
+            {"new_password1": password, "new_password2": password},
+        )
+        assert response.status_code == 302, email
