@@ -469,6 +469,9 @@ def activity_chart(posting: Posting) -> str:
 
 
 class ReviewForm(forms.Form):
+    # The version of the posting the moderator read (its updated_at): a feed or the partner API
+    # may change a waiting posting meanwhile, and a decision holds only for the text it saw.
+    shown_at = forms.CharField(widget=forms.HiddenInput)
     comment = forms.CharField(
         label=_("Comment for the recruiter"),
         required=False,
@@ -523,11 +526,21 @@ class ModerationQueueAdmin(admin.ModelAdmin):
             "language": translation.get_language_info(posting.detected_language)["name_local"]
         }
 
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # When the list was shown: a bulk approval holds only for postings unchanged since.
+        shown_at = {"shown_at": timezone.now().isoformat()}
+        return super().changelist_view(request, {**(extra_context or {}), **shown_at})
+
     @admin.action(description=_("Approve the selected postings"))
     def approve_selected(self, request: HttpRequest, queryset) -> None:
+        try:
+            shown_at = datetime.fromisoformat(request.POST.get("shown_at", ""))
+        except ValueError:
+            shown_at = datetime.min.replace(tzinfo=UTC)
+        changed = queryset.filter(updated_at__gt=shown_at).count()
         # Counted as they go: once approved, they are no longer in the queue's queryset.
         count = 0
-        for posting in queryset.select_related("company"):
+        for posting in queryset.filter(updated_at__lte=shown_at).select_related("company"):
             services.approve_posting(posting=posting, by=request.user)
             count += 1
         self.message_user(
@@ -535,6 +548,19 @@ class ModerationQueueAdmin(admin.ModelAdmin):
             ngettext("%(count)d posting approved.", "%(count)d postings approved.", count)
             % {"count": count},
         )
+        if changed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d posting changed since the list was shown: open it to review it "
+                    "again.",
+                    "%(count)d postings changed since the list was shown: open them to review "
+                    "them again.",
+                    changed,
+                )
+                % {"count": changed},
+                messages.WARNING,
+            )
 
     def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
         posting = self.get_object(request, unquote(object_id))
@@ -542,8 +568,16 @@ class ModerationQueueAdmin(admin.ModelAdmin):
             self.message_user(request, gettext("This posting is no longer waiting for review."))
             return redirect("admin:postings_postingforreview_changelist")
         rejecting = "_reject" in request.POST
-        form = ReviewForm(request.POST or None, rejecting=rejecting)
-        if request.method == "POST" and form.is_valid():
+        shown_at = posting.updated_at.isoformat()
+        form = ReviewForm(request.POST or None, rejecting=rejecting, initial={"shown_at": shown_at})
+        if form.is_bound and form.is_valid() and form.cleaned_data["shown_at"] != shown_at:
+            self.message_user(
+                request,
+                gettext("The posting changed while you were reading it: here is its new text."),
+                messages.WARNING,
+            )
+            form = ReviewForm(rejecting=False, initial={"shown_at": shown_at})
+        if form.is_bound and form.is_valid():
             if rejecting:
                 services.reject_posting(
                     posting=posting, by=request.user, comment=form.cleaned_data["comment"]

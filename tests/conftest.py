@@ -74,6 +74,13 @@ def select_options(html: str, name: str) -> list[tuple[str, str]]:
     return [(value, text.strip()) for value, text in options if value]
 
 
+def hidden_value(html: str, name: str) -> str:
+    """The value of <input type="hidden" name=NAME>, as a browser would send it back."""
+    match = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html)
+    assert match, f"no hidden {name} on the page"
+    return match.group(1)
+
+
 class Mailbox:
     """What a real SMTP server (aiosmtpd, in this process) received. `refuse` answers the next
     N messages with a temporary failure (451), as a busy mail server does; addresses in

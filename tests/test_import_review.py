@@ -13,6 +13,7 @@ from accounts.models import ApiToken
 from postings import services
 from postings.models import ImportRun, ImportSource, Posting
 from tests import factories
+from tests.conftest import hidden_value
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,8 @@ def test_it_holds_an_untrusted_companys_feed_for_review_until_a_moderator_approv
     assert "Soudeur" in queue and "Tourneur" in queue
     response = client.post(
         "/admin/postings/postingforreview/",
-        {"action": "approve_selected", "_selected_action": [p.pk for p in postings]},
+        {"action": "approve_selected", "_selected_action": [p.pk for p in postings],
+         "shown_at": hidden_value(queue, "shown_at")},  # fmt: skip
         follow=True,
     )
     assert "2 postings approved." in response.content.decode()
@@ -116,3 +118,33 @@ def test_it_publishes_the_operators_command_line_import_at_once(tmp_path, dubois
     path.write_text(json.dumps([row("1", "Soudeur")]))
     call_command("import_postings", str(path), stdout=StringIO())
     assert Posting.objects.get(company=dubois).is_live
+
+
+def test_it_never_approves_text_the_moderator_did_not_see(client, dubois):
+    """A feed changes a waiting posting while a moderator reads it (or after the queue was
+    listed): approving what was shown must not publish what came after."""
+    run_feed(dubois, [row("REQ-1", "Soudeuse"), row("REQ-2", "Chaudronnier")])
+    first, second = Posting.objects.filter(company=dubois).order_by("external_id")
+    client.force_login(factories.moderator())
+    review = f"/admin/postings/postingforreview/{first.pk}/change/"
+    page = client.get(review).content.decode()
+    assert "Soudeuse" in page and 'name="shown_at"' in page
+    shown_at = hidden_value(page, "shown_at")
+    listing = client.get("/admin/postings/postingforreview/").content.decode()
+    listed_at = hidden_value(listing, "shown_at")
+
+    phishing = {**row("REQ-1", "Soudeuse"), "apply_url": "https://evil.example/pay"}
+    run_feed(dubois, [phishing, {**phishing, "external_id": "REQ-2", "title": "Chaudronnier"}])
+    response = client.post(review, {"comment": "", "_approve": "1", "shown_at": shown_at})
+    assert response.status_code == 200
+    assert "changed while you were reading it" in response.content.decode()
+    assert "evil.example/pay" in response.content.decode(), "the new text is shown to review"
+    response = client.post(
+        "/admin/postings/postingforreview/",
+        {"action": "approve_selected", "_selected_action": [second.pk], "shown_at": listed_at},
+        follow=True,
+    )
+    assert "changed since the list was shown" in response.content.decode()
+    for posting in (first, second):
+        posting.refresh_from_db()
+        assert posting.status == Posting.Status.PENDING

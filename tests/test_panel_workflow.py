@@ -14,6 +14,7 @@ from accounts.models import Invitation, Membership
 from postings import services
 from postings.models import Posting, PostingDay, TransitionError
 from tests import factories
+from tests.conftest import hidden_value
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36"
 FRENCH_TEXT = (
@@ -162,10 +163,15 @@ def test_it_mails_the_recruiter_in_their_language_on_approval_and_rejection(
     )
     client.force_login(factories.moderator(language="de"))
     queue = "/admin/postings/postingforreview/"
-    assert client.post(f"{queue}{good.pk}/change/", {"_approve": "1"}).status_code == 302
+
+    def decide(posting: Posting, **form: str):
+        page = client.get(f"{queue}{posting.pk}/change/").content.decode()
+        shown_at = hidden_value(page, "shown_at")
+        return client.post(f"{queue}{posting.pk}/change/", {**form, "shown_at": shown_at})
+
+    assert decide(good, _approve="1").status_code == 302
     comment = "Indiquez le salaire, s'il vous plaît."
-    response = client.post(f"{queue}{bad.pk}/change/", {"_reject": "1", "comment": comment})
-    assert response.status_code == 302
+    assert decide(bad, _reject="1", comment=comment).status_code == 302
 
     # Django folds long encoded subjects onto a second line; clients unfold without the space.
     messages = {m["Subject"].strip(): m for m in mailbox.wait_for(2)}
