@@ -466,6 +466,8 @@ if not DEBUG:
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
+        # Company logos are https addresses of the company's choosing (Company.logo_url).
+        "img-src": ["'self'", "https:"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],

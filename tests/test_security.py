@@ -223,3 +223,17 @@ def test_it_writes_no_invitation_or_reset_token_to_the_access_log(client, caplog
     assert any("/en/panel/invitation/<token>/" in line for line in lines), lines
     for secret in (invitation.token, reset_token, uid):
         assert not any(secret in line for line in lines), secret
+
+
+@pytest.mark.django_db
+def test_it_lets_the_browser_load_a_companys_logo(client):
+    company = factories.company("Dubois")
+    company.logo_url = "https://cdn.dubois.example/logo.png"
+    company.save()
+    posting = factories.live_posting(company=company, language="fr")
+    response = client.get(posting.get_absolute_url())
+    assert 'src="https://cdn.dubois.example/logo.png"' in response.content.decode()
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert "https:" in policy["img-src"].split()
