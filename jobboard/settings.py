@@ -391,6 +391,12 @@ ALERT_RATE_LIMIT_EMAIL = env_str("ALERT_RATE_LIMIT_EMAIL", "5/h")
 ALERT_RATE_LIMIT_IP = env_str("ALERT_RATE_LIMIT_IP", "30/h")
 # Alerts per sending task, through one SMTP connection.
 ALERT_SEND_BATCH = env_int("ALERT_SEND_BATCH", 200)
+# Postings an alert mail shows (the newest); it counts the others and links to the search.
+# Matching records no more than that per alert.
+ALERT_MAIL_POSTINGS = env_int("ALERT_MAIL_POSTINGS", 20)
+# Alerts of one search recorded per transaction by matching: a transaction writes at most
+# this times ALERT_MAIL_POSTINGS matches, and lasts well under a second.
+ALERT_MATCH_BATCH = env_int("ALERT_MATCH_BATCH", 1000)
 # How far each sweep looks back before the last one, for postings committed late.
 ALERT_MATCH_GRACE_SECONDS = env_int("ALERT_MATCH_GRACE_SECONDS", 900)
 # The mailto: of List-Unsubscribe; mail to it must reach whoever unsubscribes people by hand.
