@@ -2,6 +2,7 @@
 in short transactions, and no mail is sent while the database waits on it."""
 
 import re
+import threading
 from datetime import timedelta
 
 import psycopg
@@ -84,6 +85,32 @@ def test_it_matches_a_big_import_in_short_transactions_and_mails_what_it_shows(
     assert "Midwife" in text(later) and "Nurse" not in text(later)
     assert "more job" not in text(later)
     assert len(mailbox.messages) == 20
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_records_and_counts_once_when_two_sweeps_match_at_once(mailbox, settings):
+    settings.ALERT_MAIL_POSTINGS, settings.ALERT_MATCH_BATCH = 5, 3
+    for n in range(10):
+        confirmed_alert(f"seeker{n}@example.org", query="country=IE")
+    for n in range(30):
+        new_posting(country="IE", title=f"Nurse {n:02}")
+
+    def match() -> None:
+        try:
+            services.match_alerts(frequency="instant")
+        finally:
+            connection.close()  # this thread's own
+
+    sweeps = [threading.Thread(target=match) for _ in range(2)]
+    for thread in sweeps:
+        thread.start()
+    for thread in sweeps:
+        thread.join()
+    assert AlertMatch.objects.count() == 10 * 5
+    assert set(Alert.objects.values_list("more", flat=True)) == {25}
+    assert sweep() == 10
+    assert {subject(m) for m in mailbox.messages} == {"30 new jobs: Ireland"}
+    assert all("And 25 more jobs." in text(m) for m in mailbox.messages)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
