@@ -376,16 +376,20 @@ def _window_start(grace: timedelta):
     return Greatest("confirmed_at", F("high_water") - grace, "counted_up_to")
 
 
+# The postings a batch of matching holds in memory at most, over its searches (about 50 MB).
+_BATCH_POSTINGS = 200_000
+
+
 def match_alerts(*, frequency: str, now: datetime | None = None) -> int:
     """Finds the postings published since each alert's last matching that match its search,
     and records at most what its next mail shows (ALERT_MAIL_POSTINGS, the newest), counting
     the rest; the number of matches recorded.
 
     Alerts sharing a search (language and query) are matched together: the list page's own
-    filter code runs once per distinct search over the new postings only. The alerts of a
-    search are then recorded in batches of ALERT_MATCH_BATCH, each its own short
-    transaction, so that the time grows with the distinct searches and the alerts, the rows
-    written with what the mails show, and no transaction with the size of an import."""
+    filter code runs once per distinct search over the new postings only. The alerts are then
+    recorded in batches of ALERT_MATCH_BATCH, each its own short transaction, so that the time
+    grows with the distinct searches and the alerts, the rows written with what the mails
+    show, and no transaction with the size of an import."""
     now = now or timezone.now()
     grace = timedelta(seconds=settings.ALERT_MATCH_GRACE_SECONDS)
     categories = list(Category.objects.all())
@@ -394,9 +398,11 @@ def match_alerts(*, frequency: str, now: datetime | None = None) -> int:
         .filter(frequency=frequency)
         .values("language", "query")
         .annotate(since=Min(_window_start(grace)), ids=ArrayAgg("id", ordering="id"))
-        .order_by()
+        .order_by("language", "query")
     )
-    created = 0
+    size = settings.ALERT_MATCH_BATCH
+    created = alerts = postings = 0
+    batch: list[tuple[list[int], _Found]] = []
     for group in groups:
         with translation.override(group["language"]):
             filters = parse_query(group["query"], categories)
@@ -406,14 +412,19 @@ def match_alerts(*, frequency: str, now: datetime | None = None) -> int:
                 .order_by("-published_at", "-id")
                 .values_list("id", "published_at")
             )
-        search = _Found(found)
-        for start in range(0, len(group["ids"]), settings.ALERT_MATCH_BATCH):
-            created += _record_matches(
-                alert_ids=group["ids"][start : start + settings.ALERT_MATCH_BATCH],
-                found=search,
-                now=now,
-                grace=grace,
-            )
+        search = _Found(found, since=group["since"])
+        ids = group["ids"]
+        # Small searches share a batch (a commit per search would cost more than their
+        # rows), a large one is split.
+        while ids:
+            batch.append((ids[: size - alerts], search))
+            alerts, postings = alerts + len(batch[-1][0]), postings + len(search.ids)
+            ids = ids[len(batch[-1][0]) :]
+            if alerts == size or postings >= _BATCH_POSTINGS:
+                created += _record_matches(batch=batch, now=now, grace=grace)
+                batch, alerts, postings = [], 0, 0
+    if batch:
+        created += _record_matches(batch=batch, now=now, grace=grace)
     return created
 
 
@@ -421,8 +432,8 @@ class _Found:
     """The postings of one search, newest first, with what finding an alert's share of them
     needs."""
 
-    def __init__(self, postings: list[tuple[int, datetime]]) -> None:
-        self.postings = postings
+    def __init__(self, postings: list[tuple[int, datetime]], *, since: datetime) -> None:
+        self.since = since  # they are published after it
         self.ids = [posting_id for posting_id, _published in postings]
         self.position = {posting_id: index for index, posting_id in enumerate(self.ids)}
         self.oldest_first = [published for _id, published in reversed(postings)]
@@ -430,30 +441,36 @@ class _Found:
 
     def window(self, start: datetime) -> int:
         """How many are published after `start`: they come first."""
-        return len(self.postings) - bisect_right(self.oldest_first, start)
+        return len(self.ids) - bisect_right(self.oldest_first, start)
 
 
-def _record_matches(*, alert_ids: list[int], found: _Found, now: datetime, grace: timedelta) -> int:
-    """Records the matches of a batch of alerts of one search, in one transaction; the number
-    recorded."""
+def _record_matches(
+    *, batch: list[tuple[list[int], _Found]], now: datetime, grace: timedelta
+) -> int:
+    """Records the matches of a batch of alerts (with the postings of their search), in one
+    transaction; the number recorded."""
     size = settings.ALERT_MAIL_POSTINGS
+    search = {alert_id: found for alert_ids, found in batch for alert_id in alert_ids}
+    alert_ids = list(search)
     with transaction.atomic(), connection.cursor() as cursor:
-        # Locked in id order: two sweeps running at once wait for each other's batch (never a
-        # deadlock), and the second reads what the first recorded and counted.
+        # Locked in id order, in one statement: two sweeps running at once wait for each
+        # other's batch (never a deadlock), and the second reads what the first recorded and
+        # counted.
         starts = list(
             Alert.objects.select_for_update()
             .filter(pk__in=alert_ids)
             .order_by("pk")
             .values_list("pk", _window_start(grace))
         )
-        # What each alert has waiting already, and what it has been sent of these postings
-        # (the grace looks back over them).
+        # What each alert has waiting already, and what it was sent of these postings (the
+        # grace looks back over them): a match is recorded after its posting's publication,
+        # so those of postings published since `since` were recorded since too.
         cursor.execute(
             """
             SELECT alert_id, posting_id, sent_at IS NULL FROM alerts_alertmatch
-            WHERE alert_id = ANY(%s) AND (sent_at IS NULL OR posting_id = ANY(%s))
+            WHERE alert_id = ANY(%s) AND (sent_at IS NULL OR created_at > %s)
             """,
-            [alert_ids, found.ids],
+            [alert_ids, min(found.since for _, found in batch)],
         )
         recorded: dict[int, set[int]] = defaultdict(set)
         waiting: Counter[int] = Counter()
@@ -462,7 +479,9 @@ def _record_matches(*, alert_ids: list[int], found: _Found, now: datetime, grace
             waiting[alert_id] += unsent
         pairs: list[tuple[int, int]] = []
         counted: list[int] = []
+        counted_up_to: list[datetime | None] = []
         for alert_id, start in starts:
+            found = search[alert_id]
             window = found.window(start)
             known = recorded[alert_id]
             seen = sum(1 for posting_id in known if found.position.get(posting_id, window) < window)
@@ -472,6 +491,7 @@ def _record_matches(*, alert_ids: list[int], found: _Found, now: datetime, grace
             new = list(islice(fresh, max(0, size - waiting[alert_id])))
             pairs += [(alert_id, posting_id) for posting_id in new]
             counted.append(window - seen - len(new))
+            counted_up_to.append(found.newest if counted[-1] else None)
         cursor.execute(
             """
             INSERT INTO alerts_alertmatch (alert_id, posting_id, created_at)
@@ -485,11 +505,12 @@ def _record_matches(*, alert_ids: list[int], found: _Found, now: datetime, grace
         cursor.execute(
             """
             UPDATE alerts_alert AS a SET high_water = %s, more = a.more + t.counted,
-                counted_up_to = CASE WHEN t.counted > 0 THEN %s ELSE a.counted_up_to END
-            FROM unnest(%s::bigint[], %s::integer[]) AS t (id, counted)
+                counted_up_to = coalesce(t.counted_up_to, a.counted_up_to)
+            FROM unnest(%s::bigint[], %s::integer[], %s::timestamptz[])
+                AS t (id, counted, counted_up_to)
             WHERE a.id = t.id
             """,
-            [now, found.newest, [a for a, _ in starts], counted],
+            [now, [alert_id for alert_id, _ in starts], counted, counted_up_to],
         )
     return inserted
 
