@@ -397,7 +397,7 @@ def match_alerts(*, frequency: str, now: datetime | None = None) -> int:
         Alert.objects.active()
         .filter(frequency=frequency)
         .values("language", "query")
-        .annotate(since=Min(_window_start(grace)), ids=ArrayAgg("id", ordering="id"))
+        .annotate(since=Min(_window_start(grace)), ids=ArrayAgg("id", order_by="id"))
         .order_by("language", "query")
     )
     size = settings.ALERT_MATCH_BATCH
