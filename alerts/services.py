@@ -369,14 +369,15 @@ def send_alerts(*, alert_ids: list[int]) -> int:
 # Matching
 
 
-def _window_start(grace: timedelta):
+def _window_start(grace: timedelta) -> Greatest:
     """Where an alert's next matching starts: its confirmation, its high-water mark less the
     grace (postings committed a little after their publication moment must not fall between
     two sweeps), and never before what it has counted already."""
     return Greatest("confirmed_at", F("high_water") - grace, "counted_up_to")
 
 
-# The postings a batch of matching holds in memory at most, over its searches (about 50 MB).
+# The postings a batch of matching holds in memory at most, over its searches (some 300 bytes
+# each, with their index).
 _BATCH_POSTINGS = 200_000
 
 
