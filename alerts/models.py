@@ -108,6 +108,16 @@ class Alert(models.Model):
     # Postings published after this moment (less ALERT_MATCH_GRACE) are matched next time.
     high_water = models.DateTimeField(_("matched up to"), null=True, blank=True)
     last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    # A mail shows at most ALERT_MAIL_POSTINGS postings, so matching records no more than that
+    # and counts the rest here ("and N more"), whatever the size of an import.
+    more = models.PositiveIntegerField(_("further matches not yet mailed"), default=0)
+    # Every posting published up to this moment has been recorded or counted: once an alert
+    # has counted postings instead of recording them, looking back over them (the grace)
+    # would count or show them twice.
+    counted_up_to = models.DateTimeField(_("counted up to"), null=True, blank=True)
+    # A sender took the alert's matches at this moment and is talking to the mail server,
+    # outside any transaction; a claim older than a sending task may live was abandoned.
+    claimed_at = models.DateTimeField(_("claimed for sending at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = AlertQuerySet.as_manager()

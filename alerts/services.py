@@ -4,8 +4,11 @@ import hashlib
 import logging
 import smtplib
 import unicodedata
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from itertools import islice
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,7 +16,8 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import Exists, F, Min, OuterRef
+from django.db.models import Exists, F, Min, OuterRef, Q
+from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -28,8 +32,6 @@ from .forms import describe, parse_query
 from .models import Alert, AlertMatch, Subscriber
 
 logger = logging.getLogger(__name__)
-
-DIGEST_SIZE = 20
 
 
 class TemporaryMailError(Exception):
@@ -231,14 +233,14 @@ class _Renderings:
         return self.cards[posting.pk]
 
 
-def _alert_message(alert: Alert, postings: list[Posting], renderings: _Renderings):
+def _alert_message(alert: Alert, postings: list[Posting], more: int, renderings: _Renderings):
     with translation.override(alert.language):
         context = {
             "alert": alert,
             "search": renderings.search(alert),
-            "postings": [renderings.card(posting) for posting in postings[:DIGEST_SIZE]],
-            "more": max(0, len(postings) - DIGEST_SIZE),
-            "count": len(postings),
+            "postings": [renderings.card(posting) for posting in postings],
+            "more": more,
+            "count": len(postings) + more,
             "list_url": alert.list_url(),
             "manage_url": alert.subscriber.manage_url(alert.language),
             "unsubscribe_url": alert.unsubscribe_url(),
@@ -247,34 +249,40 @@ def _alert_message(alert: Alert, postings: list[Posting], renderings: _Rendering
         return _message("alert", context, to=alert.subscriber.email, headers=_list_headers(alert))
 
 
-def send_alert(
-    *, alert_id: int, mail_connection: BaseEmailBackend, renderings: _Renderings
-) -> bool:
-    """Mails the alert's unsent matches, at most once.
+@dataclass
+class _Claim:
+    alert: Alert
+    at: datetime
+    postings: list[Posting]
+    more: int  # what the mail counts without showing
 
-    Exactly once, by the database: the alert row is locked (a second run of the same batch
-    skips it rather than wait), its state is read again under the lock (an unsubscribe or a
-    pause committed before this moment stops the mail), and its matches are marked sent in the
-    transaction that sends them. A failed send rolls the marks back, so a retry sends what was
-    not sent; a committed send leaves nothing to send again. Only a crash between the server's
-    "250 OK" and the commit could repeat a mail."""
-    now = timezone.now()
+
+def _claim(*, alert_id: int, now: datetime) -> _Claim | None:
+    """Takes the alert's unsent matches for one mail, in a short transaction: they are marked
+    sent at the claim's moment, which `claimed_at` records. A claim older than a sending task
+    may live belongs to a dead task: what it took is unsent again, and taken anew."""
     with transaction.atomic():
         alert = (
-            Alert.objects.select_for_update(skip_locked=True, of=("self",))
+            Alert.objects.select_for_update(of=("self",))
             .select_related("subscriber")
             .filter(pk=alert_id)
             .first()
         )
+        # Read again under the lock: an unsubscribe or a pause committed before this moment
+        # stops the mail.
         if (
             alert is None
             or not Alert.objects.filter(pk=alert_id).due(alert.frequency, now=now).exists()
         ):
-            return False
-        unsent = AlertMatch.objects.filter(alert=alert, sent_at__isnull=True)
+            return None
+        matches = AlertMatch.objects.filter(alert=alert)
+        if alert.claimed_at is not None:
+            abandoned = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+            if alert.claimed_at > abandoned:
+                return None  # another sender is mailing it
+            matches.filter(sent_at=alert.claimed_at).update(sent_at=None)
+        unsent = matches.filter(sent_at__isnull=True)
         posting_ids = list(unsent.values_list("posting_id", flat=True))
-        if not posting_ids:
-            return False
         # Postings closed or expired since they matched are left out, and their matches spent.
         postings = list(
             Posting.objects.live()
@@ -284,15 +292,55 @@ def send_alert(
         )
         # Only what was read: a match recorded meanwhile goes with the next mail.
         unsent.filter(posting_id__in=posting_ids).update(sent_at=now)
-        if not postings:
-            return False
-        try:
-            sent = _send(_alert_message(alert, postings, renderings), mail_connection)
-        except Bounced:
-            _bounced(alert.subscriber)  # its matches stay spent: they are not sent later
-            return False
-        alert.last_sent_at = now
-        alert.save(update_fields=["last_sent_at"])
+        alert.claimed_at = now if postings else None
+        alert.save(update_fields=["claimed_at"])
+    if not postings:
+        return None
+    size = settings.ALERT_MAIL_POSTINGS
+    return _Claim(alert, now, postings[:size], alert.more + max(0, len(postings) - size))
+
+
+def _settle(claim: _Claim, *, sent: bool) -> None:
+    """The claim's matches stay spent; its count is spent too, so the next mail counts only
+    what was found after it."""
+    # alert.more is the count as claimed; matching may have added to it since.
+    changes: dict = {"claimed_at": None, "more": F("more") - claim.alert.more}
+    if sent:
+        changes["last_sent_at"] = claim.at
+    Alert.objects.filter(pk=claim.alert.pk, claimed_at=claim.at).update(**changes)
+
+
+def _give_back(claim: _Claim) -> None:
+    """The mail did not leave: its matches are unsent again, for a retry."""
+    with transaction.atomic():
+        AlertMatch.objects.filter(alert=claim.alert, sent_at=claim.at).update(sent_at=None)
+        Alert.objects.filter(pk=claim.alert.pk, claimed_at=claim.at).update(claimed_at=None)
+
+
+def send_alert(
+    *, alert_id: int, mail_connection: BaseEmailBackend, renderings: _Renderings
+) -> bool:
+    """Mails the alert's unsent matches, at most once.
+
+    Claim, commit, send, record: the database is never held while the mail server answers
+    (a stuck server would hold row locks, and every unsubscribe waiting on them). Exactly
+    once, by the claim: a second run of the same batch finds the matches taken and the alert
+    claimed; a temporary failure gives them back for the retry; a sender that dies leaves a
+    claim that is taken again once it is older than a sending task may live. Only a crash
+    between the server's "250 OK" and the record could repeat a mail."""
+    claim = _claim(alert_id=alert_id, now=timezone.now())
+    if claim is None:
+        return False
+    message = _alert_message(claim.alert, claim.postings, claim.more, renderings)
+    try:
+        sent = _send(message, mail_connection)
+    except TemporaryMailError:
+        _give_back(claim)
+        raise
+    except Bounced:
+        _bounced(claim.alert.subscriber)  # its matches stay spent: they are not sent later
+        sent = False
+    _settle(claim, sent=sent)
     return sent
 
 
@@ -316,64 +364,163 @@ def send_alerts(*, alert_ids: list[int]) -> int:
 # Matching
 
 
-def match_alerts(*, frequency: str, now=None) -> int:
-    """Finds the postings published since each alert's high-water mark that match its search,
-    and records them once (the unique constraint decides); the number of new matches.
+def _window_start(grace: timedelta) -> Greatest:
+    """Where an alert's next matching starts: its confirmation, its high-water mark less the
+    grace (postings committed a little after their publication moment must not fall between
+    two sweeps), and never before what it has counted already."""
+    return Greatest("confirmed_at", F("high_water") - grace, "counted_up_to")
 
-    Set-based: alerts sharing a search (language and query) are matched together, by the list
-    page's own filter code run once per distinct search over the new postings only, and the
-    matches written by one INSERT ... SELECT. The time grows with the distinct searches and the
-    matches, not with alerts times postings."""
+
+# The postings a batch of matching holds in memory at most, over its searches (some 300 bytes
+# each, with their index).
+_BATCH_POSTINGS = 200_000
+
+
+def match_alerts(*, frequency: str, now: datetime | None = None) -> int:
+    """Finds the postings published since each alert's last matching that match its search,
+    and records at most what its next mail shows (ALERT_MAIL_POSTINGS, the newest), counting
+    the rest; the number of matches recorded.
+
+    Alerts sharing a search (language and query) are matched together: the list page's own
+    filter code runs once per distinct search over the new postings only. The alerts are then
+    recorded in batches of ALERT_MATCH_BATCH, each its own short transaction, so that the time
+    grows with the distinct searches and the alerts, the rows written with what the mails
+    show, and no transaction with the size of an import."""
     now = now or timezone.now()
-    # A posting committed a little after its publication moment must not fall between two
-    # sweeps: each sweep looks back this far again; the constraint drops what was found before.
     grace = timedelta(seconds=settings.ALERT_MATCH_GRACE_SECONDS)
     categories = list(Category.objects.all())
     groups = (
         Alert.objects.active()
         .filter(frequency=frequency)
         .values("language", "query")
-        .annotate(since=Min("high_water"), ids=ArrayAgg("id"))
-        .order_by()
+        .annotate(since=Min(_window_start(grace)), ids=ArrayAgg("id", order_by="id"))
+        .order_by("language", "query")
     )
-    created = 0
+    size = settings.ALERT_MATCH_BATCH
+    created = alerts = postings = 0
+    batch: list[tuple[list[int], _Found]] = []
     for group in groups:
         with translation.override(group["language"]):
             filters = parse_query(group["query"], categories)
-            postings = (
+            found = list(
                 filter_postings(filters, facet_filters(filters, categories))
-                .filter(published_at__gt=group["since"] - grace, published_at__lte=now)
-                .order_by()
-                .values("id", "published_at")
+                .filter(published_at__gt=group["since"], published_at__lte=now)
+                .order_by("-published_at", "-id")
+                .values_list("id", "published_at")
             )
-            sql, params = postings.query.sql_with_params()
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Interpolated: Django's own SQL for the postings; every value is a parameter.
-            cursor.execute(
-                f"""
-                INSERT INTO alerts_alertmatch (alert_id, posting_id, created_at)
-                SELECT a.id, p.id, %s
-                FROM alerts_alert a
-                JOIN ({sql}) p ON p.published_at > greatest(a.confirmed_at, a.high_water - %s)
-                WHERE a.id = ANY(%s)
-                ON CONFLICT (alert_id, posting_id) DO NOTHING
-                """,  # noqa: S608
-                [now, *params, grace, group["ids"]],
-            )
-            created += cursor.rowcount
-            Alert.objects.filter(pk__in=group["ids"]).update(high_water=now)
+        search = _Found(found, since=group["since"])
+        ids = group["ids"]
+        # Small searches share a batch (a commit per search would cost more than their
+        # rows), a large one is split.
+        while ids:
+            batch.append((ids[: size - alerts], search))
+            alerts, postings = alerts + len(batch[-1][0]), postings + len(search.ids)
+            ids = ids[len(batch[-1][0]) :]
+            if alerts == size or postings >= _BATCH_POSTINGS:
+                created += _record_matches(batch=batch, now=now, grace=grace)
+                batch, alerts, postings = [], 0, 0
+    if batch:
+        created += _record_matches(batch=batch, now=now, grace=grace)
     return created
 
 
+class _Found:
+    """The postings of one search, newest first, with what finding an alert's share of them
+    needs."""
+
+    def __init__(self, postings: list[tuple[int, datetime]], *, since: datetime) -> None:
+        self.since = since  # they are published after it
+        self.ids = [posting_id for posting_id, _published in postings]
+        self.position = {posting_id: index for index, posting_id in enumerate(self.ids)}
+        self.oldest_first = [published for _id, published in reversed(postings)]
+        self.newest = postings[0][1] if postings else None
+
+    def window(self, start: datetime) -> int:
+        """How many are published after `start`: they come first."""
+        return len(self.ids) - bisect_right(self.oldest_first, start)
+
+
+def _record_matches(
+    *, batch: list[tuple[list[int], _Found]], now: datetime, grace: timedelta
+) -> int:
+    """Records the matches of a batch of alerts (with the postings of their search), in one
+    transaction; the number recorded."""
+    size = settings.ALERT_MAIL_POSTINGS
+    search = {alert_id: found for alert_ids, found in batch for alert_id in alert_ids}
+    alert_ids = list(search)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Locked in id order, in one statement: two sweeps running at once wait for each
+        # other's batch (never a deadlock), and the second reads what the first recorded and
+        # counted.
+        starts = list(
+            Alert.objects.select_for_update()
+            .filter(pk__in=alert_ids)
+            .order_by("pk")
+            .values_list("pk", _window_start(grace))
+        )
+        # What each alert has waiting already, and what it was sent of these postings (the
+        # grace looks back over them): a match is recorded after its posting's publication,
+        # so those of postings published since `since` were recorded since too.
+        cursor.execute(
+            """
+            SELECT alert_id, posting_id, sent_at IS NULL FROM alerts_alertmatch
+            WHERE alert_id = ANY(%s) AND (sent_at IS NULL OR created_at > %s)
+            """,
+            [alert_ids, min(found.since for _, found in batch)],
+        )
+        recorded: dict[int, set[int]] = defaultdict(set)
+        waiting: Counter[int] = Counter()
+        for alert_id, posting_id, unsent in cursor.fetchall():
+            recorded[alert_id].add(posting_id)
+            waiting[alert_id] += unsent
+        pairs: list[tuple[int, int]] = []
+        counted: list[int] = []
+        counted_up_to: list[datetime | None] = []
+        for alert_id, start in starts:
+            found = search[alert_id]
+            window = found.window(start)
+            known = recorded[alert_id]
+            seen = sum(1 for posting_id in known if found.position.get(posting_id, window) < window)
+            fresh = (
+                posting_id for posting_id in islice(found.ids, window) if posting_id not in known
+            )
+            new = list(islice(fresh, max(0, size - waiting[alert_id])))
+            pairs += [(alert_id, posting_id) for posting_id in new]
+            counted.append(window - seen - len(new))
+            counted_up_to.append(found.newest if counted[-1] else None)
+        cursor.execute(
+            """
+            INSERT INTO alerts_alertmatch (alert_id, posting_id, created_at)
+            SELECT alert_id, posting_id, %s FROM unnest(%s::bigint[], %s::bigint[])
+                AS t (alert_id, posting_id)
+            ON CONFLICT (alert_id, posting_id) DO NOTHING
+            """,
+            [now, [a for a, _ in pairs], [p for _, p in pairs]],
+        )
+        inserted = cursor.rowcount
+        cursor.execute(
+            """
+            UPDATE alerts_alert AS a SET high_water = %s, more = a.more + t.counted,
+                counted_up_to = coalesce(t.counted_up_to, a.counted_up_to)
+            FROM unnest(%s::bigint[], %s::integer[], %s::timestamptz[])
+                AS t (id, counted, counted_up_to)
+            WHERE a.id = t.id
+            """,
+            [now, [alert_id for alert_id, _ in starts], counted, counted_up_to],
+        )
+    return inserted
+
+
 def sweep(*, frequency: str, batch_size: int | None = None) -> list[list[int]]:
-    """Matches the alerts of `frequency`, and returns the due ones with something to send, in
-    batches for the senders."""
+    """Matches the alerts of `frequency`, and returns the due ones with something to send (or
+    a claim abandoned by a dead sender), in batches for the senders."""
     now = timezone.now()
     match_alerts(frequency=frequency, now=now)
     unsent = AlertMatch.objects.filter(alert=OuterRef("pk"), sent_at__isnull=True)
+    abandoned = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     ids = list(
         Alert.objects.due(frequency, now=now)
-        .filter(Exists(unsent))
+        .filter(Exists(unsent) | Q(claimed_at__lt=abandoned))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -385,7 +532,8 @@ def sweep(*, frequency: str, batch_size: int | None = None) -> list[list[int]]:
 
 
 def unsubscribe(*, alert_id: int) -> None:
-    """Waits for a mail being sent to the alert (its row lock), so nothing follows it."""
+    """Nothing is sent to the alert after this commits; a mail already claimed (on its way to
+    the mail server) may still arrive."""
     Alert.objects.filter(pk=alert_id).delete()
 
 

@@ -29,8 +29,9 @@ def send_alert_batch(alert_ids: list[int]) -> int:
 
 @shared_task
 def sweep_alerts(frequency: str) -> int:
-    """Beat runs it per frequency. A repeated or lost sweep costs nothing: the next one finds
-    what is due in the database."""
+    """Beat runs it per frequency, on the `alerts` queue. A repeated or lost sweep costs
+    nothing: the next one finds what is due in the database, and one cut short by its time
+    limit leaves its committed batches of matches for the next."""
     if frequency == Alert.Frequency.DAILY:
         services.purge_unconfirmed()
         services.purge_matches()

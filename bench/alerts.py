@@ -3,10 +3,12 @@
 In the benchmark database (`<name>_bench`, see run.py; BENCH_BASE postings generated once if it
 holds fewer), adds a day of BENCH_ALERT_POSTINGS new postings (copies of random live ones,
 published over the last 23 hours) and BENCH_ALERTS confirmed daily alerts whose searches repeat
-the way real ones do (a few popular searches, a long tail), then measures the daily sweep:
-the time to match, the mails per second through one SMTP connection per batch into a local SMTP
-sink (aiosmtpd, in its own process), for the first BENCH_ALERT_MAILS alerts due, and the peak
-memory of this process. Matching is also timed on a quarter of the alerts, to show how it grows.
+the way real ones do (a few popular searches, a long tail), then measures the daily sweep's
+matching on a quarter of the alerts and on all of them; then the same alerts meet a big import
+(BENCH_ALERT_IMPORT new postings instead). For each: the time, the matches recorded and counted,
+the longest transaction the database saw meanwhile and the peak memory of this process. Last,
+the mails per second through one SMTP connection per batch into a local SMTP sink (aiosmtpd, in
+its own process), for the first BENCH_ALERT_MAILS alerts due.
 """
 
 import os
@@ -16,6 +18,7 @@ import resource
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from datetime import timedelta
@@ -24,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ALERTS = int(os.environ.get("BENCH_ALERTS", "100000"))
 NEW_POSTINGS = int(os.environ.get("BENCH_ALERT_POSTINGS", "5000"))
+BIG_IMPORT = int(os.environ.get("BENCH_ALERT_IMPORT", "50000"))
 MAILS = int(os.environ.get("BENCH_ALERT_MAILS", "2000"))
 BASE = int(os.environ.get("BENCH_BASE", "100000"))
 SEARCHES_PER_LANGUAGE = 500
@@ -37,6 +41,46 @@ def free_port() -> int:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def reset_peak_memory() -> None:
+    """Starts the peak resident size (VmHWM) afresh, so that a step's peak is its own."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_memory_mb() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) / 1024
+
+
+class TransactionWatch(threading.Thread):
+    """Watches the benchmark database from a connection of its own (pg_stat_activity, every
+    50 ms) and keeps the longest transaction of a client (autovacuum aside) it saw since the
+    last reset: what a concurrent sweep or expiry would have waited behind, at worst."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.longest = 0.0
+        self.lock = threading.Lock()
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as watcher:
+            while True:
+                (age,) = watcher.execute(
+                    "SELECT coalesce(max(extract(epoch FROM clock_timestamp() - xact_start)), 0)"
+                    " FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                ).fetchone()
+                with self.lock:
+                    self.longest = max(self.longest, float(age))
+                time.sleep(0.05)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.longest = 0.0
 
 
 def main() -> None:
@@ -56,6 +100,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Sum
     from django.utils import timezone
 
     from alerts import services
@@ -68,29 +113,35 @@ def main() -> None:
         print(f"Generating {BASE - existing:,} postings (once; later runs reuse them)…")
         call_command("generate_postings", count=BASE - existing)
 
-    print(f"Adding {NEW_POSTINGS:,} postings published over the last day…")
+    def add_postings(count: int) -> None:
+        """A day of `count` new postings, instead of the previous ones."""
+        print(f"Adding {count:,} postings published over the last day…")
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE alerts_alertmatch")
+            cursor.execute("DELETE FROM postings_posting WHERE source = 'bench-alerts'")
+            columns = (
+                "language, title, slug, company_id, category_id, country, city, remote, "
+                "employment_type, description, responsibilities, requirements, nice_to_have, "
+                "salary_min, salary_max, salary_currency, salary_period, apply_url, apply_email, "
+                "search_context, detected_language, review_comment, import_hash"
+            )
+            cursor.execute(
+                f"""
+                INSERT INTO postings_posting ({columns}, status, published_at, expires_at,
+                    source, external_id, created_at, updated_at)
+                SELECT {columns}, 'published', now() - random() * interval '23 hours',
+                    now() + interval '30 days', 'bench-alerts', 'a' || row_number() OVER (),
+                    now(), now()
+                FROM (SELECT * FROM postings_posting WHERE status = 'published'
+                      ORDER BY random() LIMIT %s) AS t
+                """,  # noqa: S608 (constant column list)
+                [count],
+            )
+            cursor.execute("ANALYZE postings_posting")
+
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE alerts_alertmatch, alerts_alert, alerts_subscriber")
-        cursor.execute("DELETE FROM postings_posting WHERE source = 'bench-alerts'")
-        columns = (
-            "language, title, slug, company_id, category_id, country, city, remote, "
-            "employment_type, description, responsibilities, requirements, nice_to_have, "
-            "salary_min, salary_max, salary_currency, salary_period, apply_url, apply_email, "
-            "search_context, detected_language, review_comment, import_hash"
-        )
-        cursor.execute(
-            f"""
-            INSERT INTO postings_posting ({columns}, status, published_at, expires_at, source,
-                external_id, created_at, updated_at)
-            SELECT {columns}, 'published', now() - random() * interval '23 hours',
-                now() + interval '30 days', 'bench-alerts', 'a' || row_number() OVER (),
-                now(), now()
-            FROM (SELECT * FROM postings_posting WHERE status = 'published'
-                  ORDER BY random() LIMIT %s) AS t
-            """,  # noqa: S608 (constant column list)
-            [NEW_POSTINGS],
-        )
-        cursor.execute("ANALYZE postings_posting")
+    add_postings(NEW_POSTINGS)
     new = Posting.objects.filter(source="bench-alerts")
     per_language = Counter(new.values_list("language", flat=True))
 
@@ -173,20 +224,30 @@ def main() -> None:
         cursor.execute("ANALYZE alerts_subscriber, alerts_alert")
     distinct = Alert.objects.values("language", "query").distinct().count()
 
-    def match(share: int) -> tuple[float, int]:
-        """Matches the alerts whose id is a multiple of `share` from scratch."""
+    watch = TransactionWatch(os.environ["DATABASE_URL"])
+    watch.start()
+
+    def match(share: int) -> tuple[float, int, int, float, float]:
+        """Matches the alerts whose id is a multiple of `share` from scratch: the time, the
+        matches recorded and counted, the longest transaction and the peak memory."""
         AlertMatch.objects.all().delete()
-        Alert.objects.update(high_water=day_ago)
+        Alert.objects.update(high_water=day_ago, more=0, counted_up_to=None)
         with connection.cursor() as cursor:
             cursor.execute("UPDATE alerts_alert SET paused = (id %% %s <> 0)", [share])
+            cursor.execute("VACUUM ANALYZE alerts_alert, alerts_alertmatch")
+        reset_peak_memory()
+        watch.reset()
         started = time.perf_counter()
-        created = services.match_alerts(frequency=Alert.Frequency.DAILY)
-        return time.perf_counter() - started, created
+        recorded = services.match_alerts(frequency=Alert.Frequency.DAILY)
+        elapsed = time.perf_counter() - started
+        counted = Alert.objects.aggregate(n=Sum("more"))["n"] or 0
+        return elapsed, recorded, counted, watch.longest, peak_memory_mb()
 
     quarter = match(4)
     quarter_groups = Alert.objects.active().values("language", "query").distinct().count()
     full = match(1)
-    rss_after_matching = peak_rss_mb()
+    add_postings(BIG_IMPORT)
+    big = match(1)
 
     sink = subprocess.Popen(
         [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
@@ -213,17 +274,21 @@ def main() -> None:
         sink.wait(timeout=10)
 
     mails_due = sum(len(batch) for batch in batches)
-    print(f"\n{Posting.objects.count():,} postings, {NEW_POSTINGS:,} of them new over the last")
-    print(f"day; {ALERTS:,} confirmed daily alerts, {distinct:,} distinct searches.\n")
-    print("| Step | Alerts | Distinct searches | Matches | Time (s) |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    print(f"| Matching, a quarter of the alerts | {ALERTS // 4:,} | {quarter_groups:,} "
-          f"| {quarter[1]:,} | {quarter[0]:.1f} |")  # fmt: skip
-    print(f"| Matching, all alerts | {ALERTS:,} | {distinct:,} | {full[1]:,} | {full[0]:.1f} |")
+    print(f"\n{Posting.objects.count():,} postings; {ALERTS:,} confirmed daily alerts, "
+          f"{distinct:,} distinct searches.\n")  # fmt: skip
+    print("| Step | Alerts | New postings | Distinct searches | Matches recorded "
+          "| Matches counted | Time (s) | Longest transaction (s) | Peak memory (MB) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, alerts, postings, searches, (elapsed, recorded, counted, longest, memory) in [
+        ("Matching, a quarter of the alerts", ALERTS // 4, NEW_POSTINGS, quarter_groups, quarter),
+        ("Matching, all alerts", ALERTS, NEW_POSTINGS, distinct, full),
+        ("Matching, all alerts, a big import", ALERTS, BIG_IMPORT, distinct, big),
+    ]:
+        print(f"| {label} | {alerts:,} | {postings:,} | {searches:,} | {recorded:,} "
+              f"| {counted:,} | {elapsed:.1f} | {longest:.1f} | {memory:.0f} |")  # fmt: skip
     print(f"\nAlerts with a mail to send: {mails_due:,}. Sent {sent:,} in {sending:.1f} s: "
           f"{sent / sending:.0f} mails/s, one process, {size} per SMTP connection.")  # fmt: skip
-    print(f"Peak memory (RSS) of this process: {rss_after_matching:.0f} MB after matching, "
-          f"{peak_rss_mb():.0f} MB at the end.")  # fmt: skip
+    print(f"Peak memory (RSS) of this process over the whole run: {peak_rss_mb():.0f} MB.")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The image's roles, chosen by the command:
 #   web                  gunicorn (deploy/gunicorn.conf.py)
-#   worker [QUEUES]      a Celery worker for QUEUES (comma-separated; default: all three)
+#   worker [QUEUES]      a Celery worker for QUEUES (comma-separated; default: all four)
 #   beat                 the Celery schedule: run exactly one
 #   migrate              apply the database migrations, then exit
 #   anything else        run as given (python manage.py shell, ...)
@@ -20,7 +20,7 @@ case "$role" in
         exec gunicorn --config deploy/gunicorn.conf.py "$@" jobboard.wsgi
         ;;
     worker)
-        queues="${1:-imports,mail,default}"
+        queues="${1:-imports,mail,default,alerts}"
         [ "$#" -gt 0 ] && shift
         # Beat is its own process; gossip and mingle only slow the start of many workers.
         exec celery --app jobboard worker --queues "$queues" \

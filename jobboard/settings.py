@@ -249,12 +249,14 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-# Three queues, each with its own workers, so that a long feed import never holds up a
-# confirmation mail and a slow mail server never holds up the sweeps. The sweeps stay on
-# `default` even when they concern imports: they are short and must run on time.
+# Four queues, each with its own workers, so that a long feed import never holds up a
+# confirmation mail, a slow mail server never holds up the sweeps, and alert matching (which
+# grows with the alerts and the new postings) never holds up expiry and the import sweep:
+# those stay on `default`, short, and run on time.
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES = [Queue("default"), Queue("imports"), Queue("mail")]
+CELERY_TASK_QUEUES = [Queue("default"), Queue("imports"), Queue("mail"), Queue("alerts")]
 CELERY_TASK_ROUTES = {
+    "alerts.tasks.sweep_alerts": {"queue": "alerts"},
     "postings.tasks.run_import": {"queue": "imports"},
     "postings.tasks.send_posting_mail": {"queue": "mail"},
     "postings.tasks.warn_expiring_postings": {"queue": "mail"},  # sends its mails itself
@@ -262,6 +264,16 @@ CELERY_TASK_ROUTES = {
     "accounts.tasks.send_password_reset": {"queue": "mail"},
     "alerts.tasks.send_confirmation": {"queue": "mail"},
     "alerts.tasks.send_alert_batch": {"queue": "mail"},
+}
+# Every task has a soft limit (it raises SoftTimeLimitExceeded, and the task ends cleanly:
+# sweeps commit in batches and carry on next time) and a hard one (its process is killed), so
+# that nothing stuck holds a worker for good. Imports, the long ones, have their own, below
+# the broker's visibility timeout (one hour), after which Redis would hand the message out
+# again.
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
+CELERY_TASK_ANNOTATIONS = {
+    "postings.tasks.run_import": {"soft_time_limit": 3000, "time_limit": 3300},
 }
 # The workers log through LOGGING below (JSON in production), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -375,6 +387,9 @@ if EMAIL_URL or EMAIL_HOST:
         EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds a mail server may take to answer each step before the send fails as temporary and
+# is retried later: a stuck server must not hold a worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Job board <jobs@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -421,6 +436,12 @@ ALERT_RATE_LIMIT_EMAIL = env_rate("ALERT_RATE_LIMIT_EMAIL", "5/h")
 ALERT_RATE_LIMIT_IP = env_rate("ALERT_RATE_LIMIT_IP", "30/h")
 # Alerts per sending task, through one SMTP connection.
 ALERT_SEND_BATCH = env_int("ALERT_SEND_BATCH", 200)
+# Postings an alert mail shows (the newest); it counts the others and links to the search.
+# Matching records no more than that per alert.
+ALERT_MAIL_POSTINGS = env_int("ALERT_MAIL_POSTINGS", 20)
+# Alerts of one search recorded per transaction by matching: a transaction writes at most
+# this times ALERT_MAIL_POSTINGS matches, and lasts well under a second.
+ALERT_MATCH_BATCH = env_int("ALERT_MATCH_BATCH", 1000)
 # How far each sweep looks back before the last one, for postings committed late.
 ALERT_MATCH_GRACE_SECONDS = env_int("ALERT_MATCH_GRACE_SECONDS", 900)
 # The mailto: of List-Unsubscribe; mail to it must reach whoever unsubscribes people by hand.

@@ -1,9 +1,10 @@
+import asyncio
 import email
 import email.policy
 import re
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
 import pytest
@@ -84,12 +85,16 @@ def hidden_value(html: str, name: str) -> str:
 class Mailbox:
     """What a real SMTP server (aiosmtpd, in this process) received. `refuse` answers the next
     N messages with a temporary failure (451), as a busy mail server does; addresses in
-    `unknown` are refused for good (550), as a mailbox that does not exist is."""
+    `unknown` are refused for good (550), as a mailbox that does not exist is. `freeze` holds
+    the next message that many seconds and then answers 451, as a stuck server does;
+    `during_data`, when set, is called while the server holds a message."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refuse = 0
         self.unknown: set[str] = set()
+        self.freeze = 0.0
+        self.during_data: Callable[[], None] | None = None
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
@@ -100,6 +105,12 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.during_data:
+            self.during_data()
+        if self.freeze:
+            seconds, self.freeze = self.freeze, 0
+            await asyncio.sleep(seconds)
+            return "451 4.3.0 Try again later"
         if self.refuse:
             self.refuse -= 1
             return "451 4.3.0 Try again later"
@@ -144,7 +155,7 @@ def worker():
     Tests using it need `django_db(transaction=True)`: the worker has its own connection."""
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    queues = [queue.name for queue in app.conf.task_queues]  # imports, mail and default
+    queues = [queue.name for queue in app.conf.task_queues]  # default, imports, mail, alerts
     with start_worker(
         app, pool="solo", queues=queues, perform_ping_check=False, shutdown_timeout=10
     ):

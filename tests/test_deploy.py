@@ -49,7 +49,7 @@ def test_it_builds_a_non_root_image_with_catalogs_and_static_files_and_no_secret
     ("args", "expected"),
     [
         ([], "gunicorn --config deploy/gunicorn.conf.py jobboard.wsgi"),
-        (["worker"], "celery --app jobboard worker --queues imports,mail,default"),
+        (["worker"], "celery --app jobboard worker --queues imports,mail,default,alerts"),
         (["worker", "imports", "--concurrency", "1"], "--queues imports --hostname worker@%h"),
         (["beat"], "celery --app jobboard beat --schedule /tmp/celerybeat-schedule"),
         (["migrate"], "python manage.py migrate --no-input"),
@@ -102,7 +102,7 @@ def test_it_checks_the_health_of_every_long_running_service():
             assert service["restart"] == "no"
         else:
             assert service.get("healthcheck", {}).get("test"), f"{name} has no health check"
-    for name in ("web", "worker-default", "worker-imports", "worker-mail", "beat"):
+    for name in ("web", "worker-default", "worker-imports", "worker-mail", "worker-alerts", "beat"):
         condition = services[name]["depends_on"]["migrate"]["condition"]
         assert condition == "service_completed_successfully", name
 

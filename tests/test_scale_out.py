@@ -112,7 +112,7 @@ def cluster(tmp_path, mailbox, settings):
             site.start(
                 name,
                 [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "--pool", "solo",
-                 "-Q", "imports,mail,default", "-n", f"{name}-{uuid.uuid4().hex[:8]}@%h",
+                 "-Q", "imports,mail,default,alerts", "-n", f"{name}-{uuid.uuid4().hex[:8]}@%h",
                  "--without-gossip", "--without-mingle", "-l", "info"],
                 env,
             )  # fmt: skip
