@@ -1,10 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from jobboard import ratelimit
 
 from . import services
 from .models import ApiToken, Invitation, Membership
@@ -32,6 +35,17 @@ class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["company", "email", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        company = cleaned.get("company")
+        if company and not ratelimit.hit(
+            f"accounts:invite:{company.pk}", settings.INVITATION_RATE_LIMIT
+        ):
+            raise forms.ValidationError(
+                _("Your company has sent many invitations in a short time: try again later.")
+            )
+        return cleaned
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]

@@ -409,6 +409,8 @@ POSTING_EXPIRY_WARNING_DAYS = env_int("POSTING_EXPIRY_WARNING_DAYS", 5)
 OG_IMAGE_FONT_DIR = Path(env_str("OG_IMAGE_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 # An invitation link to join a company works this long (seconds).
 INVITATION_MAX_AGE = env_int("INVITATION_MAX_AGE", 7 * 24 * 3600)
+# Invitations a company may send: their mails carry the site's name to any address.
+INVITATION_RATE_LIMIT = env_rate("INVITATION_RATE_LIMIT", "30/h")
 # A password reset link works this long (seconds).
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 3600)
 # Password reset requests per client address (then 429) and mails per account (more requests

@@ -192,3 +192,14 @@ def test_it_keeps_the_invitations_of_the_operator_and_of_moderators(dubois):
             {"new_password1": password, "new_password2": password},
         )
         assert response.status_code == 302, email
+
+
+def test_it_limits_the_invitations_a_company_sends(client, dubois, inviter, settings):
+    """The mails carry the site's name and a company name of the company's choosing: an admin
+    must not be able to turn them into a mass-mailing tool."""
+    settings.INVITATION_RATE_LIMIT = "3/h"
+    client.force_login(inviter)
+    addresses = [f"person{n}@elsewhere.example" for n in range(4)]
+    statuses = [invite(client, dubois, address).status_code for address in addresses]
+    assert statuses == [302, 302, 302, 200]
+    assert Invitation.objects.count() == 3
