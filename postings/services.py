@@ -162,8 +162,14 @@ def _run(run: ImportRun) -> None:
     except UnreadableFile as error:
         _fail(run, message=_("The feed could not be read: %(error)s.") % {"error": error})
         return
-    if source.full_sync and not report.complete:
-        _finish(run, message=_("The feed could not be read to its end, so no posting was closed."))
+    if report.broken:
+        # A feed cut short or garbled mid-file is a failure, however many rows came before.
+        message = _(
+            "The feed breaks off at row %(row)s: %(reason)s. The rows before it were imported."
+        ) % {"row": report.broken.row, "reason": report.broken.reason}
+        if source.full_sync:
+            message += " " + _("The feed could not be read to its end, so no posting was closed.")
+        _fail(run, message=message)
     else:
         _finish(run, close=source.full_sync)
 

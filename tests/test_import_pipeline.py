@@ -213,8 +213,8 @@ def test_it_closes_nothing_when_a_full_sync_feed_is_broken(media, settings):
     run = ImportRun.objects.create(source=source)
     services.run_import(run=run)
     run.refresh_from_db()
-    assert run.status == ImportRun.Status.SUCCEEDED and run.closed == 0
-    assert "could not be read to its end" in run.message
+    assert run.status == ImportRun.Status.FAILED and run.closed == 0
+    assert "breaks off at row 2" in run.message and "could not be read to its end" in run.message
     assert Posting.objects.filter(source=source.posting_source, status="published").count() == 3
 
 
