@@ -11,6 +11,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from jobboard import ratelimit
 from jobboard.mail import send_template_mail
+from jobboard.tasks import enqueue
 
 from .models import RECRUITERS_GROUP, Invitation, Membership, Profile
 
@@ -29,7 +30,9 @@ def invite(*, invitation: Invitation) -> None:
     from . import tasks
 
     invitation.save()
-    transaction.on_commit(lambda: tasks.send_invitation.delay(invitation.pk))
+    # No sweep sends a lost one: while the broker is down the invitation is saved and its
+    # mail logged and counted, not sent.
+    transaction.on_commit(lambda: enqueue(tasks.send_invitation, invitation.pk))
 
 
 def send_invitation(*, invitation: Invitation) -> None:
@@ -93,7 +96,8 @@ def request_password_reset(*, email: str, language: str) -> None:
     if not ratelimit.hit(f"accounts:reset:{digest}", settings.PASSWORD_RESET_RATE_LIMIT_EMAIL):
         return
     for user in PasswordResetForm(data={"email": email}).get_users(email):
-        transaction.on_commit(lambda pk=user.pk: tasks.send_password_reset.delay(pk, language))
+        # Lost while the broker is down (logged and counted): asking again sends it.
+        transaction.on_commit(lambda pk=user.pk: enqueue(tasks.send_password_reset, pk, language))
 
 
 def send_password_reset(*, user, language: str) -> None:

@@ -152,8 +152,11 @@ def test_it_ends_a_run_whose_worker_was_killed_as_a_clean_run_ends(media, settin
     run.refresh_from_db()
     assert run.status == ImportRun.Status.RUNNING and 300 <= run.rows_done < 3_000
 
-    # The sweep finds the run without progress and queues it again; another worker resumes it.
-    later = timezone.now() + timedelta(seconds=settings.IMPORT_STALE_SECONDS + 1)
+    # The sweep finds the run without a heartbeat for a minute and queues it again; another
+    # worker resumes it.
+    with transaction.atomic():
+        assert services.queue_due_imports() == 0  # its last heartbeat is seconds old
+    later = timezone.now() + timedelta(seconds=61)
     with transaction.atomic():
         assert services.queue_due_imports(now=later) == 1
     request.getfixturevalue("worker")
