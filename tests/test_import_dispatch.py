@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
+from accounts.models import Invitation
 from alerts.models import Alert
 from jobboard.celery import app
 from postings import services
@@ -183,10 +184,13 @@ def test_it_answers_within_seconds_when_the_broker_is_frozen(broker, client, set
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_it_answers_a_subscription_and_a_password_reset_while_the_broker_is_down(broker, client):
-    user = factories.recruiter(factories.company("Acme"), "marie@acme.example")
-    confirmations = enqueue_failures(client, "alerts.tasks.send_confirmation")
-    resets = enqueue_failures(client, "accounts.tasks.send_password_reset")
+def test_it_answers_the_pages_that_queue_mails_while_the_broker_is_down(broker, client):
+    acme = factories.company("Acme")
+    user = factories.recruiter(acme, "marie@acme.example")
+    posting = factories.pending_posting(company=acme, title="Affineur", submitted_by=user)
+    tasks = ("alerts.tasks.send_confirmation", "accounts.tasks.send_password_reset",
+             "accounts.tasks.send_invitation", "postings.tasks.send_posting_mail")  # fmt: skip
+    before = {task: enqueue_failures(client, task) for task in tasks}
     broker.kill()
 
     response = client.post(
@@ -194,11 +198,29 @@ def test_it_answers_a_subscription_and_a_password_reset_while_the_broker_is_down
     )
     assert response.status_code == 200
     assert Alert.objects.filter(subscriber__email="paul@example.org").exists()
-    assert enqueue_failures(client, "alerts.tasks.send_confirmation") == confirmations + 1
 
     response = client.post("/admin/password_reset/", {"email": user.email}, follow=True)
     assert response.status_code == 200
-    assert enqueue_failures(client, "accounts.tasks.send_password_reset") == resets + 1
+
+    client.force_login(factories.company_admin(acme, "ada@acme.example"))
+    response = client.post(
+        "/admin/accounts/invitation/add/",
+        {"company": acme.pk, "email": "new@acme.example", "role": "recruiter"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Invitation.objects.filter(email="new@acme.example").exists()
+
+    client.force_login(factories.moderator())
+    response = client.post(
+        f"/admin/postings/postingforreview/{posting.pk}/change/", {"_approve": "1"}, follow=True
+    )
+    assert response.status_code == 200
+    posting.refresh_from_db()
+    assert posting.status == posting.Status.PUBLISHED  # the workflow step stands
+    assert {task: enqueue_failures(client, task) for task in tasks} == {
+        task: count + 1 for task, count in before.items()
+    }
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
