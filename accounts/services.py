@@ -10,6 +10,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from jobboard import ratelimit
 from jobboard.mail import send_template_mail
+from jobboard.tasks import enqueue
 
 from .models import RECRUITERS_GROUP, Invitation, Membership, Profile
 
@@ -28,7 +29,9 @@ def invite(*, invitation: Invitation) -> None:
     from . import tasks
 
     invitation.save()
-    transaction.on_commit(lambda: tasks.send_invitation.delay(invitation.pk))
+    # No sweep sends a lost one: while the broker is down the invitation is saved and its
+    # mail logged and counted, not sent.
+    transaction.on_commit(lambda: enqueue(tasks.send_invitation, invitation.pk))
 
 
 def send_invitation(*, invitation: Invitation) -> None:
@@ -92,7 +95,10 @@ def request_password_reset(*, email: str, language: str) -> None:
     limit = settings.PASSWORD_RESET_RATE_LIMIT_EMAIL
     for user in PasswordResetForm(data={"email": email}).get_users(email):
         if ratelimit.hit(f"accounts:reset:{user.pk}", limit):
-            transaction.on_commit(lambda pk=user.pk: tasks.send_password_reset.delay(pk, language))
+            # Lost while the broker is down (logged and counted): asking again sends it.
+            transaction.on_commit(
+                lambda pk=user.pk: enqueue(tasks.send_password_reset, pk, language)
+            )
 
 
 def send_password_reset(*, user, language: str) -> None:

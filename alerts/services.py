@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 
 from jobboard import ratelimit
 from jobboard.metrics import ALERT_MAILS as MAILS
+from jobboard.tasks import enqueue
 from postings.models import Category, Posting
 from postings.selectors import facet_filters, filter_postings
 from postings.templatetags.jobboard import salary
@@ -80,7 +81,9 @@ def subscribe(*, email: str, language: str, query: str, frequency: str) -> Alert
         if not created and alert.confirmed_at is None and alert.frequency != frequency:
             alert.frequency = frequency
             alert.save(update_fields=["frequency"])
-        transaction.on_commit(lambda: tasks.send_confirmation.delay(alert.pk))
+        # No sweep sends a lost one: while the broker is down the page still answers, and
+        # subscribing again sends the confirmation.
+        transaction.on_commit(lambda: enqueue(tasks.send_confirmation, alert.pk))
     return alert
 
 

@@ -59,6 +59,11 @@ DB_SECONDS = Histogram(
 TASKS_PUBLISHED = Counter(
     "jobboard_celery_tasks_published", "Tasks queued, by queue.", ["queue", "task"]
 )
+ENQUEUE_FAILURES = Counter(
+    "jobboard_celery_enqueue_failures",
+    "Tasks that could not be queued (the broker down, frozen or full), by task.",
+    ["task"],
+)
 TASKS = Counter(
     "jobboard_celery_tasks",
     "Tasks run, by queue and end state (SUCCESS, FAILURE, RETRY, ...).",

@@ -248,6 +248,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 512 * 1024)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down or frozen is an expected state: a web request that queues a task gives
+# up within about two seconds (jobboard.tasks.enqueue then logs and counts it, and the sweeps
+# send what the database says is due), instead of holding its thread while Redis hangs.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# The longest task: a feed import, stopped after this many seconds (soft limit a minute before).
+IMPORT_TIME_LIMIT = env_int("IMPORT_TIME_LIMIT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis gives a message that a worker took but did not acknowledge (acks_late) to another
+    # worker after this long: longer than the longest task, so that a live task is never run
+    # twice. An import worker may hold a retry's message (countdown up to 10 minutes) while it
+    # runs another import, hence two imports and the longest countdown. A dead worker's import
+    # is not left to it: the import sweep resumes it within a minute (IMPORT_HEARTBEAT_TIMEOUT).
+    "visibility_timeout": 2 * IMPORT_TIME_LIMIT + 600 + 300,
+    "socket_connect_timeout": 2,
+    # Above the workers' BRPOP wait (1 s): a frozen Redis fails a publish instead of hanging it.
+    "socket_timeout": 2,
+}
 CELERY_TIMEZONE = "UTC"
 # Four queues, each with its own workers, so that a long feed import never holds up a
 # confirmation mail, a slow mail server never holds up the sweeps, and alert matching (which
@@ -304,10 +327,11 @@ CELERY_BEAT_SCHEDULE = {
         # counts subtract those one by one.
         "schedule": env_int("EXPIRE_SWEEP_SECONDS", 60),
     },
-    # Feeds due by their schedule, and runs whose message or worker was lost.
+    # Feeds due by their schedule, runs that no message carries (the broker was down when they
+    # were queued) and runs whose worker died: every few seconds, so no lost work waits long.
     "import-due-sources": {
         "task": "postings.tasks.import_due_sources",
-        "schedule": 60,
+        "schedule": env_int("IMPORT_SWEEP_SECONDS", 10),
     },
 }
 
@@ -452,11 +476,14 @@ ALERT_UNSUBSCRIBE_EMAIL = env_str(
     f"unsubscribe@{urlsplit(SITE_URL).hostname or 'localhost'}",
 )
 # Feed imports: rows per transaction (and per checkpoint of a run); the largest feed a URL may
-# send; the connect and read timeout of a fetch; how long a run may go without a committed
-# chunk before the sweep queues it again (its worker died or its message was lost).
+# send; the connect and read timeout of a fetch; how long a running run may go without a
+# heartbeat (its worker beats every quarter of it) before the sweep resumes it elsewhere (its
+# worker died); how long a queued run whose message went may wait before it is sent again (the
+# broker lost its messages: a backlog of imports waits that long too, and a repeat costs nothing).
 IMPORT_CHUNK_SIZE = env_int("IMPORT_CHUNK_SIZE", 2000)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 30)
+IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 60)
 IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 15 * 60)
 # Feed URLs reach the public internet only, unless this is on (feeds served inside a private
 # network, tests against a local server).

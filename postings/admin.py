@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
@@ -616,16 +616,40 @@ class ImportSourceAdmin(CompanyScopedAdmin):
 
     @admin.action(description=_("Import the feed now"))
     def import_now(self, request, queryset) -> None:
-        for source in queryset.select_related("company"):
-            services.start_import(source=source)
-        self.message_user(request, _("The imports are queued; their runs show the progress."))
+        runs = [services.start_import(source=source) for source in queryset]
+        self._tell(request, runs, queued=_("The imports are queued; their runs show the progress."))
 
     def _import_response(self, request: HttpRequest, source: ImportSource) -> HttpResponse | None:
         """"Save and import now": on to the run's page, where its progress shows live."""
         if "_import" not in request.POST:
             return None
         run = services.start_import(source=source)
+        self._tell(request, [run])
         return redirect("admin:postings_importrun_change", run.pk)
+
+    def _tell(self, request: HttpRequest, runs: list[ImportRun], *, queued: str = "") -> None:
+        """Once the runs are committed and their tasks sent (or not), say whether the broker
+        took them: the runs it refused are saved, and the import sweep sends them later."""
+
+        def tell() -> None:
+            waiting = ImportRun.objects.filter(
+                pk__in=[run.pk for run in runs],
+                status=ImportRun.Status.QUEUED,
+                dispatched_at__isnull=True,
+            ).count()
+            if waiting:
+                message = ngettext(
+                    "The task queue cannot be reached at the moment: the import is saved and "
+                    "will start as soon as the queue is back.",
+                    "The task queue cannot be reached at the moment: the %(count)d imports are "
+                    "saved and will start as soon as the queue is back.",
+                    waiting,
+                ) % {"count": waiting}
+                self.message_user(request, message, messages.WARNING)
+            elif queued:
+                self.message_user(request, queued)
+
+        transaction.on_commit(tell)
 
     def response_add(self, request: HttpRequest, obj: ImportSource, post_url_continue=None):
         return self._import_response(request, obj) or super().response_add(request, obj)

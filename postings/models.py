@@ -693,9 +693,13 @@ class ImportRun(models.Model):
     # A fetched feed is kept until the run ends, so that a resumed run reads the same bytes.
     feed = models.FileField(_("fetched feed"), upload_to="imports/", blank=True, editable=False)
     queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    # When the broker last took a message for the run; empty while none went (the broker was
+    # down when it was queued): the import sweep sends it then.
+    dispatched_at = models.DateTimeField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    # The last sign of life: a committed chunk, or the sweep queueing the run again. A run
-    # without one for IMPORT_STALE_SECONDS lost its message or its worker.
+    # The last sign of life: its worker's heartbeat (every quarter of IMPORT_HEARTBEAT_TIMEOUT
+    # while it holds the run, and with each committed chunk), or the sweep queueing the run
+    # again. A running run without one for IMPORT_HEARTBEAT_TIMEOUT lost its worker.
     heartbeat_at = models.DateTimeField(_("last progress at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

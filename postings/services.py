@@ -1,7 +1,10 @@
+import threading
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, F, JSONField, OuterRef, Q, Value
@@ -9,8 +12,10 @@ from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jobboard.mail import send_template_mail
+from jobboard.tasks import enqueue
 
 from .importers import ChunkReport, UnreadableFile, import_rows
 from .importers.fetch import fetch_feed
@@ -35,9 +40,7 @@ def expire_due_postings() -> int:
 
 def start_import(*, source: ImportSource) -> ImportRun:
     """Queue a run of the source's feed, or return the one already queued or running; the task
-    is sent once the run is committed."""
-    from . import tasks
-
+    is sent once the run is committed (again for a queued run that no message carries yet)."""
     with transaction.atomic():
         # Two clicks (or a click and the schedule) at once queue one run.
         ImportSource.objects.select_for_update().filter(pk=source.pk).exists()
@@ -45,25 +48,53 @@ def start_import(*, source: ImportSource) -> ImportRun:
         if run is None:
             language = translation.get_language() or settings.LANGUAGE_CODE
             run = ImportRun.objects.create(source=source, language=language)
-            transaction.on_commit(lambda: tasks.run_import.delay(run.pk))
+        if run.status == ImportRun.Status.QUEUED and run.dispatched_at is None:
+            transaction.on_commit(lambda: dispatch_imports([run.pk]))
     return run
 
 
-def queue_due_imports(*, now=None) -> int:
-    """Start a run for each source whose schedule is due, and queue again the runs that have
-    shown no progress for IMPORT_STALE_SECONDS (a lost message, a killed worker: they resume from
-    their checkpoint). Safe to run any number of times, concurrently too. Returns the runs sent."""
+def dispatch_imports(run_ids: list[int]) -> None:
+    """Send a task for each run, noting on the run that the broker took it. A run that the
+    broker refused keeps no mark, and the import sweep sends it once the broker is back."""
     from . import tasks
 
+    for pk in run_ids:
+        if enqueue(tasks.run_import, pk):
+            ImportRun.objects.filter(pk=pk).update(dispatched_at=timezone.now())
+
+
+# A run queued this recently without its message is left to the request that queued it, whose
+# message goes once its transaction commits: the sweep would only send it twice.
+DISPATCH_GRACE = timedelta(seconds=5)
+
+
+def queue_due_imports(*, now=None) -> int:
+    """Start a run for each source whose schedule is due, and send the runs that have no live
+    task: queued runs that no message carries (the broker was down) or whose message went
+    IMPORT_STALE_SECONDS ago (the broker lost it), and running runs without a heartbeat for
+    IMPORT_HEARTBEAT_TIMEOUT (their worker died: they resume from their checkpoint). Safe to run
+    any number of times, concurrently too: a run held by a live worker is never run twice.
+    Returns the runs sent."""
     now = now or timezone.now()
     sent = []
     with transaction.atomic():
-        stale = ImportRun.objects.select_for_update(skip_locked=True).filter(
-            status__in=ImportRun.ACTIVE,
-            heartbeat_at__lt=now - timedelta(seconds=settings.IMPORT_STALE_SECONDS),
+        lost = ImportRun.objects.select_for_update(skip_locked=True).filter(
+            Q(
+                status=ImportRun.Status.QUEUED,
+                dispatched_at__isnull=True,
+                queued_at__lt=now - DISPATCH_GRACE,
+            )
+            | Q(
+                status=ImportRun.Status.QUEUED,
+                heartbeat_at__lt=now - timedelta(seconds=settings.IMPORT_STALE_SECONDS),
+            )
+            | Q(
+                status=ImportRun.Status.RUNNING,
+                heartbeat_at__lt=now - timedelta(seconds=settings.IMPORT_HEARTBEAT_TIMEOUT),
+            )
         )
-        for run in stale:
-            run.heartbeat_at = now
+        for run in lost:
+            run.heartbeat_at = now  # sent again one timeout later at the soonest
             run.save(update_fields=["heartbeat_at"])
             sent.append(run.pk)
         due = (
@@ -79,8 +110,37 @@ def queue_due_imports(*, now=None) -> int:
             sent.append(ImportRun.objects.create(source=source).pk)
             source.next_run_at = now + ImportSource.INTERVALS[source.schedule]
             source.save(update_fields=["next_run_at"])
-        transaction.on_commit(lambda: [tasks.run_import.delay(pk) for pk in sent])
+        transaction.on_commit(lambda: dispatch_imports(sent))
     return len(sent)
+
+
+@contextmanager
+def _heartbeat(run: ImportRun) -> Iterator[None]:
+    """Beat every quarter of IMPORT_HEARTBEAT_TIMEOUT while the run is held, from a thread with
+    its own connection: a long fetch or chunk is not a dead worker, which the sweep would send
+    the run for again. A run imported inside a transaction (a test's) beats with its chunks."""
+    if connection.in_atomic_block:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.IMPORT_HEARTBEAT_TIMEOUT / 4):
+                with suppress(DatabaseError):  # the database away for a moment: beat again
+                    ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+        finally:
+            connection.close()  # this thread's own
+
+    thread = threading.Thread(target=beat, name="import-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 @contextmanager
@@ -127,7 +187,8 @@ def run_import(*, run: ImportRun) -> None:
             # Committed before the import starts: a worker killed during it leaves the count.
             ImportRun.objects.filter(pk=run.pk).update(attempts=F("attempts") + 1)
             try:
-                _run(run)
+                with _heartbeat(run):
+                    _run(run)
             except Exception:
                 # The failure came back to Python (a fault the task retries): no death.
                 with suppress(DatabaseError):
@@ -162,8 +223,14 @@ def _run(run: ImportRun) -> None:
     except UnreadableFile as error:
         _fail(run, message=_("The feed could not be read: %(error)s.") % {"error": error})
         return
-    if source.full_sync and not report.complete:
-        _finish(run, message=_("The feed could not be read to its end, so no posting was closed."))
+    if report.broken:
+        # A feed cut short or garbled mid-file is a failure, however many rows came before.
+        message = _(
+            "The feed breaks off at row %(row)s: %(reason)s. The rows before it were imported."
+        ) % {"row": report.broken.row, "reason": report.broken.reason}
+        if source.full_sync:
+            message += " " + _("The feed could not be read to its end, so no posting was closed.")
+        _fail(run, message=message)
     else:
         _finish(run, close=source.full_sync)
 
@@ -264,11 +331,23 @@ def _clean_up(run: ImportRun) -> None:
 
 
 def fail_import(*, run_id: int, error: Exception) -> None:
-    """End a run whose task gave up after its retries."""
+    """End a run whose task gave up: after its retries, or past IMPORT_TIME_LIMIT."""
     run = ImportRun.objects.select_related("source").filter(pk=run_id).first()
     if run is not None and run.status not in ImportRun.FINISHED:
         with translation.override(run.language):
-            message = _("The import gave up after several attempts: %(error)s") % {"error": error}
+            if isinstance(error, SoftTimeLimitExceeded):
+                minutes = settings.IMPORT_TIME_LIMIT // 60
+                message = ngettext(
+                    "The import took longer than %(minutes)d minute: it was stopped at row "
+                    "%(row)s.",
+                    "The import took longer than %(minutes)d minutes: it was stopped at row "
+                    "%(row)s.",
+                    minutes,
+                ) % {"minutes": minutes, "row": run.rows_done + 1}
+            else:
+                message = _("The import gave up after several attempts: %(error)s") % {
+                    "error": error
+                }
         _fail(run, message=message)
 
 
@@ -337,7 +416,9 @@ def duplicate_posting(*, posting: Posting, language: str, by) -> Posting:
 def _mail_owners_after_commit(posting: Posting, kind: str) -> None:
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.send_posting_mail.delay(posting.pk, kind))
+    # No sweep finds a lost one again: while the broker is down, the mail is logged, counted
+    # and not sent; the workflow step stands.
+    transaction.on_commit(lambda: enqueue(tasks.send_posting_mail, posting.pk, kind))
 
 
 def owners(posting: Posting) -> list:

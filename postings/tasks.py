@@ -1,6 +1,7 @@
 import smtplib
 
 from celery import Task, shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from . import services
@@ -25,6 +26,9 @@ class ImportTask(Task):
 
 @shared_task(
     base=ImportTask,
+    # The longest task: the broker's visibility timeout is sized to it (settings).
+    soft_time_limit=settings.IMPORT_TIME_LIMIT - 60,
+    time_limit=settings.IMPORT_TIME_LIMIT,
     autoretry_for=TRANSIENT,
     retry_backoff=5,
     retry_backoff_max=600,

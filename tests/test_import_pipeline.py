@@ -152,8 +152,11 @@ def test_it_ends_a_run_whose_worker_was_killed_as_a_clean_run_ends(media, settin
     run.refresh_from_db()
     assert run.status == ImportRun.Status.RUNNING and 300 <= run.rows_done < 3_000
 
-    # The sweep finds the run without progress and queues it again; another worker resumes it.
-    later = timezone.now() + timedelta(seconds=settings.IMPORT_STALE_SECONDS + 1)
+    # The sweep finds the run without a heartbeat for a minute and queues it again; another
+    # worker resumes it.
+    with transaction.atomic():
+        assert services.queue_due_imports() == 0  # its last heartbeat is seconds old
+    later = timezone.now() + timedelta(seconds=61)
     with transaction.atomic():
         assert services.queue_due_imports(now=later) == 1
     request.getfixturevalue("worker")
@@ -213,8 +216,8 @@ def test_it_closes_nothing_when_a_full_sync_feed_is_broken(media, settings):
     run = ImportRun.objects.create(source=source)
     services.run_import(run=run)
     run.refresh_from_db()
-    assert run.status == ImportRun.Status.SUCCEEDED and run.closed == 0
-    assert "could not be read to its end" in run.message
+    assert run.status == ImportRun.Status.FAILED and run.closed == 0
+    assert "breaks off at row 2" in run.message and "could not be read to its end" in run.message
     assert Posting.objects.filter(source=source.posting_source, status="published").count() == 3
 
 

@@ -75,7 +75,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
-    complete: bool = True  # False when the feed could not be read to its end
+    # The error past which the feed could not be read (a broken or cut file), if any.
+    broken: RowError | None = None
 
     def add(self, chunk: ChunkReport) -> None:
         self.rows += chunk.rows
@@ -83,7 +84,7 @@ class ImportReport:
         self.updated += chunk.updated
         self.unchanged += chunk.unchanged
         self.rejected += len(chunk.errors)
-        self.complete = self.complete and not any(error.final for error in chunk.errors)
+        self.broken = self.broken or next((error for error in chunk.errors if error.final), None)
 
 
 class _SharedFields(dict):
@@ -570,7 +571,8 @@ def import_rows(
     rows = iter(rows)
     for _number, row in itertools.islice(rows, skip):
         report.rows += 1
-        report.complete = report.complete and not (isinstance(row, RowError) and row.final)
+        if isinstance(row, RowError) and row.final:
+            report.broken = row
     chunk = _Chunk(source=source, company=company, categories=Category.objects.in_bulk())
     companies = _Companies()
     owner = {"company": company.name} if company else {}

@@ -119,5 +119,9 @@ def _too_deep(shape: Shape, field: str) -> str:
 
 
 def error_line(error: Exception) -> str:
-    """ijson's message without the excerpt of the input that it adds on the next lines."""
-    return str(error).strip().split("\n")[0]
+    """ijson's message without the excerpt of the input that it adds on the next lines (its C
+    backend gives it as bytes)."""
+    message = error.args[0] if error.args else ""
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    return str(message).strip().split("\n")[0]

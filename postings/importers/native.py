@@ -93,7 +93,8 @@ def _line_rows(lines: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
                 pass
         except ijson.JSONError as error:
             reason = _("invalid JSON: %(error)s") % {"error": error_line(error)}
-            yield number, RowError(number, reason)
+            # A last line without its line break was cut short: the file ends early.
+            yield number, RowError(number, reason, final=not line.endswith(b"\n"))
         else:
             parsed += 1
             yield number, row

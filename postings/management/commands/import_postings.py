@@ -104,6 +104,11 @@ class Command(BaseCommand):
             f"{report.updated} updated, {report.unchanged} unchanged, "
             f"{report.rejected} rejected."
         )
+        if report.broken:
+            summary += (
+                f"\nThe file broke off at row {report.broken.row}: the rows before it were "
+                "imported, nothing after it was read."
+            )
         if report.rejected:
             raise CommandError(summary, returncode=1)
         self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,27 @@
+"""Queueing a task where a failing broker is an expected state: a web request that queues one
+never answers 500 because Redis is down, frozen or full."""
+
+import logging
+
+from celery import Task
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
+
+from .metrics import ENQUEUE_FAILURES
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task: Task, *args: object) -> bool:
+    """Queue `task(*args)`; False, logged and counted in jobboard_celery_enqueue_failures_total,
+    when the broker cannot take it (the publish gives up within about two seconds, see
+    CELERY_BROKER_TRANSPORT_OPTIONS). Call it from transaction.on_commit, so that what the task
+    reads is committed: a sweep that finds its work in the database sends it again later."""
+    try:
+        task.apply_async(args)
+    except (KombuError, RedisError):
+        logger.warning("could not queue %s%r: the broker is unreachable", task.name, args,
+                       exc_info=True)
+        ENQUEUE_FAILURES.labels(task.name).inc()
+        return False
+    return True
