@@ -25,6 +25,7 @@ from jobboard.celery import app
 from postings import services
 from postings.models import ImportRun, ImportSource
 from tests import factories
+from tests.conftest import hidden_value
 from tests.processes import free_port
 from tests.test_import_pipeline import server, url_source, wait_for
 
@@ -212,9 +213,9 @@ def test_it_answers_the_pages_that_queue_mails_while_the_broker_is_down(broker, 
     assert Invitation.objects.filter(email="new@acme.example").exists()
 
     client.force_login(factories.moderator())
-    response = client.post(
-        f"/admin/postings/postingforreview/{posting.pk}/change/", {"_approve": "1"}, follow=True
-    )
+    review = f"/admin/postings/postingforreview/{posting.pk}/change/"
+    shown_at = hidden_value(client.get(review).content.decode(), "shown_at")
+    response = client.post(review, {"_approve": "1", "shown_at": shown_at}, follow=True)
     assert response.status_code == 200
     posting.refresh_from_db()
     assert posting.status == posting.Status.PUBLISHED  # the workflow step stands
