@@ -46,6 +46,10 @@ bench-imports: install ## Benchmark feed imports: rows/s and peak memory, IMPORT
 	IMPORT_BENCH_ROWS=$(or $(IMPORT_BENCH_ROWS),100000) \
 		$(PY) -m jobboard.localdb $(PY) bench/imports.py
 
+bench-load: install ## Load: LOAD_USERS (50) job seekers browsing for LOAD_SECONDS (60) on LOAD_COUNT postings
+	LOAD_USERS=$(or $(LOAD_USERS),50) LOAD_SECONDS=$(or $(LOAD_SECONDS),60) \
+		LOAD_COUNT=$(or $(LOAD_COUNT),100000) $(PY) -m jobboard.localdb $(PY) bench/load.py
+
 lint: install ## Check style and pending migrations
 	$(VENV)/bin/ruff check .
 	$(PY) -m jobboard.localdb $(PY) manage.py makemigrations --check --dry-run
@@ -58,4 +62,4 @@ messages: install ## Extract UI strings into the catalogs and compile them
 clean: ## Remove the virtual environment and the embedded databases
 	rm -rf $(VENV) .pgdata .redisdata
 
-.PHONY: help install run test bench bench-alerts bench-imports lint messages clean
+.PHONY: help install run test bench bench-alerts bench-imports bench-load lint messages clean
