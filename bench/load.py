@@ -42,6 +42,7 @@ def main() -> None:
         DEBUG="0", SECRET_KEY="bench-" + "x" * 60, ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0", DJANGO_SETTINGS_MODULE="jobboard.settings",
         STATIC_ROOT=str(ROOT / "staticfiles"), PORT=str(PORT), BIND="127.0.0.1",
+        TRUSTED_PROXY="127.0.0.1",
     )  # fmt: skip
     sys.path.insert(0, str(ROOT))
     import django
@@ -67,7 +68,7 @@ def main() -> None:
 
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "jobboard.wsgi"],
-        cwd=ROOT, env=dict(os.environ, PROMETHEUS_MULTIPROC_DIR="", LOG_LEVEL="warning"),
+        cwd=ROOT, env=dict(os.environ, PROMETHEUS_MULTIPROC_DIR="", LOG_LEVEL="WARNING"),
     )  # fmt: skip
     try:
         wait_until_up()
@@ -128,8 +129,8 @@ def browse(pages: Pages) -> dict[str, list]:
             kind, path = pages.pick(rng)
             started = time.perf_counter()
             try:
-                # The API answers 429 past its per-client limit; every user here is 127.0.0.1.
-                headers = {"X-Forwarded-For": f"198.51.100.{number}"} if kind == "api" else {}
+                # Each user is a client of its own, as behind the deployment's proxy.
+                headers = {"X-Forwarded-For": f"198.51.100.{number}"}
                 request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers=headers)
                 with urllib.request.urlopen(request, timeout=30) as response:
                     response.read()
