@@ -12,6 +12,7 @@ from django.db import connections
 from django.utils import translation
 from playwright.sync_api import expect
 
+from accounts.models import Invitation, Membership
 from alerts.models import Alert
 from postings.models import ImportRun
 from tests import factories
@@ -37,6 +38,17 @@ pytestmark = [
 ]
 
 
+def assert_accessible(page) -> None:
+    """axe-core (the engine of the browsers' accessibility audits) finds no violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # axe's own probes set inline styles, which the CSP refuses: not the page's doing.
+    page.auditing = True
+    results = Axe().run(page)
+    page.auditing = False
+    assert results.violations_count == 0, results.generate_report()
+
+
 @pytest.fixture
 def page(live_server):
     # Playwright's sync API runs an event loop in this thread, and Django's connections are
@@ -52,6 +64,8 @@ def page(live_server):
 
         def on_console(message) -> None:
             # The site has no favicon; Chromium asks for one anyway.
+            if getattr(message.page, "auditing", False):
+                return
             if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
                 errors.append((message.text, message.location["url"]))
 
@@ -376,3 +390,42 @@ def test_a_job_seeker_subscribes_to_the_search_she_is_reading_and_confirms_it_by
         (email, "fr", "country=BE", "daily", True, True)
     ]
     assert len(mailbox.messages) == 1  # nothing but the confirmation so far
+
+
+@pytest.fixture
+def paul_invited(django_db_serialized_rollback, transactional_db):
+    """Paul has an account (a recruiter of another company) and is invited to Dubois."""
+    factories.recruiter(factories.company("Laiterie Paul"), "paul@paul.example", language="fr")
+    invitation = Invitation.objects.create(
+        company=factories.company("Fromagerie Dubois"), email="paul@paul.example"
+    )
+    return f"/fr/panel/invitation/{invitation.token}/"
+
+
+def test_an_invited_person_with_an_account_joins_with_their_own_password(
+    paul_invited, live_server, page
+):
+    page.goto(f"{live_server.url}{paul_invited}")
+    assert_accessible(page)
+    page.get_by_label("Mot de passe").fill("pas le bon")
+    page.get_by_role("button", name="Accepter l'invitation").click()
+    expect(page.locator(".errorlist")).to_have_text("Ce n’est pas le mot de passe de ce compte.")
+    assert_accessible(page)
+    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Accepter l'invitation").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    assert Membership.objects.filter(
+        user__email="paul@paul.example", company__name="Fromagerie Dubois"
+    ).exists()
+
+
+def test_a_forgotten_password_is_reset_from_the_login_page(
+    django_db_serialized_rollback, transactional_db, live_server, page
+):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_role("link", name=re.compile("Identifiants de connexion oubliés")).click()
+    assert_accessible(page)
+    page.get_by_label("Adresse électronique").fill("nobody@example.org")
+    page.get_by_role("button", name="Réinitialiser mon mot de passe").click()
+    page.wait_for_url(f"{live_server.url}/admin/password_reset/done/")
+    assert_accessible(page)
