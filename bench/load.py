@@ -66,9 +66,11 @@ def main() -> None:
     details = [p.get_absolute_url() for p in Posting.objects.live().order_by("?")[:2000]]
     pages = Pages(countries, details)
 
+    # One process's metrics (an empty PROMETHEUS_MULTIPROC_DIR would write files in the cwd).
+    environment = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "jobboard.wsgi"],
-        cwd=ROOT, env=dict(os.environ, PROMETHEUS_MULTIPROC_DIR="", LOG_LEVEL="WARNING"),
+        cwd=ROOT, env=environment,
     )  # fmt: skip
     try:
         wait_until_up()
