@@ -147,3 +147,15 @@ def test_it_stays_ready_but_degraded_when_redis_is_unreachable(client, settings)
     body = response.json()
     assert body["status"] == "degraded" and body["database"] == "ok"
     assert body["broker"].startswith("error") and body["cache"].startswith("error")
+
+
+@pytest.mark.parametrize("logger", ["django", "django.utils.autoreload", "postings"])
+def test_it_prints_a_message_logged_once_once(logger):
+    """With DEBUG on, Django's own console handler on the "django" logger printed each of its
+    messages a second time beside the root handler ("Watching for file changes with
+    StatReloader" twice under `make run`)."""
+    code = f"import logging; logging.getLogger({logger!r}).warning('logged-once-marker')"
+    result = _django(["shell", "-c", code], DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "logged-once-marker" in line]
+    assert len(lines) == 1, result.stderr
