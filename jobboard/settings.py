@@ -558,6 +558,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes logs every login at INFO; failures and lockouts are warnings.
     "loggers": {
+        # Django's default configuration, applied before this one, gives "django" a console
+        # handler of its own (active with DEBUG) and lets it propagate to root: every line of
+        # it printed twice. Without handlers here, its lines go through root's alone.
+        "django": {"handlers": [], "level": "INFO"},
         "axes": {"level": "WARNING"},
         # One line per request; off while developing, where runserver prints its own.
         "jobboard.request": {"level": "WARNING" if DEBUG else "INFO"},

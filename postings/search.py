@@ -1,4 +1,4 @@
-"""Full-text search per language (DESIGN.md rule 7).
+"""Full-text search per language (rule 7 of docs/design.md).
 
 A posting's text is analysed twice, with its language's PostgreSQL stemmer (`simple` where
 there is none) and with `jobboard_<code>`, the same stemmer after unaccent. The first keeps the

@@ -146,7 +146,7 @@ def _misses(cell: tuple, wanted: dict[str, list]) -> list[int]:
 
 def _facet_counts(cells: Counter, wanted: dict[str, list]) -> tuple[dict[str, Counter], int]:
     """Counts per facet value, each facet with the other filters and without its own
-    (DESIGN.md rule 4), and the number of postings that match every filter."""
+    (rule 4 of docs/design.md), and the number of postings that match every filter."""
     facets = list(FACET_COLUMNS)
     counts = {facet: Counter() for facet in facets}
     total = 0

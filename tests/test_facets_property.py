@@ -1,4 +1,5 @@
-"""Facet counts against a naive count in Python, over random boards and filters (DESIGN rule 4)."""
+"""Facet counts against a naive count in Python, over random boards and filters (rule 4 of
+docs/design.md)."""
 
 from collections import Counter
 from datetime import timedelta

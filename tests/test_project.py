@@ -2,6 +2,7 @@
 
 import gettext
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -147,3 +148,68 @@ def test_it_stays_ready_but_degraded_when_redis_is_unreachable(client, settings)
     body = response.json()
     assert body["status"] == "degraded" and body["database"] == "ok"
     assert body["broker"].startswith("error") and body["cache"].startswith("error")
+
+
+@pytest.mark.parametrize("logger", ["django", "django.utils.autoreload", "postings"])
+def test_it_prints_a_message_logged_once_once(logger):
+    """With DEBUG on, Django's own console handler on the "django" logger printed each of its
+    messages a second time beside the root handler ("Watching for file changes with
+    StatReloader" twice under `make run`)."""
+    code = f"import logging; logging.getLogger({logger!r}).warning('logged-once-marker')"
+    result = _django(["shell", "-c", code], DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "logged-once-marker" in line]
+    assert len(lines) == 1, result.stderr
+
+
+# Where the code reads the environment: the settings' helpers, os.environ, a shell's ${NAME}.
+_PYTHON_READS = re.compile(
+    r"""(?:env_(?:str|bool|int|list|rate)\(|os\.environ\.get\(|os\.environ\[|os\.getenv\()"""
+    r"""\s*["']([A-Z][A-Z0-9_]*)["']"""
+)
+_SHELL_READS = re.compile(r"\$\{([A-Z][A-Z0-9_]*)")
+
+
+def _make_variables(makefile: str) -> set[str]:
+    """What `make` takes from the environment or its command line: `NAME ?= ...`, and names
+    used as $(NAME) that the Makefile never sets."""
+    set_here = set(re.findall(r"^([A-Z][A-Z0-9_]*)\s*:?=", makefile, re.MULTILINE))
+    defaults = set(re.findall(r"^(?:export\s+)?([A-Z][A-Z0-9_]*)\s*\?=", makefile, re.MULTILINE))
+    used = set(re.findall(r"\$\(([A-Z][A-Z0-9_]*)\)", makefile))
+    return defaults | (used - set_here - {"MAKEFILE_LIST"})
+
+
+def _environment_reads() -> dict[str, str]:
+    """Every environment variable the project reads, with a file that reads it."""
+    reads = {}
+    sources = [ROOT / "manage.py", *(ROOT / "deploy").glob("*.py")]
+    for package in ("jobboard", "postings", "accounts", "alerts", "bench"):
+        sources += (ROOT / package).rglob("*.py")
+    for path in sources:
+        for name in _PYTHON_READS.findall(path.read_text()):
+            reads.setdefault(name, str(path.relative_to(ROOT)))
+    for name in _SHELL_READS.findall((ROOT / "deploy" / "entrypoint.sh").read_text()):
+        reads.setdefault(name, "deploy/entrypoint.sh")
+    for name in _make_variables((ROOT / "Makefile").read_text()):
+        reads.setdefault(name, "Makefile")
+    return reads
+
+
+def _configuration_table() -> set[str]:
+    """The variables named in the first column of the README's Configuration table."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    names = set()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            first_cell = line.split("|")[1]
+            names.update(re.findall(r"`([A-Z][A-Z0-9_]*)`", first_cell))
+    return names
+
+
+def test_it_documents_every_environment_variable_in_the_readme():
+    reads = _environment_reads()
+    # The parsing itself must find what is known to be there.
+    assert {"DEBUG", "SECURE_SSL_REDIRECT", "WEB_CONCURRENCY", "PORT"} <= reads.keys()
+    missing = {name: path for name, path in reads.items() if name not in _configuration_table()}
+    assert not missing, f"add these to the README's Configuration table: {missing}"

@@ -116,7 +116,7 @@ class _IntegerField(forms.IntegerField):
 
 
 class ImportRowForm(forms.Form):
-    """The native import format of DESIGN.md, one row."""
+    """The native import format (docs/contract.md), one row."""
 
     external_id = forms.CharField(max_length=200)
     language = forms.ChoiceField(choices=settings.LANGUAGES)
