@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from ..html import sanitize
-from ..models import Category, Company, Posting, slug_for
+from ..models import Category, Company, Posting, date_errors, slug_for
 
 
 class UnreadableFile(Exception):
@@ -196,6 +196,8 @@ class ImportRowForm(forms.Form):
                 "salary_currency",
                 _("“%(code)s” is not an ISO 4217 currency code") % {"code": currency},
             )
+        for name, error in date_errors(data.get("published_at"), data.get("expires_at")).items():
+            self.add_error(name, error)
         published_at, expires_at = data.get("published_at"), data.get("expires_at")
         if published_at and expires_at and expires_at <= published_at:
             self.add_error("expires_at", _("must be after published_at"))
