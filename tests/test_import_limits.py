@@ -168,6 +168,57 @@ def test_it_rejects_a_nested_or_wide_row_fast_and_flat_and_imports_the_others(
     assert peak < 8 * 2**20, f"peak {peak / 2**20:.1f} MiB"
 
 
+LONG = "\U0001f600" + "a" * 3_000_000  # one character outside the BMP: 4 bytes each in Python
+
+# (name, format, content, status, postings imported, rejected row or "ligne N" of the failure):
+# feeds of 1-3 MB that used to cost 5 to 40 times their size in memory. A row past a limit is
+# rejected and the others import; where the parser cannot go on without holding what it read
+# (a single value longer than MAX_VALUE_BYTES), the run fails at that row.
+HOSTILE = [
+    # ijson built the whole string before jsonstream counted its characters.
+    ("json-long-string", "json", array(json.dumps(native("1")),
+     json.dumps(native("2", title=LONG)), json.dumps(native("3"))), "failed", 1, "ligne 2"),
+    ("jsonl-long-string", "json", lines(json.dumps(native("1")),
+     json.dumps(native("2", title=LONG)), json.dumps(native("3"))),
+     "succeeded", 2, 2),
+    ("jsonld-long-string", "jsonld", json.dumps([job_posting("1"),
+     job_posting("2", title=LONG), job_posting("3")]), "failed", 1, "ligne 2"),
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "format", "content", "status", "imported", "where"),
+    HOSTILE,
+    ids=[feed[0] for feed in HOSTILE],
+)
+def test_it_reads_a_hostile_feed_in_flat_memory(
+    settings, tmp_path, name, format, content, status, imported, where
+):
+    settings.MEDIA_ROOT = tmp_path
+    source = ImportSource.objects.create(
+        company=factories.company("Acme"),
+        name=name,
+        format=format,
+        feed=ContentFile(content.encode(), name=f"{name}.{format}"),
+    )
+    run = ImportRun.objects.create(source=source, language="fr")
+    tracemalloc.start()
+    try:
+        services.run_import(run=run)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    run.refresh_from_db()
+    assert (run.status, run.created) == (status, imported), run.message
+    if status == "succeeded":
+        assert [error["row"] for error in run.errors] == ([where] if where else []), run.errors
+    else:
+        assert where in run.message, run.message
+    assert peak < 8 * 2**20, f"peak {peak / 2**20:.1f} MiB for a {len(content) / 2**20:.1f} MB feed"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "content", "imported"),
