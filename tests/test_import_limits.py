@@ -168,13 +168,37 @@ def test_it_rejects_a_nested_or_wide_row_fast_and_flat_and_imports_the_others(
     assert peak < 8 * 2**20, f"peak {peak / 2**20:.1f} MiB"
 
 
+def xml_job(external_id: str, *inside: str) -> str:
+    return (
+        f"<job><referencenumber>{external_id}</referencenumber><title>Soudeur</title>"
+        "<company>Acme</company><country>FR</country><language>fr</language>"
+        f"<description>&lt;p&gt;Atelier&lt;/p&gt;</description>{''.join(inside)}</job>"
+    )
+
+
+def xml(*jobs: str) -> str:
+    return "<source>" + "".join(jobs) + "</source>"
+
+
 LONG = "\U0001f600" + "a" * 3_000_000  # one character outside the BMP: 4 bytes each in Python
 
 # (name, format, content, status, postings imported, rejected row or "ligne N" of the failure):
 # feeds of 1-3 MB that used to cost 5 to 40 times their size in memory. A row past a limit is
 # rejected and the others import; where the parser cannot go on without holding what it read
-# (a single value longer than MAX_VALUE_BYTES), the run fails at that row.
+# (an XML nesting, a single value longer than a parser's buffer), the run fails at that row.
 HOSTILE = [
+    # ElementTree kept every element beside the <job>s under the root.
+    ("xml-siblings", "xml", xml(xml_job("1"), "<x/>" * 250_000, xml_job("3")),
+     "succeeded", 2, None),
+    ("xml-wide-job", "xml", xml(xml_job("1"), xml_job("2", "<x/>" * 250_000), xml_job("3")),
+     "succeeded", 2, 2),
+    ("xml-long-text", "xml", xml(xml_job("1"), xml_job("2", f"<city>{LONG}</city>"),
+     xml_job("3")), "succeeded", 2, 2),
+    # Nesting: expat keeps each open element (about 125 bytes), so reading stops at the limit.
+    ("xml-deep", "xml", xml(xml_job("1"), xml_job("2", "<a>" * 100_000 + "</a>" * 100_000),
+     xml_job("3")), "failed", 1, "ligne 2"),
+    ("xml-long-tag", "xml", xml(xml_job("1"), xml_job("2", f'<city name="{LONG}"/>'),
+     xml_job("3")), "failed", 1, "ligne 2"),
     # ijson built the whole string before jsonstream counted its characters.
     ("json-long-string", "json", array(json.dumps(native("1")),
      json.dumps(native("2", title=LONG)), json.dumps(native("3"))), "failed", 1, "ligne 2"),
