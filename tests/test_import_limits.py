@@ -180,6 +180,13 @@ def xml(*jobs: str) -> str:
     return "<source>" + "".join(jobs) + "</source>"
 
 
+CSV_HEADER = "external_id,language,title,company,country,description\n"
+
+
+def csv_row(external_id: str) -> str:
+    return f"{external_id},fr,Soudeur,Acme,FR,<p>Atelier</p>\n"
+
+
 LONG = "\U0001f600" + "a" * 3_000_000  # one character outside the BMP: 4 bytes each in Python
 
 # (name, format, content, status, postings imported, rejected row or "ligne N" of the failure):
@@ -199,6 +206,13 @@ HOSTILE = [
      xml_job("3")), "failed", 1, "ligne 2"),
     ("xml-long-tag", "xml", xml(xml_job("1"), xml_job("2", f'<city name="{LONG}"/>'),
      xml_job("3")), "failed", 1, "ligne 2"),
+    # csv.DictReader kept 200,000 column names and built rows as wide.
+    ("csv-wide-header", "csv", "external_id," + ",".join(f"c{n}" for n in range(200_000))
+     + "\n1,x\n2," + "," * 200_000 + "\n", "failed", 0, "pas pu être lu"),
+    ("csv-wide-row", "csv", CSV_HEADER + csv_row("1") + "2" + ",ab" * 200_000 + "\n"
+     + csv_row("3"), "succeeded", 2, 3),
+    ("csv-long-quoted-row", "csv", CSV_HEADER + csv_row("1") + '2,fr,"' + "Soudeur\n" * 300_000
+     + '",Acme,FR,x\n' + csv_row("4"), "succeeded", 2, 3),
     # ijson built the whole string before jsonstream counted its characters.
     ("json-long-string", "json", array(json.dumps(native("1")),
      json.dumps(native("2", title=LONG)), json.dumps(native("3"))), "failed", 1, "ligne 2"),
