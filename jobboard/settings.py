@@ -476,13 +476,16 @@ ALERT_UNSUBSCRIBE_EMAIL = env_str(
     f"unsubscribe@{urlsplit(SITE_URL).hostname or 'localhost'}",
 )
 # Feed imports: rows per transaction (and per checkpoint of a run); the largest feed a URL may
-# send; the connect and read timeout of a fetch; how long a running run may go without a
-# heartbeat (its worker beats every quarter of it) before the sweep resumes it elsewhere (its
-# worker died); how long a queued run whose message went may wait before it is sent again (the
-# broker lost its messages: a backlog of imports waits that long too, and a repeat costs nothing).
+# send; the connect and read timeout of a fetch, and how long its whole body may take (a server
+# that drips a byte per read timeout must not hold a worker); how long a running run may go
+# without a heartbeat (its worker beats every quarter of it) before the sweep resumes it
+# elsewhere (its worker died); how long a queued run whose message went may wait before it is
+# sent again (the broker lost its messages: a backlog of imports waits that long too, and a
+# repeat costs nothing).
 IMPORT_CHUNK_SIZE = env_int("IMPORT_CHUNK_SIZE", 2000)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 30)
+IMPORT_FETCH_DEADLINE = env_int("IMPORT_FETCH_DEADLINE", 300)
 IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 60)
 IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 15 * 60)
 # Feed URLs reach the public internet only, unless this is on (feeds served inside a private

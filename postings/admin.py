@@ -35,6 +35,7 @@ from .models import (
     PostingDay,
     PostingForReview,
     TransitionError,
+    date_errors,
 )
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -171,8 +172,21 @@ WORKFLOW_STEPS = {
 }
 
 
+class PostingForm(forms.ModelForm):
+    def clean(self) -> dict:
+        data = super().clean()
+        # Only moderators have the dates in their form; a date past its bounds would overflow
+        # the expiry that publishing adds.
+        if "published_at" in self.fields:
+            published_at, expires_at = data.get("published_at"), data.get("expires_at")
+            for name, error in date_errors(published_at, expires_at).items():
+                self.add_error(name, error)
+        return data
+
+
 @admin.register(Posting)
 class PostingAdmin(CompanyScopedAdmin):
+    form = PostingForm
     formfield_overrides = URL_FIELDS
     change_form_template = "admin/postings/posting/change_form.html"
     list_display = [

@@ -154,6 +154,29 @@ class TransitionError(ValueError):
     """A workflow step that the posting's status does not allow."""
 
 
+# How far ahead a posting may be dated, whoever writes it (a feed, the partner API, a moderator):
+# published at most a year from today, and expiring at most a year after its publication (or
+# after today, for a posting renewed long after it was published). Far enough for any real
+# posting; near enough that the workflow's date arithmetic (publish adds POSTING_DEFAULT_DAYS)
+# never runs past the last date Python can hold.
+DATES_AHEAD = timedelta(days=365)
+
+
+def date_errors(published_at, expires_at, *, now=None) -> dict[str, ValidationError]:
+    """The errors, by field, of a posting's dates past DATES_AHEAD."""
+    now = now or timezone.now()
+    errors = {}
+    if published_at and published_at > now + DATES_AHEAD:
+        errors["published_at"] = ValidationError(
+            _("must not be more than a year in the future"), code="too_far_ahead"
+        )
+    if expires_at and expires_at > max(published_at or now, now) + DATES_AHEAD:
+        errors["expires_at"] = ValidationError(
+            _("must not be more than a year after the publication"), code="too_far_ahead"
+        )
+    return errors
+
+
 class Posting(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -251,6 +251,7 @@ def _feed_path(run: ImportRun) -> Path | None:
         destination=Path(settings.MEDIA_ROOT) / name,
         max_bytes=settings.IMPORT_MAX_BYTES,
         timeout=settings.IMPORT_FETCH_TIMEOUT,
+        deadline=settings.IMPORT_FETCH_DEADLINE,
         etag=source.etag if conditional else "",
         last_modified=source.last_modified if conditional else "",
         allow_private=settings.IMPORT_ALLOW_PRIVATE_ADDRESSES,

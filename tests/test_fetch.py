@@ -2,6 +2,7 @@
 
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -76,7 +77,14 @@ def test_it_refuses_a_redirect_to_another_scheme_than_http(tmp_path, listener, r
     # scheme rule holds whatever that setting says (and without it, an FTP connection would
     # not go through the address check at all).
     with pytest.raises(UnreadableFile, match="redirected to a URL that is neither HTTP nor"):
-        fetch_feed(url=url, destination=destination, max_bytes=1000, timeout=1, allow_private=True)
+        fetch_feed(
+            url=url,
+            destination=destination,
+            max_bytes=1000,
+            timeout=1,
+            deadline=5,
+            allow_private=True,
+        )
     assert not connected.wait(0.5)
     assert not destination.exists()
 
@@ -112,3 +120,51 @@ def test_it_treats_every_form_of_a_private_address_as_private(address):
 )
 def test_it_keeps_public_addresses_public(address):
     assert is_public(address)
+
+
+@pytest.fixture
+def dripping_server():
+    """An HTTP server on loopback that answers 200 at once, then sends its body one byte every
+    0.3 s (each read well within the timeout), for 10 s."""
+
+    class Drip(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            for _ in range(33):
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.3)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    http = ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    http.daemon_threads = True
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{http.server_address[1]}/feed.json"
+    http.shutdown()
+    http.server_close()
+
+
+def test_it_bounds_the_whole_fetch_in_time(tmp_path, dripping_server):
+    """A server that sends a byte just before each read timeout would hold a worker for as long
+    as it likes: the whole fetch has a deadline."""
+    destination = tmp_path / "feed.json"
+    started = time.monotonic()
+    with pytest.raises(UnreadableFile, match="took longer than 2 seconds"):
+        fetch_feed(
+            url=dripping_server,
+            destination=destination,
+            max_bytes=2**20,
+            timeout=1,
+            deadline=2,
+            allow_private=True,  # the server is on loopback; the address check is not the point
+        )
+    assert time.monotonic() - started < 4
+    assert not destination.exists()
+    assert not destination.with_name("feed.json.part").exists()

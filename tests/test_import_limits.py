@@ -168,6 +168,95 @@ def test_it_rejects_a_nested_or_wide_row_fast_and_flat_and_imports_the_others(
     assert peak < 8 * 2**20, f"peak {peak / 2**20:.1f} MiB"
 
 
+def xml_job(external_id: str, *inside: str) -> str:
+    return (
+        f"<job><referencenumber>{external_id}</referencenumber><title>Soudeur</title>"
+        "<company>Acme</company><country>FR</country><language>fr</language>"
+        f"<description>&lt;p&gt;Atelier&lt;/p&gt;</description>{''.join(inside)}</job>"
+    )
+
+
+def xml(*jobs: str) -> str:
+    return "<source>" + "".join(jobs) + "</source>"
+
+
+CSV_HEADER = "external_id,language,title,company,country,description\n"
+
+
+def csv_row(external_id: str) -> str:
+    return f"{external_id},fr,Soudeur,Acme,FR,<p>Atelier</p>\n"
+
+
+LONG = "\U0001f600" + "a" * 3_000_000  # one character outside the BMP: 4 bytes each in Python
+
+# (name, format, content, status, postings imported, rejected row or "ligne N" of the failure):
+# feeds of 1-3 MB that used to cost 5 to 40 times their size in memory. A row past a limit is
+# rejected and the others import; where the parser cannot go on without holding what it read
+# (an XML nesting, a single value longer than a parser's buffer), the run fails at that row.
+HOSTILE = [
+    # ElementTree kept every element beside the <job>s under the root.
+    ("xml-siblings", "xml", xml(xml_job("1"), "<x/>" * 250_000, xml_job("3")),
+     "succeeded", 2, None),
+    ("xml-wide-job", "xml", xml(xml_job("1"), xml_job("2", "<x/>" * 250_000), xml_job("3")),
+     "succeeded", 2, 2),
+    ("xml-long-text", "xml", xml(xml_job("1"), xml_job("2", f"<city>{LONG}</city>"),
+     xml_job("3")), "succeeded", 2, 2),
+    # Nesting: expat keeps each open element (about 125 bytes), so reading stops at the limit.
+    ("xml-deep", "xml", xml(xml_job("1"), xml_job("2", "<a>" * 100_000 + "</a>" * 100_000),
+     xml_job("3")), "failed", 1, "ligne 2"),
+    ("xml-long-tag", "xml", xml(xml_job("1"), xml_job("2", f'<city name="{LONG}"/>'),
+     xml_job("3")), "failed", 1, "ligne 2"),
+    # csv.DictReader kept 200,000 column names and built rows as wide.
+    ("csv-wide-header", "csv", "external_id," + ",".join(f"c{n}" for n in range(200_000))
+     + "\n1,x\n2," + "," * 200_000 + "\n", "failed", 0, "pas pu être lu"),
+    ("csv-wide-row", "csv", CSV_HEADER + csv_row("1") + "2" + ",ab" * 200_000 + "\n"
+     + csv_row("3"), "succeeded", 2, 3),
+    ("csv-long-quoted-row", "csv", CSV_HEADER + csv_row("1") + '2,fr,"' + "Soudeur\n" * 300_000
+     + '",Acme,FR,x\n' + csv_row("4"), "succeeded", 2, 3),
+    # ijson built the whole string before jsonstream counted its characters.
+    ("json-long-string", "json", array(json.dumps(native("1")),
+     json.dumps(native("2", title=LONG)), json.dumps(native("3"))), "failed", 1, "ligne 2"),
+    ("jsonl-long-string", "json", lines(json.dumps(native("1")),
+     json.dumps(native("2", title=LONG)), json.dumps(native("3"))),
+     "succeeded", 2, 2),
+    ("jsonld-long-string", "jsonld", json.dumps([job_posting("1"),
+     job_posting("2", title=LONG), job_posting("3")]), "failed", 1, "ligne 2"),
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "format", "content", "status", "imported", "where"),
+    HOSTILE,
+    ids=[feed[0] for feed in HOSTILE],
+)
+def test_it_reads_a_hostile_feed_in_flat_memory(
+    settings, tmp_path, name, format, content, status, imported, where
+):
+    settings.MEDIA_ROOT = tmp_path
+    source = ImportSource.objects.create(
+        company=factories.company("Acme"),
+        name=name,
+        format=format,
+        feed=ContentFile(content.encode(), name=f"{name}.{format}"),
+    )
+    run = ImportRun.objects.create(source=source, language="fr")
+    tracemalloc.start()
+    try:
+        services.run_import(run=run)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    run.refresh_from_db()
+    assert (run.status, run.created) == (status, imported), run.message
+    if status == "succeeded":
+        assert [error["row"] for error in run.errors] == ([where] if where else []), run.errors
+    else:
+        assert where in run.message, run.message
+    assert peak < 8 * 2**20, f"peak {peak / 2**20:.1f} MiB for a {len(content) / 2**20:.1f} MB feed"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "content", "imported"),

@@ -2,6 +2,7 @@
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -137,3 +138,41 @@ def test_it_fails_a_run_whose_file_cannot_be_read(source):
     assert run.status == ImportRun.Status.FAILED
     assert "no line of the file is JSON" in run.message
     assert not Posting.objects.exists()
+
+
+# A publication date the form accepted, whose default expiry (+ POSTING_DEFAULT_DAYS) is past
+# the last date Python can hold.
+LAST_DAY = "9999-12-31T00:00:00Z"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [
+        ({"published_at": LAST_DAY}, "published_at"),
+        ({"expires_at": LAST_DAY}, "expires_at"),
+        # Scheduled 200 days ahead, for 400 days.
+        ({"published_at": 200, "expires_at": 600}, "expires_at"),
+    ],
+)  # fmt: skip
+def test_it_rejects_a_row_dated_past_its_bounds_and_imports_the_others(source, dates, field):
+    now = timezone.now()
+    dates = {
+        name: (now + timedelta(days=value)).isoformat() if isinstance(value, int) else value
+        for name, value in dates.items()
+    }
+    rows = [
+        {"external_id": str(n), "title": f"Soudeur {n}", "company": "Acme", "country": "FR",
+         "description": "<p>Atelier</p>"}
+        for n in (1, 2, 3)
+    ]  # fmt: skip
+    rows[1].update(dates)
+    source.feed = ContentFile("\n".join(json.dumps(row) for row in rows), name="feed.jsonl")
+    source.save()
+    run = ImportRun.objects.create(source=source, language="fr")
+    services.run_import(run=run)
+    run.refresh_from_db()
+    assert (run.status, run.created, run.rejected) == ("succeeded", 2, 1), run.message
+    assert run.errors[0]["row"] == 2
+    assert run.errors[0]["reason"].startswith(f"{field}: "), run.errors
+    assert "un an" in run.errors[0]["reason"], run.errors  # in the run's language

@@ -465,3 +465,19 @@ def test_it_puts_a_changed_expired_posting_back_online_for_a_full_period_once_ap
     assert posting.is_live
     left = posting.expires_at - timezone.now()
     assert timedelta(days=settings.POSTING_DEFAULT_DAYS - 1) < left
+
+
+@pytest.mark.django_db
+def test_it_shows_a_moderator_a_publication_date_past_its_bounds_as_a_field_error(client, dubois):
+    posting = factories.pending_posting(company=dubois, language="fr", country="FR")
+    client.force_login(factories.moderator())
+    fields = {
+        "status": "published", "published_at_0": "9999-12-31", "published_at_1": "00:00:00",
+        "expires_at_0": "", "expires_at_1": "", "review_comment": "", "translation_group": "",
+    }  # fmt: skip
+    change = f"/admin/postings/posting/{posting.pk}/change/"
+    response = client.post(change, form_of(posting, **fields))
+    assert response.status_code == 200
+    assert "more than a year" in response.context["adminform"].form.errors["published_at"][0]
+    posting.refresh_from_db()
+    assert posting.status == Posting.Status.PENDING

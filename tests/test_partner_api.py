@@ -182,3 +182,17 @@ def test_it_limits_each_token_and_each_client(api, acme, client, settings):
     assert statuses == [404] * 5 + [429] * 2
     other = make_key(factories.company("Other"))
     assert api("get", "/postings/REQ-1", key=other).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [
+        ({"published_at": "9999-12-31T00:00:00Z"}, "published_at"),
+        ({"expires_at": "9999-12-31T00:00:00Z"}, "expires_at"),
+    ],
+)
+def test_it_answers_422_to_a_posting_dated_at_the_end_of_time(api, dates, field):
+    response = api("put", "/postings/REQ-9", {**ROW, **dates})
+    assert response.status_code == 422, response.status_code
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+    assert not Posting.objects.filter(external_id="REQ-9").exists()

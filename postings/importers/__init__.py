@@ -28,11 +28,28 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from ..html import sanitize
-from ..models import Category, Company, Posting, slug_for
+from ..models import Category, Company, Posting, date_errors, slug_for
 
 
 class UnreadableFile(Exception):
     """The file as a whole cannot be read: nothing was imported."""
+
+
+# A parser holds the value it is reading (a JSON string or number, an XML tag or comment) whole
+# until that value ends, and Python builds it, at up to 4 bytes a character, only then: a feed
+# that goes on for more than this many bytes without a value ending stops being read there. A
+# posting's longest field is 50,000 characters (300 KB even escaped as \uXXXX).
+MAX_VALUE_BYTES = 2**20
+
+
+class ValueTooLong(Exception):
+    """A single value of the feed runs past MAX_VALUE_BYTES: the parser cannot go on without
+    holding it, so the file is not read past it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("a single value is longer than %(count)s bytes") % {"count": f"{MAX_VALUE_BYTES:,}"}
+        )
 
 
 def open_feed(path: Path) -> BinaryIO:
@@ -196,6 +213,8 @@ class ImportRowForm(forms.Form):
                 "salary_currency",
                 _("“%(code)s” is not an ISO 4217 currency code") % {"code": currency},
             )
+        for name, error in date_errors(data.get("published_at"), data.get("expires_at")).items():
+            self.add_error(name, error)
         published_at, expires_at = data.get("published_at"), data.get("expires_at")
         if published_at and expires_at and expires_at <= published_at:
             self.add_error("expires_at", _("must be after published_at"))

@@ -1,12 +1,13 @@
 """Fetching a feed from its URL to a file, with the standard library.
 
 Conditional (If-None-Match, If-Modified-Since), bounded in time (one timeout for connecting and
-for each read) and in size (counted while streaming, whatever Content-Length claims), and kept to
-the public internet: a recruiter's URL must not reach the services beside ours (a metadata
-endpoint, Redis, the admin of a router)."""
+for each read, and a deadline for the whole body) and in size (counted while streaming, whatever
+Content-Length claims), and kept to the public internet: a recruiter's URL must not reach the
+services beside ours (a metadata endpoint, Redis, the admin of a router)."""
 
 import http.client
 import socket
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..addresses import is_public
 from . import UnreadableFile
@@ -117,6 +119,7 @@ def fetch_feed(
     destination: Path,
     max_bytes: int,
     timeout: float,
+    deadline: int,
     etag: str = "",
     last_modified: str = "",
     allow_private: bool = False,
@@ -125,7 +128,11 @@ def fetch_feed(
 
     Raises FeedUnavailable for what may pass (network errors, timeouts, 5xx, 429) and
     UnreadableFile for what will not (other HTTP errors, a feed larger than `max_bytes`, a host
-    off the public internet unless `allow_private`)."""
+    off the public internet unless `allow_private`, a body still coming `deadline` seconds after
+    the request: a server that sends a byte just within each read's timeout would otherwise hold
+    the worker for as long as it likes; it is checked after each read, so it may overrun by one
+    `timeout`)."""
+    give_up = time.monotonic() + deadline
     request = urllib.request.Request(  # noqa: S310 (the URL field allows http and https only)
         url, headers={"User-Agent": "jobboard-importer/1", "Accept-Encoding": "identity"}
     )
@@ -153,6 +160,11 @@ def fetch_feed(
         unreachable = _("the feed could not be fetched: %(error)s") % {"error": error}
         raise FeedUnavailable(unreachable) from None
     too_large = _("the feed is larger than the limit of %(limit)s bytes") % {"limit": max_bytes}
+    too_slow = ngettext(
+        "the feed took longer than %(seconds)d second to download",
+        "the feed took longer than %(seconds)d seconds to download",
+        deadline,
+    ) % {"seconds": deadline}
     partial = destination.with_name(destination.name + ".part")
     with response:
         declared = response.headers.get("Content-Length", "")
@@ -162,10 +174,13 @@ def fetch_feed(
         try:
             with partial.open("wb") as out:
                 size = 0
-                while block := response.read(BLOCK):
+                # read1: what has come, up to a block; read() would wait for a whole block.
+                while block := response.read1(BLOCK):
                     size += len(block)
                     if size > max_bytes:
                         raise UnreadableFile(too_large)
+                    if time.monotonic() > give_up:
+                        raise UnreadableFile(too_slow)
                     out.write(block)
         except (OSError, http.client.HTTPException) as error:
             partial.unlink(missing_ok=True)

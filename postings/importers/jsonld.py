@@ -10,8 +10,8 @@ from pathlib import Path
 import ijson
 from django.utils.translation import gettext as _
 
-from . import RowError, UnreadableFile, open_feed
-from .jsonstream import JSONLD, STARTS, Rejected, build, error_line, skip, too_many
+from . import RowError, UnreadableFile, ValueTooLong, open_feed
+from .jsonstream import JSONLD, STARTS, Rejected, build, error_line, events, skip, too_many
 
 EMPLOYMENT_TYPES = {
     "FULL_TIME": "full_time", "PART_TIME": "part_time", "CONTRACTOR": "contract",
@@ -64,11 +64,12 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
     with open_feed(path) as binary:
         if binary.read(3) != b"\xef\xbb\xbf":
             binary.seek(0)
-        events = ijson.basic_parse(binary, use_float=True)
         number = 0
         try:
-            for number, row in _document_rows(events):
+            for number, row in _document_rows(events(binary)):
                 yield number, row
+        except ValueTooLong as exception:
+            error = str(exception)
         except (UnicodeDecodeError, ijson.JSONError) as exception:
             error = _("invalid JSON-LD: %(error)s") % {"error": error_line(exception)}
         else:

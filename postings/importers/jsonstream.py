@@ -4,17 +4,26 @@ A feed of 80 KB can nest a hundred thousand arrays, and building that (ijson's `
 `json.loads`) took gigabytes or overflowed the stack. Here a row is built event by event, and the
 moment it goes deeper, wider or longer than its format's shape allows, the rest of it is read
 without being kept (a depth count), so memory stays flat whatever a file holds and the next row
-is read as usual. Only `basic_parse` is used: ijson's `parse` builds a prefix string as long as
-the nesting for every event, quadratic in the depth.
+is read as usual. Only ijson's basic events are used: its `parse` builds a prefix string as long
+as the nesting for every event, quadratic in the depth.
+
+A single string is another matter: ijson's C parser buffers it and hands it over whole, so
+`events` feeds the parser a block at a time and stops (ValueTooLong) once MAX_VALUE_BYTES went
+in without an event coming out, before that string is built.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
+import ijson
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import MAX_VALUE_BYTES, ValueTooLong
+
 Events = Iterator[tuple[str, object]]
+BLOCK = 64 * 1024
 STARTS = ("start_map", "start_array")
 ENDS = ("end_map", "end_array")
 
@@ -32,6 +41,29 @@ FLAT = Shape(depth=1, items=100, chars=1_000_000)
 # schema.org JobPosting: small nested objects (hiringOrganization, jobLocation > address >
 # addressCountry, baseSalary > value, identifier) and short lists.
 JSONLD = Shape(depth=6, items=200, chars=1_000_000)
+
+
+def events(handle: BinaryIO) -> Events:
+    """ijson's basic events of the JSON in `handle` (numbers as floats, as the forms expect)."""
+    parsed = ijson.sendable_list()
+    parser = ijson.basic_parse_coro(parsed, use_float=True)
+    waiting = 0  # bytes read since the last event: the value being read is at least that long
+    try:
+        while block := handle.read(BLOCK):
+            parser.send(block)
+            if parsed:
+                waiting = 0
+                yield from parsed
+                del parsed[:]
+            else:
+                waiting += len(block)
+                if waiting > MAX_VALUE_BYTES:
+                    raise ValueTooLong
+        parser.close()  # the end of the document: an unfinished one raises here
+    except ijson.JSONError:
+        yield from parsed  # what came before the error in its block stands
+        raise
+    yield from parsed
 
 
 class Rejected(Exception):

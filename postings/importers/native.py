@@ -4,6 +4,7 @@ Both are read as streams: memory stays flat whatever the size of the file. Rows 
 ijson's events (its C backend) within the limits of jsonstream.FLAT, each yielded as soon as its
 closing brace is read."""
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -11,8 +12,8 @@ from typing import BinaryIO
 import ijson
 from django.utils.translation import gettext as _
 
-from . import RowError, UnreadableFile, open_feed
-from .jsonstream import FLAT, Rejected, build, error_line, skip
+from . import RowError, UnreadableFile, ValueTooLong, open_feed
+from .jsonstream import FLAT, Rejected, build, error_line, events, skip
 
 BOM = b"\xef\xbb\xbf"
 # A row of the native format is far shorter (see jsonstream.FLAT); a longer line is rejected
@@ -34,16 +35,18 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
 def _array_rows(handle: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
     number = 0
     try:
-        events = ijson.basic_parse(handle, use_float=True)
-        next(events)  # the array's start: read_rows saw the "["
-        for event, value in events:
+        parsed = events(handle)
+        next(parsed)  # the array's start: read_rows saw the "["
+        for event, value in parsed:
             if event == "end_array":
                 break
-            row = _row(number + 1, events, event, value)
+            row = _row(number + 1, parsed, event, value)
             number += 1
             yield number, row
-        for _event in events:  # anything after the array is an error
+        for _event in parsed:  # anything after the array is an error
             pass
+    except ValueTooLong as exception:
+        error = str(exception)
     except UnicodeDecodeError:
         error = _("the file is not valid UTF-8")
     except ijson.JSONError as exception:
@@ -87,10 +90,12 @@ def _line_rows(lines: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
             yield number, RowError(number, _("the line is not valid UTF-8"))
             continue
         try:
-            events = ijson.basic_parse(line, use_float=True)
-            row = _row(number, events, *next(events))
-            for _event in events:  # anything after the value is an error
+            stream = events(io.BytesIO(line))
+            row = _row(number, stream, *next(stream))
+            for _event in stream:  # anything after the value is an error
                 pass
+        except ValueTooLong as error:
+            yield number, RowError(number, str(error))  # the line ends it: the next one is read
         except ijson.JSONError as error:
             reason = _("invalid JSON: %(error)s") % {"error": error_line(error)}
             # A last line without its line break was cut short: the file ends early.
