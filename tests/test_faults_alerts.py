@@ -3,9 +3,10 @@ queues of the settings) against a PostgreSQL, a Redis and an SMTP server of this
 The sweep is sent by name through the broker, as beat sends it.
 
 Each scenario: 20 confirmed instant alerts in 4 searches, each search matching 3 new live
-postings; the fault strikes while the first batch of mails is being sent; the service comes
-back; then every alert has had exactly one mail listing its 3 postings, also after "six
-minutes later" (the moment a claim left by a sender is taken again) and one more sweep."""
+postings, mailed in 4 batches of 5; the fault strikes while the first batch is being sent (or
+while the sweep matches); the service comes back and the sweep is sent again, as beat's next
+tick would; then every alert has had exactly one mail listing its 3 postings, also "six
+minutes later" (when a claim left by a sender counts as abandoned) after one more sweep."""
 
 import contextlib
 import email
@@ -135,11 +136,12 @@ def database_url(cluster: PostgresCluster, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def base_env(tmp_path_factory, smtp) -> dict[str, str]:
+def base_env(tmp_path_factory, database, smtp) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("faults-alerts")
     (tmp / "metrics").mkdir()
+    # Nothing points at the machine's servers: each scenario sets its database and Redis.
     return production_env(
-        tmp, "postgres",
+        tmp, "postgres", DATABASE_URL=database_url(database, TEMPLATE),
         EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp[1]), ALERT_SEND_BATCH=str(BATCH),
         SITE_URL="https://jobs.example",
     )  # fmt: skip
