@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import smtplib
+import time
 import unicodedata
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, F, Min, OuterRef, Q
 from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
@@ -313,6 +314,33 @@ def _settle(claim: _Claim, *, sent: bool) -> None:
     Alert.objects.filter(pk=claim.alert.pk, claimed_at=claim.at).update(**changes)
 
 
+# How long a sender whose mail the server accepted keeps trying to record it while the
+# database does not answer (a restart, a failover). The mail has left: a claim left unrecorded
+# is taken again once it looks abandoned (CELERY_TASK_TIME_LIMIT), and the mail sent twice.
+# Well under the task's soft time limit, since a batch waits at most once (its next claim
+# needs the database too).
+_RECORD_PATIENCE_SECONDS = 60
+
+
+def _record(claim: _Claim, *, sent: bool) -> None:
+    deadline = time.monotonic() + _RECORD_PATIENCE_SECONDS
+    while True:
+        try:
+            _settle(claim, sent=sent)
+            return
+        except (OperationalError, InterfaceError):
+            # Inside a caller's transaction, a new connection would not be in it.
+            if connection.in_atomic_block or time.monotonic() > deadline:
+                logger.error(
+                    "alert %s was mailed but could not be recorded: the sweep mails it again "
+                    "once its claim looks abandoned", claim.alert.pk,
+                )  # fmt: skip
+                raise
+            # The server dropped it; the pool checks the next one before lending it.
+            connection.close()
+            time.sleep(1)
+
+
 def _give_back(claim: _Claim) -> None:
     """The mail did not leave: its matches are unsent again, for a retry."""
     with transaction.atomic():
@@ -329,8 +357,10 @@ def send_alert(
     (a stuck server would hold row locks, and every unsubscribe waiting on them). Exactly
     once, by the claim: a second run of the same batch finds the matches taken and the alert
     claimed; a temporary failure gives them back for the retry; a sender that dies leaves a
-    claim that is taken again once it is older than a sending task may live. Only a crash
-    between the server's "250 OK" and the record could repeat a mail."""
+    claim that is taken again once it is older than a sending task may live. The record is
+    tried again while the database is out for a moment (`_record`). Only a crash between
+    the server's "250 OK" and the record, or a database out for longer than a minute at that
+    moment, could repeat a mail."""
     claim = _claim(alert_id=alert_id, now=timezone.now())
     if claim is None:
         return False
@@ -343,7 +373,7 @@ def send_alert(
     except Bounced:
         _bounced(claim.alert.subscriber)  # its matches stay spent: they are not sent later
         sent = False
-    _settle(claim, sent=sent)
+    _record(claim, sent=sent)
     return sent
 
 
