@@ -5,7 +5,8 @@ from concurrent.futures import ThreadPoolExecutor, TimeoutError
 
 from django.conf import settings
 from django.db import connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from . import metrics
@@ -73,3 +74,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /*/jobs/*/apply/",
              f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Asked for by browsers and crawlers that read no <link rel="icon">. The static file's
+    (hashed) name is looked up per request: the manifest may not exist when URLs are loaded."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

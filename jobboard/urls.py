@@ -15,6 +15,7 @@ from . import health, metrics
 # (language cookie, then Accept-Language, then LANGUAGE_CODE).
 urlpatterns = [
     path("robots.txt", health.robots_txt, name="robots_txt"),
+    path("favicon.ico", health.favicon, name="favicon"),
     path("sitemap.xml", sitemap_index, name="sitemap_index"),
     path(
         "sitemap-<section>.xml",

@@ -63,10 +63,9 @@ def page(live_server):
         errors = []
 
         def on_console(message) -> None:
-            # The site has no favicon; Chromium asks for one anyway.
             if getattr(message.page, "auditing", False):
                 return
-            if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
+            if message.type == "error":
                 errors.append((message.text, message.location["url"]))
 
         context.on("console", on_console)

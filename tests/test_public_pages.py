@@ -322,3 +322,24 @@ def test_it_renders_a_translated_500_page():
         html = render_to_string("500.html")
     assert '<html lang="pl">' in html
     assert "Coś poszło nie tak" in html
+
+
+@pytest.mark.django_db
+def test_it_writes_dates_as_html_reads_them(client):
+    """<time datetime> takes at most milliseconds: Python's microseconds are invalid HTML."""
+    posting = factories.live_posting(language="fr")
+    posting.refreshed_at = posting.published_at
+    posting.save()
+    for url in (posting.get_absolute_url(), "/fr/jobs/"):
+        stamps = re.findall(r'<time[^>]* datetime="([^"]+)"', client.get(url).content.decode())
+        assert stamps, url
+        for stamp in stamps:
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", stamp), stamp
+
+
+def test_it_has_an_icon(client):
+    page = client.get("/en/jobs/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+    assert icon and icon.group(1).endswith(".svg")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")

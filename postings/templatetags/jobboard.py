@@ -1,3 +1,4 @@
+from datetime import datetime
 from html import unescape
 
 from babel import Locale
@@ -5,7 +6,7 @@ from babel.numbers import parse_pattern
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -32,6 +33,12 @@ def absolute(path: str) -> str:
 def language_versions(path: str) -> list[tuple[str, str]]:
     """(language, path) of the same page in every language, for hreflang alternates."""
     return [(code, translate_url(path, code)) for code, _name in settings.LANGUAGES]
+
+
+@register.filter
+def machine_time(moment: datetime) -> str:
+    """For <time datetime>: ISO 8601 to the second (HTML takes at most milliseconds)."""
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
 
 
 @register.filter
