@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import COMMON, bench_database, percentile  # noqa: E402
+from run import COMMON, percentile, prepare  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 USERS = int(os.environ.get("LOAD_USERS", "50"))
@@ -37,28 +37,14 @@ WORDS = {
 
 
 def main() -> None:
-    os.environ["DATABASE_URL"] = bench_database()
-    os.environ.update(
-        DEBUG="0", SECRET_KEY="bench-" + "x" * 60, ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0", DJANGO_SETTINGS_MODULE="jobboard.settings",
-        STATIC_ROOT=str(ROOT / "staticfiles"), PORT=str(PORT), BIND="127.0.0.1",
-        TRUSTED_PROXY="127.0.0.1",
+    prepare(
+        COUNT, ALLOWED_HOSTS="127.0.0.1", STATIC_ROOT=str(ROOT / "staticfiles"), PORT=str(PORT),
+        BIND="127.0.0.1", TRUSTED_PROXY="127.0.0.1",
     )  # fmt: skip
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
     from django.core.cache import cache
-    from django.core.management import call_command
 
     from postings.models import FacetCount, Posting
 
-    call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    existing = Posting.objects.count()
-    if existing < COUNT:
-        print(f"Generating {COUNT - existing:,} postings (once; later runs reuse them)…")
-        call_command("generate_postings", count=COUNT - existing)
     cache.clear()
     countries = defaultdict(list)
     for language, country in FacetCount.objects.values_list("language", "country").distinct():

@@ -55,36 +55,44 @@ def percentile(values: list[float], q: float) -> float:
     )
 
 
-def main() -> None:
+def prepare(count: int, **environment: str) -> None:
+    """Django in production settings (as served: no DEBUG, no query log) on `<name>_bench`,
+    migrated, with its static files collected and at least `count` postings."""
     os.environ["DATABASE_URL"] = bench_database()
-    # Production settings, as served: no DEBUG, no query log.
     os.environ.update(
-        DEBUG="0", SECRET_KEY="bench-" + "x" * 60, ALLOWED_HOSTS="testserver,127.0.0.1",
-        SECURE_SSL_REDIRECT="0", DJANGO_SETTINGS_MODULE="jobboard.settings",
+        DEBUG="0", SECRET_KEY="bench-" + "x" * 60, SECURE_SSL_REDIRECT="0",
+        DJANGO_SETTINGS_MODULE="jobboard.settings", **environment,
     )  # fmt: skip
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    from django.core.cache import cache
     from django.core.management import call_command
+
+    from postings.models import Posting
+
+    # As deployed: pages link the hashed static files that collectstatic writes.
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    existing = Posting.objects.count()
+    if existing < count:
+        print(f"Generating {count - existing:,} postings (once; later runs reuse them)…")
+        call_command("generate_postings", count=count - existing)
+
+
+def main() -> None:
+    prepare(COUNT, ALLOWED_HOSTS="testserver,127.0.0.1")
+    import django
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import translation
 
-    # As deployed: pages link the hashed static files that collectstatic writes.
-    call_command("collectstatic", interactive=False, verbosity=0)
-
     from postings import selectors
     from postings.models import FacetCount, Posting
     from postings.services import expire_due_postings
 
-    call_command("migrate", verbosity=0)
-    existing = Posting.objects.count()
-    if existing < COUNT:
-        print(f"Generating {COUNT - existing:,} postings (once; later runs reuse them)…")
-        call_command("generate_postings", count=COUNT - existing)
     # The steady state of a running board: beat runs the expiry sweep every minute, and
     # autovacuum clears the dead rows it leaves.
     if expire_due_postings():
