@@ -50,8 +50,9 @@ bench-load: install ## Load: LOAD_USERS (50) job seekers browsing for LOAD_SECON
 	LOAD_USERS=$(or $(LOAD_USERS),50) LOAD_SECONDS=$(or $(LOAD_SECONDS),60) \
 		LOAD_COUNT=$(or $(LOAD_COUNT),100000) $(PY) -m jobboard.localdb $(PY) bench/load.py
 
-lint: install ## Check style and pending migrations
+lint: install ## Check style, formatting and pending migrations
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m jobboard.localdb $(PY) manage.py makemigrations --check --dry-run
 
 messages: install ## Extract UI strings into the catalogs and compile them

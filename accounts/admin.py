@@ -82,8 +82,15 @@ class ApiTokenAdmin(CompanyScopedAdmin):
     answers its creation; it is not stored, so it is never in a redirect, a message or a log."""
 
     admin_only = True
-    list_display = ["name", "company", "hint", "created_by", "created_at", "last_used_at",
-                    "revoked_at"]  # fmt: skip
+    list_display = [
+        "name",
+        "company",
+        "hint",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_select_related = ["company", "created_by"]
     fields = ["company", "name"]
     actions = ["revoke_selected"]

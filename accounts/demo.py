@@ -16,11 +16,19 @@ def ensure_demo_people(company: Company) -> list[tuple[str, str]]:
     """Create the demo people who are missing; (email, what they do) of each."""
     people = [
         ("moderator@demo.example", MODERATORS_GROUP, None, "moderator: every company, reviews"),
-        ("admin@demo.example", RECRUITERS_GROUP, Membership.Role.ADMIN,
-         f"company admin of {company.name}"),
-        ("recruiter@demo.example", RECRUITERS_GROUP, Membership.Role.RECRUITER,
-         f"recruiter of {company.name}"),
-    ]  # fmt: skip
+        (
+            "admin@demo.example",
+            RECRUITERS_GROUP,
+            Membership.Role.ADMIN,
+            f"company admin of {company.name}",
+        ),
+        (
+            "recruiter@demo.example",
+            RECRUITERS_GROUP,
+            Membership.Role.RECRUITER,
+            f"recruiter of {company.name}",
+        ),
+    ]
     User = get_user_model()
     for email, group, role, _what in people:
         user, created = User.objects.get_or_create(

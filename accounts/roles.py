@@ -3,27 +3,47 @@ is their memberships (tenancy.py)."""
 
 GROUP_PERMISSIONS = {
     "Recruiters": [
-        "postings.view_posting", "postings.add_posting", "postings.change_posting",
+        "postings.view_posting",
+        "postings.add_posting",
+        "postings.change_posting",
         "postings.delete_posting",
-        "postings.view_company", "postings.change_company",  # company admins only, per object
+        "postings.view_company",
+        "postings.change_company",  # company admins only, per object
         "postings.view_category",
-        "postings.view_importsource", "postings.add_importsource",
-        "postings.change_importsource", "postings.delete_importsource",
+        "postings.view_importsource",
+        "postings.add_importsource",
+        "postings.change_importsource",
+        "postings.delete_importsource",
         "postings.view_importrun",
-        "accounts.view_membership", "accounts.change_membership", "accounts.delete_membership",
-        "accounts.view_invitation", "accounts.add_invitation", "accounts.delete_invitation",
-        "accounts.view_apitoken", "accounts.add_apitoken", "accounts.change_apitoken",
+        "accounts.view_membership",
+        "accounts.change_membership",
+        "accounts.delete_membership",
+        "accounts.view_invitation",
+        "accounts.add_invitation",
+        "accounts.delete_invitation",
+        "accounts.view_apitoken",
+        "accounts.add_apitoken",
+        "accounts.change_apitoken",
     ],
     "Moderators": [
-        "postings.view_posting", "postings.change_posting", "postings.delete_posting",
+        "postings.view_posting",
+        "postings.change_posting",
+        "postings.delete_posting",
         "postings.review_posting",
-        "postings.view_postingforreview", "postings.change_postingforreview",
-        "postings.view_company", "postings.add_company", "postings.change_company",
-        "postings.view_category", "postings.add_category", "postings.change_category",
-        "postings.view_importsource", "postings.view_importrun",
-        "accounts.view_membership", "accounts.view_invitation",
+        "postings.view_postingforreview",
+        "postings.change_postingforreview",
+        "postings.view_company",
+        "postings.add_company",
+        "postings.change_company",
+        "postings.view_category",
+        "postings.add_category",
+        "postings.change_category",
+        "postings.view_importsource",
+        "postings.view_importrun",
+        "accounts.view_membership",
+        "accounts.view_invitation",
     ],
-}  # fmt: skip
+}
 
 
 def sync_groups(group_model, permission_model) -> None:

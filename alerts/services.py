@@ -178,9 +178,7 @@ def send_confirmation(*, alert: Alert) -> None:
             "alert": alert,
             # Nothing the visitor wrote goes to an address that has not confirmed yet: it
             # would carry a stranger's text (a phishing line) in our name.
-            "search": describe(
-                parse_query(alert.query, categories), categories, free_text=False
-            ),
+            "search": describe(parse_query(alert.query, categories), categories, free_text=False),
             "confirm_url": alert.confirm_url(),
             "days": settings.ALERT_CONFIRM_DAYS,
         }
@@ -333,8 +331,9 @@ def _record(claim: _Claim, *, sent: bool) -> None:
             if connection.in_atomic_block or time.monotonic() > deadline:
                 logger.error(
                     "alert %s was mailed but could not be recorded: the sweep mails it again "
-                    "once its claim looks abandoned", claim.alert.pk,
-                )  # fmt: skip
+                    "once its claim looks abandoned",
+                    claim.alert.pk,
+                )
                 raise
             # The server dropped it; the pool checks the next one before lending it.
             connection.close()

@@ -90,10 +90,13 @@ def main() -> None:
     port = free_port()
     os.environ["DATABASE_URL"] = bench_database()
     os.environ.update(
-        DEBUG="0", SECRET_KEY="bench-" + "x" * 60, ALLOWED_HOSTS="testserver,127.0.0.1",
-        DJANGO_SETTINGS_MODULE="jobboard.settings", EMAIL_URL=f"smtp://127.0.0.1:{port}",
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 60,
+        ALLOWED_HOSTS="testserver,127.0.0.1",
+        DJANGO_SETTINGS_MODULE="jobboard.settings",
+        EMAIL_URL=f"smtp://127.0.0.1:{port}",
         SITE_URL="https://jobs.example",
-    )  # fmt: skip
+    )
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -155,9 +158,7 @@ def main() -> None:
         countries = [
             code
             for code, _n in Counter(
-                dict(
-                    FacetCount.objects.filter(language=language).values_list("country", "n")
-                )
+                dict(FacetCount.objects.filter(language=language).values_list("country", "n"))
             ).most_common(8)
         ]
         words = Counter(
@@ -198,10 +199,7 @@ def main() -> None:
     now = timezone.now()
     day_ago = now - timedelta(days=1)
     subscribers = Subscriber.objects.bulk_create(
-        [
-            Subscriber(email=f"seeker{i}@bench.invalid", confirmed_at=day_ago)
-            for i in range(ALERTS)
-        ],
+        [Subscriber(email=f"seeker{i}@bench.invalid", confirmed_at=day_ago) for i in range(ALERTS)],
         batch_size=5000,
     )
     chosen = rng.choices(normalised, weights=weights, k=ALERTS)
@@ -250,9 +248,17 @@ def main() -> None:
     big = match(1)
 
     sink = subprocess.Popen(
-        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
-         "-c", "aiosmtpd.handlers.Sink"],
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            f"127.0.0.1:{port}",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+        ],
+    )
     try:
         for _ in range(100):
             try:
@@ -274,20 +280,28 @@ def main() -> None:
         sink.wait(timeout=10)
 
     mails_due = sum(len(batch) for batch in batches)
-    print(f"\n{Posting.objects.count():,} postings; {ALERTS:,} confirmed daily alerts, "
-          f"{distinct:,} distinct searches.\n")  # fmt: skip
-    print("| Step | Alerts | New postings | Distinct searches | Matches recorded "
-          "| Matches counted | Time (s) | Longest transaction (s) | Peak memory (MB) |")
+    print(
+        f"\n{Posting.objects.count():,} postings; {ALERTS:,} confirmed daily alerts, "
+        f"{distinct:,} distinct searches.\n"
+    )
+    print(
+        "| Step | Alerts | New postings | Distinct searches | Matches recorded "
+        "| Matches counted | Time (s) | Longest transaction (s) | Peak memory (MB) |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, alerts, postings, searches, (elapsed, recorded, counted, longest, memory) in [
         ("Matching, a quarter of the alerts", ALERTS // 4, NEW_POSTINGS, quarter_groups, quarter),
         ("Matching, all alerts", ALERTS, NEW_POSTINGS, distinct, full),
         ("Matching, all alerts, a big import", ALERTS, BIG_IMPORT, distinct, big),
     ]:
-        print(f"| {label} | {alerts:,} | {postings:,} | {searches:,} | {recorded:,} "
-              f"| {counted:,} | {elapsed:.1f} | {longest:.1f} | {memory:.0f} |")  # fmt: skip
-    print(f"\nAlerts with a mail to send: {mails_due:,}. Sent {sent:,} in {sending:.1f} s: "
-          f"{sent / sending:.0f} mails/s, one process, {size} per SMTP connection.")  # fmt: skip
+        print(
+            f"| {label} | {alerts:,} | {postings:,} | {searches:,} | {recorded:,} "
+            f"| {counted:,} | {elapsed:.1f} | {longest:.1f} | {memory:.0f} |"
+        )
+    print(
+        f"\nAlerts with a mail to send: {mails_due:,}. Sent {sent:,} in {sending:.1f} s: "
+        f"{sent / sending:.0f} mails/s, one process, {size} per SMTP connection."
+    )
     print(f"Peak memory (RSS) of this process over the whole run: {peak_rss_mb():.0f} MB.")
 
 

@@ -31,13 +31,29 @@ ROWS = int(os.environ.get("IMPORT_BENCH_ROWS", "100000"))
 REPEAT = int(os.environ.get("IMPORT_BENCH_REPEAT", "3"))
 FORMATS = os.environ.get("IMPORT_BENCH_FORMATS", "json,jsonl,csv,xml,jsonld").split(",")
 PLACES = [
-    ("en", "GB", "London"), ("fr", "FR", "Lyon"), ("de", "DE", "Berlin"), ("es", "ES", "Madrid"),
-    ("it", "IT", "Milano"), ("nl", "NL", "Utrecht"), ("pl", "PL", "Kraków"), ("pt", "PT", "Porto"),
-]  # fmt: skip
+    ("en", "GB", "London"),
+    ("fr", "FR", "Lyon"),
+    ("de", "DE", "Berlin"),
+    ("es", "ES", "Madrid"),
+    ("it", "IT", "Milano"),
+    ("nl", "NL", "Utrecht"),
+    ("pl", "PL", "Kraków"),
+    ("pt", "PT", "Porto"),
+]
 FIELDS = [
-    "external_id", "language", "title", "company", "country", "city", "description",
-    "requirements", "salary_min", "salary_max", "salary_currency", "salary_period",
-]  # fmt: skip
+    "external_id",
+    "language",
+    "title",
+    "company",
+    "country",
+    "city",
+    "description",
+    "requirements",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+]
 
 
 def row(i: int) -> dict:
@@ -86,12 +102,17 @@ def write_feeds(folder: Path, rows: int) -> dict[str, Path]:
     with paths["jsonld"].open("w") as out:
         graph = [
             {
-                "@type": "JobPosting", "identifier": r["external_id"], "title": r["title"],
-                "description": r["description"], "inLanguage": r["language"],
+                "@type": "JobPosting",
+                "identifier": r["external_id"],
+                "title": r["title"],
+                "description": r["description"],
+                "inLanguage": r["language"],
                 "hiringOrganization": {"@type": "Organization", "name": r["company"]},
-                "jobLocation": {"@type": "Place", "address": {
-                    "addressLocality": r["city"], "addressCountry": r["country"]}},
-            }  # fmt: skip
+                "jobLocation": {
+                    "@type": "Place",
+                    "address": {"addressLocality": r["city"], "addressCountry": r["country"]},
+                },
+            }
             for r in map(row, range(jsonld_rows))
         ]
         json.dump({"@context": "https://schema.org/", "@graph": graph}, out)
@@ -103,9 +124,13 @@ def bench_database() -> str:
     config = dj_database_url.parse(url)
     name = f"{config['NAME']}_bench_imports"
     admin = psycopg.connect(
-        dbname=config["NAME"], user=config["USER"], password=config["PASSWORD"] or None,
-        host=config["HOST"] or None, port=config["PORT"] or None, autocommit=True,
-    )  # fmt: skip
+        dbname=config["NAME"],
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    )
     with admin:
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             admin.execute(f'CREATE DATABASE "{name}"')
@@ -129,25 +154,40 @@ def measure(path: Path, format: str, source: str) -> None:
     started = time.perf_counter()
     report = import_rows(read_rows(path, "json" if format == "jsonl" else format), source=source)
     seconds = time.perf_counter() - started
-    print(json.dumps({"rows": report.rows, "seconds": seconds, "peak_kib": peak_kib(),
-                      "created": report.created, "unchanged": report.unchanged,
-                      "rejected": report.rejected}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "rows": report.rows,
+                "seconds": seconds,
+                "peak_kib": peak_kib(),
+                "created": report.created,
+                "unchanged": report.unchanged,
+                "rejected": report.rejected,
+            }
+        )
+    )
 
 
 def run(path: Path, format: str, source: str) -> dict:
     output = subprocess.run(
         [sys.executable, __file__, "--measure", str(path), format, source],
-        cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     os.environ["DATABASE_URL"] = bench_database()
     os.environ.update(
-        DEBUG="0", SECRET_KEY="bench-" + "x" * 60, ALLOWED_HOSTS="127.0.0.1",
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 60,
+        ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="jobboard.settings",
-    )  # fmt: skip
+    )
     os.environ.pop("REDIS_URL", None)
     migrate = [sys.executable, "manage.py", "migrate", "--verbosity", "0"]
     subprocess.run(migrate, cwd=ROOT, check=True)
@@ -168,10 +208,14 @@ def main() -> None:
                     print(format, rows, firsts[-1], agains[-1], file=sys.stderr)
                 results.append((format, firsts, agains, path.stat().st_size))
     chunk = os.environ.get("IMPORT_CHUNK_SIZE", "2000")
-    print(f"\nFeed imports, chunks of {chunk} rows, median of {REPEAT} runs (rows/s); "
-          "peak = the importing process's peak resident memory (VmHWM).\n")  # fmt: skip
-    print("| Format | Rows | File (MB) | First import (rows/s) | Re-import, unchanged (rows/s) "
-          "| Peak memory (MB) |\n| --- | ---: | ---: | ---: | ---: | ---: |")  # fmt: skip
+    print(
+        f"\nFeed imports, chunks of {chunk} rows, median of {REPEAT} runs (rows/s); "
+        "peak = the importing process's peak resident memory (VmHWM).\n"
+    )
+    print(
+        "| Format | Rows | File (MB) | First import (rows/s) | Re-import, unchanged (rows/s) "
+        "| Peak memory (MB) |\n| --- | ---: | ---: | ---: | ---: | ---: |"
+    )
     for format, firsts, agains, size in results:
         for first, again in zip(firsts, agains, strict=True):
             assert first["created"] + first["rejected"] == first["rows"], first
@@ -179,8 +223,10 @@ def main() -> None:
         speed = statistics.median(first["rows"] / first["seconds"] for first in firsts)
         speed_again = statistics.median(again["rows"] / again["seconds"] for again in agains)
         peak = max(result["peak_kib"] for result in firsts + agains) / 1024
-        print(f"| {format} | {firsts[0]['rows']:,} | {size / 2**20:.1f} | {speed:,.0f} "
-              f"| {speed_again:,.0f} | {peak:.0f} |")  # fmt: skip
+        print(
+            f"| {format} | {firsts[0]['rows']:,} | {size / 2**20:.1f} | {speed:,.0f} "
+            f"| {speed_again:,.0f} | {peak:.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -38,9 +38,13 @@ WORDS = {
 
 def main() -> None:
     prepare(
-        COUNT, ALLOWED_HOSTS="127.0.0.1", STATIC_ROOT=str(ROOT / "staticfiles"), PORT=str(PORT),
-        BIND="127.0.0.1", TRUSTED_PROXY="127.0.0.1",
-    )  # fmt: skip
+        COUNT,
+        ALLOWED_HOSTS="127.0.0.1",
+        STATIC_ROOT=str(ROOT / "staticfiles"),
+        PORT=str(PORT),
+        BIND="127.0.0.1",
+        TRUSTED_PROXY="127.0.0.1",
+    )
     from django.core.cache import cache
 
     from postings.models import FacetCount, Posting
@@ -56,8 +60,9 @@ def main() -> None:
     environment = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "jobboard.wsgi"],
-        cwd=ROOT, env=environment,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=environment,
+    )
     try:
         wait_until_up()
         # Each process's first pages load code, catalogs and collations: not what users meet.
@@ -142,17 +147,24 @@ def browse(pages: Pages) -> dict[str, list]:
 def report(results: dict[str, list], total: int) -> None:
     every = [r for rows in results.values() for r in rows]
     errors = [status for _seconds, status in every if status != 200]
-    print(f"\n{USERS} users for {SECONDS} s, 1-2 s between pages, {total:,} postings; "
-          f"gunicorn 2 x 4 threads, production settings, page cache in Redis.\n")  # fmt: skip
-    print(f"Requests: {len(every):,} ({len(every) / SECONDS:.0f}/s); errors: {len(errors)}"
-          + (f" (statuses {sorted(set(errors))})" if errors else "") + "\n")  # fmt: skip
+    print(
+        f"\n{USERS} users for {SECONDS} s, 1-2 s between pages, {total:,} postings; "
+        f"gunicorn 2 x 4 threads, production settings, page cache in Redis.\n"
+    )
+    print(
+        f"Requests: {len(every):,} ({len(every) / SECONDS:.0f}/s); errors: {len(errors)}"
+        + (f" (statuses {sorted(set(errors))})" if errors else "")
+        + "\n"
+    )
     print("| Page | Requests | p50 (ms) | p95 (ms) | max (ms) |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for kind in ("home", "list", "search", "detail", "api"):
         times = sorted(seconds * 1000 for seconds, _status in results.get(kind, []))
         if times:
-            print(f"| {kind} | {len(times):,} | {percentile(times, 50):.0f} | "
-                  f"{percentile(times, 95):.0f} | {times[-1]:.0f} |")  # fmt: skip
+            print(
+                f"| {kind} | {len(times):,} | {percentile(times, 50):.0f} | "
+                f"{percentile(times, 95):.0f} | {times[-1]:.0f} |"
+            )
 
 
 if __name__ == "__main__":

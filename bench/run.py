@@ -26,9 +26,15 @@ RUNS = int(os.environ.get("BENCH_RUNS", "200"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 # Words a seeker would type, common in each language's postings.
 COMMON = {
-    "en": "developer", "fr": "développeur", "de": "Entwickler", "es": "desarrollador",
-    "it": "sviluppatore", "nl": "ontwikkelaar", "pl": "programista", "pt": "programador",
-}  # fmt: skip
+    "en": "developer",
+    "fr": "développeur",
+    "de": "Entwickler",
+    "es": "desarrollador",
+    "it": "sviluppatore",
+    "nl": "ontwikkelaar",
+    "pl": "programista",
+    "pt": "programador",
+}
 
 
 def bench_database() -> str:
@@ -37,9 +43,13 @@ def bench_database() -> str:
     config = dj_database_url.parse(url)
     name = f"{config['NAME']}_bench"
     admin = psycopg.connect(
-        dbname=config["NAME"], user=config["USER"], password=config["PASSWORD"] or None,
-        host=config["HOST"] or None, port=config["PORT"] or None, autocommit=True,
-    )  # fmt: skip
+        dbname=config["NAME"],
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    )
     with admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
@@ -60,9 +70,12 @@ def prepare(count: int, **environment: str) -> None:
     migrated, with its static files collected and at least `count` postings."""
     os.environ["DATABASE_URL"] = bench_database()
     os.environ.update(
-        DEBUG="0", SECRET_KEY="bench-" + "x" * 60, SECURE_SSL_REDIRECT="0",
-        DJANGO_SETTINGS_MODULE="jobboard.settings", **environment,
-    )  # fmt: skip
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 60,
+        SECURE_SSL_REDIRECT="0",
+        DJANGO_SETTINGS_MODULE="jobboard.settings",
+        **environment,
+    )
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -159,8 +172,12 @@ def main() -> None:
 
     plans_dir = ROOT / "bench" / "plans"
     plans_dir.mkdir(exist_ok=True)
-    for name, url in [("list", lists[0]), ("list-filtered", filtered[0]),
-                      ("search-common", common[0]), ("search-rare", rare_urls[0])]:  # fmt: skip
+    for name, url in [
+        ("list", lists[0]),
+        ("list-filtered", filtered[0]),
+        ("search-common", common[0]),
+        ("search-rare", rare_urls[0]),
+    ]:
         cache.clear()
         with CaptureQueriesContext(connection) as queries:
             get(url)
@@ -175,14 +192,17 @@ def main() -> None:
 
     throughput = measure_throughput(lists[0])
     print(f"\n{total:,} postings ({live:,} live), 8 languages; {RUNS} requests per row;")
-    print("server-side time, in process, production settings, page cache emptied before each "
-          "request except in the last row.\n")  # fmt: skip
+    print(
+        "server-side time, in process, production settings, page cache emptied before each "
+        "request except in the last row.\n"
+    )
     print("Live matches: " + ", ".join(f"{query!r} {n:,}" for query, n in matches.items()) + "\n")
     print("| Operation | p50 (ms) | p95 (ms) |\n| --- | ---: | ---: |")
     for row in rows:
         print(f"| {row['label']} | {row['p50']:.1f} | {row['p95']:.1f} |")
-    print(f"\nThroughput on gunicorn (2 workers), 4 client threads, "
-          f"{throughput['seconds']} s each:\n")  # fmt: skip
+    print(
+        f"\nThroughput on gunicorn (2 workers), 4 client threads, {throughput['seconds']} s each:\n"
+    )
     print("| Endpoint | Requests/s |\n| --- | ---: |")
     print(f"| Trivial view (`/healthz`) | {throughput['trivial']:.0f} |")
     print(f"| List page (`{lists[0]}`) | {throughput['list']:.0f} |")
@@ -192,10 +212,21 @@ def main() -> None:
 
 def measure_throughput(list_url: str, seconds: int = 10, threads: int = 4) -> dict:
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "jobboard.wsgi", "--workers", "2",
-         "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-        cwd=ROOT, env=dict(os.environ),
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "jobboard.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=dict(os.environ),
+    )
     try:
         for _ in range(100):
             try:

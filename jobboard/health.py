@@ -71,8 +71,12 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /*/jobs/*/apply/",
-             f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /*/jobs/*/apply/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

@@ -49,10 +49,23 @@ def _redis(stack: contextlib.ExitStack) -> str:
     port = _free_port()
     # Persistent like the production broker: queued tasks survive a restart.
     server = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", REDIS_DIR,
-         "--appendonly", "yes", "--save", "", "--logfile", "redis.log"],
+        [
+            binary,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            REDIS_DIR,
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--logfile",
+            "redis.log",
+        ],
         stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     stack.callback(lambda: (server.terminate(), server.wait(timeout=10)))
     deadline = time.monotonic() + 10
     while True:
@@ -83,6 +96,7 @@ def main(argv: list[str]) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda signum, _frame: command.send_signal(signum))
         return command.wait()
+
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

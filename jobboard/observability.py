@@ -155,9 +155,7 @@ def _send_request_id(headers: dict | None = None, **kwargs) -> None:
 
 @task_prerun.connect
 def _receive_request_id(task=None, **kwargs) -> None:
-    task.request.request_id_token = request_id.set(
-        getattr(task.request, "request_id", None) or ""
-    )
+    task.request.request_id_token = request_id.set(getattr(task.request, "request_id", None) or "")
 
 
 @task_postrun.connect

@@ -531,9 +531,14 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
-        "camera", "microphone", "geolocation", "payment", "usb", "browsing-topics",
+        "camera",
+        "microphone",
+        "geolocation",
+        "payment",
+        "usb",
+        "browsing-topics",
     )
-}  # fmt: skip
+}
 # The language cookie says which language the visitor chose; no script reads it.
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True

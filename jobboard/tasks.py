@@ -20,8 +20,9 @@ def enqueue(task: Task, *args: object) -> bool:
     try:
         task.apply_async(args)
     except (KombuError, RedisError):
-        logger.warning("could not queue %s%r: the broker is unreachable", task.name, args,
-                       exc_info=True)
+        logger.warning(
+            "could not queue %s%r: the broker is unreachable", task.name, args, exc_info=True
+        )
         ENQUEUE_FAILURES.labels(task.name).inc()
         return False
     return True

@@ -220,11 +220,17 @@ class PostingAdmin(CompanyScopedAdmin):
             _("Publication"),
             {
                 "fields": [
-                    "status", "published_at", "expires_at", "refreshed_at", "review_comment",
-                    "submitted_by", "submitted_at", "reviewed_by",
+                    "status",
+                    "published_at",
+                    "expires_at",
+                    "refreshed_at",
+                    "review_comment",
+                    "submitted_by",
+                    "submitted_at",
+                    "reviewed_by",
                 ]
             },
-        ),  # fmt: skip
+        ),
         (_("Activity"), {"fields": ["activity"]}),
         (
             _("Origin"),
@@ -233,12 +239,24 @@ class PostingAdmin(CompanyScopedAdmin):
     ]
     # What only the workflow (or a moderator) changes.
     WORKFLOW_FIELDS = [
-        "status", "published_at", "expires_at", "review_comment", "translation_group",
-    ]  # fmt: skip
+        "status",
+        "published_at",
+        "expires_at",
+        "review_comment",
+        "translation_group",
+    ]
     ALWAYS_READONLY = [
-        "language_check", "activity", "refreshed_at", "submitted_by", "submitted_at",
-        "reviewed_by", "source", "external_id", "created_at", "updated_at",
-    ]  # fmt: skip
+        "language_check",
+        "activity",
+        "refreshed_at",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "source",
+        "external_id",
+        "created_at",
+        "updated_at",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         if is_moderator(request.user):
@@ -269,10 +287,12 @@ class PostingAdmin(CompanyScopedAdmin):
             obj.resubmit(by=request.user)
             self.message_user(
                 request,
-                gettext("Your changes went to the moderators: the posting is offline until they "
-                   "approve it."),
+                gettext(
+                    "Your changes went to the moderators: the posting is offline until they "
+                    "approve it."
+                ),
                 messages.WARNING,
-            )  # fmt: skip
+            )
         obj.detected_language = language.mismatch(
             obj.language, obj.title, *(getattr(obj, field) for field in Posting.HTML_FIELDS)
         )
@@ -369,13 +389,30 @@ class PostingAdmin(CompanyScopedAdmin):
     @admin.action(description=_("Download the selected postings as CSV"))
     def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:
         columns = [
-            "id", "title", "company", "language", "country", "city", "status",
-            "published_at", "expires_at", "external_id",
-        ]  # fmt: skip
+            "id",
+            "title",
+            "company",
+            "language",
+            "country",
+            "city",
+            "status",
+            "published_at",
+            "expires_at",
+            "external_id",
+        ]
         rows = (
-            [posting.pk, posting.title, posting.company.name, posting.language,
-             posting.country.code, posting.city, posting.status, posting.published_at,
-             posting.expires_at, posting.external_id]  # fmt: skip
+            [
+                posting.pk,
+                posting.title,
+                posting.company.name,
+                posting.language,
+                posting.country.code,
+                posting.city,
+                posting.status,
+                posting.published_at,
+                posting.expires_at,
+                posting.external_id,
+            ]
             for posting in queryset.select_related("company").order_by("id")
         )
         return csv_response("postings.csv", columns, rows)
@@ -418,8 +455,11 @@ class PostingAdmin(CompanyScopedAdmin):
                     "language", flat=True
                 )
             )
-        choices = [(code, name) for code, name in Posting._meta.get_field("language").choices
-                   if code not in taken]  # fmt: skip
+        choices = [
+            (code, name)
+            for code, name in Posting._meta.get_field("language").choices
+            if code not in taken
+        ]
         form = DuplicateForm(request.POST or None, languages=choices)
         if request.method == "POST" and form.is_valid():
             sibling = services.duplicate_posting(
@@ -457,9 +497,19 @@ def activity_chart(posting: Posting) -> str:
     for n in range(CHART_DAYS):
         day = since + timedelta(days=n)
         views, applies = (rows[day].views, rows[day].applies) if day in rows else (0, 0)
-        bars.append((day.isoformat(), views, applies, n * width, height - views * height // top,
-                     views * height // top, n * width, height - applies * height // top,
-                     applies * height // top))  # fmt: skip
+        bars.append(
+            (
+                day.isoformat(),
+                views,
+                applies,
+                n * width,
+                height - views * height // top,
+                views * height // top,
+                n * width,
+                height - applies * height // top,
+                applies * height // top,
+            )
+        )
     bars = format_html_join(
         "",
         "<g><title>{}: {} / {}</title>"
@@ -622,8 +672,14 @@ class ImportSourceAdmin(CompanyScopedAdmin):
     formfield_overrides = URL_FIELDS
     change_form_template = "admin/postings/importsource/change_form.html"
     list_display = [
-        "name", "company", "format", "default_language", "full_sync", "schedule", "next_run_at",
-    ]  # fmt: skip
+        "name",
+        "company",
+        "format",
+        "default_language",
+        "full_sync",
+        "schedule",
+        "next_run_at",
+    ]
     list_select_related = ["company"]
     autocomplete_fields = ["company"]
     actions = ["import_now"]
@@ -634,7 +690,7 @@ class ImportSourceAdmin(CompanyScopedAdmin):
         self._tell(request, runs, queued=_("The imports are queued; their runs show the progress."))
 
     def _import_response(self, request: HttpRequest, source: ImportSource) -> HttpResponse | None:
-        """"Save and import now": on to the run's page, where its progress shows live."""
+        """ "Save and import now": on to the run's page, where its progress shows live."""
         if "_import" not in request.POST:
             return None
         run = services.start_import(source=source)
@@ -677,9 +733,17 @@ class ImportRunAdmin(CompanyScopedAdmin):
     company_path = "source__company"
     change_form_template = "admin/postings/importrun/change_form.html"
     list_display = [
-        "__str__", "status", "rows_done", "created", "updated", "unchanged", "closed", "rejected",
-        "queued_at", "finished_at",
-    ]  # fmt: skip
+        "__str__",
+        "status",
+        "rows_done",
+        "created",
+        "updated",
+        "unchanged",
+        "closed",
+        "rejected",
+        "queued_at",
+        "finished_at",
+    ]
     list_filter = ["status"]
     list_select_related = ["source"]
 
@@ -739,9 +803,17 @@ class ImportRunAdmin(CompanyScopedAdmin):
                 "finished": run.status in ImportRun.FINISHED,
                 "rows_done": run.rows_done,
                 "rows_expected": max(expected or 0, run.rows_done) or None,
-                **{name: getattr(run, name) for name in (
-                    "created", "updated", "unchanged", "closed", "rejected", "message",
-                )},  # fmt: skip
+                **{
+                    name: getattr(run, name)
+                    for name in (
+                        "created",
+                        "updated",
+                        "unchanged",
+                        "closed",
+                        "rejected",
+                        "message",
+                    )
+                },
             },
             headers={"Cache-Control": "no-store"},
         )

@@ -185,7 +185,7 @@ def _out(posting: Posting) -> dict:
                 "apply_url",
                 "apply_email",
             )
-        },  # fmt: skip
+        },
         "url": settings.SITE_URL + posting.get_absolute_url(),
         "company": {
             "name": posting.company.name,

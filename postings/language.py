@@ -20,9 +20,7 @@ def _detector() -> LanguageDetector:
     ]
     # Trigram models only: enough for texts of a paragraph or more, and about 20 MB in a web
     # process instead of 300.
-    return (
-        LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
-    )
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
 def detect(*texts: str) -> str:

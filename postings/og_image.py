@@ -22,9 +22,17 @@ DESIGN = 1
 CACHE_SECONDS = 24 * 3600
 # What card_for() and version() read, for the view's one query.
 FIELDS = (
-    "language", "updated_at", "title", "city", "country", "company__name",
-    "salary_min", "salary_max", "salary_currency", "salary_period",
-)  # fmt: skip
+    "language",
+    "updated_at",
+    "title",
+    "city",
+    "country",
+    "company__name",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+)
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72

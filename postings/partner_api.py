@@ -90,9 +90,18 @@ AUTH_ERRORS = {401: Errors, 422: Errors, 429: Errors}
 
 def _out(posting: Posting, outcome: str = "") -> dict:
     return {
-        **{name: getattr(posting, name) for name in (
-            "id", "external_id", "status", "language", "title", "published_at", "expires_at",
-        )},  # fmt: skip
+        **{
+            name: getattr(posting, name)
+            for name in (
+                "id",
+                "external_id",
+                "status",
+                "language",
+                "title",
+                "published_at",
+                "expires_at",
+            )
+        },
         "url": settings.SITE_URL + posting.get_absolute_url(),
         "outcome": outcome,
     }
@@ -121,25 +130,34 @@ def put_posting(request: HttpRequest, payload: PostingIn, external_id: str = Ext
     row = {**payload.dict(exclude_none=True), "external_id": external_id, "company": company.name}
     form = ImportRowForm(row, category_ids=dict(Category.objects.values_list("slug", "pk")))
     if not form.is_valid():
-        return Status(422, {
-            "detail": "the posting is not valid",
-            "errors": [
-                {"field": None if name == "__all__" else name, "code": error["code"] or "invalid",
-                 "message": error["message"]}
-                for name, errors in form.errors.get_json_data().items()
-                for error in errors
-            ],
-        })  # fmt: skip
+        return Status(
+            422,
+            {
+                "detail": "the posting is not valid",
+                "errors": [
+                    {
+                        "field": None if name == "__all__" else name,
+                        "code": error["code"] or "invalid",
+                        "message": error["message"],
+                    }
+                    for name, errors in form.errors.get_json_data().items()
+                    for error in errors
+                ],
+            },
+        )
     chunks: list[ChunkReport] = []
     report = import_rows(
         [(1, row)], source=API_SOURCE, company=company, chunk_size=1, on_chunk=chunks.append
     )
     if report.rejected:  # the model's own rules (the salary range, say) or the database's
         errors = [error for chunk in chunks for error in chunk.errors]
-        return Status(422, {
-            "detail": "the posting is not valid",
-            "errors": [{"field": None, "code": "invalid", "message": e.reason} for e in errors],
-        })  # fmt: skip
+        return Status(
+            422,
+            {
+                "detail": "the posting is not valid",
+                "errors": [{"field": None, "code": "invalid", "message": e.reason} for e in errors],
+            },
+        )
     posting = _posting(request, external_id)
     outcome = "created" if report.created else "updated" if report.updated else "unchanged"
     return Status(201 if report.created else 200, _out(posting, outcome))
@@ -161,9 +179,15 @@ def _step(request: HttpRequest, external_id: str, step) -> Status | dict:
     try:
         step(posting=posting)
     except TransitionError as error:
-        return Status(409, {"detail": str(error), "errors": [
-            {"field": "status", "code": "invalid_transition", "message": str(error)}
-        ]})  # fmt: skip
+        return Status(
+            409,
+            {
+                "detail": str(error),
+                "errors": [
+                    {"field": "status", "code": "invalid_transition", "message": str(error)}
+                ],
+            },
+        )
     return _out(posting)
 
 

@@ -24,10 +24,24 @@ from .models import ImportRun, ImportRunSeen, ImportSource, Posting
 
 # The fields a translation sibling starts from; its author then rewrites the text.
 COPIED_FIELDS = (
-    "title", "company", "category", "country", "city", "remote", "employment_type",
-    "description", "responsibilities", "requirements", "nice_to_have",
-    "salary_min", "salary_max", "salary_currency", "salary_period", "apply_url", "apply_email",
-)  # fmt: skip
+    "title",
+    "company",
+    "category",
+    "country",
+    "city",
+    "remote",
+    "employment_type",
+    "description",
+    "responsibilities",
+    "requirements",
+    "nice_to_have",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "apply_url",
+    "apply_email",
+)
 
 
 def expire_due_postings() -> int:

@@ -38,8 +38,11 @@ def production_env(tmp: Path, database: str, **extra: str) -> dict[str, str]:
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-        cwd=ROOT, env=env, check=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
     return env
 
 
@@ -89,9 +92,9 @@ def nginx_config(tmp: Path, *, webs: list[int], http: int, https: int) -> Path:
         site = site.replace(old, new)
     (conf / "jobboard.conf").write_text(site)
     temp_paths = "\n".join(
-        f"    {kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi",
-                                                           "uwsgi", "scgi")
-    )  # fmt: skip
+        f"    {kind}_temp_path {tmp}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     # What the nginx image's own nginx.conf holds around the site's file.
     (conf / "nginx.conf").write_text(
         f"""{"user root;" if os.geteuid() == 0 else ""}
@@ -114,17 +117,37 @@ def self_signed_certificate(folder: Path) -> None:
     """certs/fullchain.pem and certs/privkey.pem for localhost, as nginx_config expects them."""
     (folder / "certs").mkdir()
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=localhost", "-keyout", str(folder / "certs" / "privkey.pem"),
-         "-out", str(folder / "certs" / "fullchain.pem")],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(folder / "certs" / "privkey.pem"),
+            "-out",
+            str(folder / "certs" / "fullchain.pem"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 def get(
-    port: int, path: str, *, tls: bool = True, method: str = "GET", body: str | None = None,
+    port: int,
+    path: str,
+    *,
+    tls: bool = True,
+    method: str = "GET",
+    body: str | None = None,
     **headers: str,
-):  # fmt: skip
+):
     if tls:
         context = ssl.create_default_context()
         context.check_hostname = False
@@ -163,13 +186,34 @@ class PostgresCluster:
             os.chown(self.dir, entry.pw_uid, entry.pw_gid)
         if primary is not None:
             # -R writes standby.signal and primary_conninfo: the copy starts as a standby.
-            self.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port),
-                     "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream",
-                     "-c", "fast")  # fmt: skip
+            self.run(
+                "pg_basebackup",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(primary.port),
+                "-U",
+                "postgres",
+                "-D",
+                str(self.data),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+            )
             settings = f"port = {self.port}\n"  # the rest is the primary's
         else:
-            self.run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                     "--encoding=utf8", "--no-sync")  # fmt: skip
+            self.run(
+                "initdb",
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=utf8",
+                "--no-sync",
+            )
             # initdb's pg_hba.conf already lets 127.0.0.1 replicate with trust; say it anyway.
             with (self.data / "pg_hba.conf").open("a") as hba:
                 hba.write("host replication all 127.0.0.1/32 trust\n")
@@ -184,12 +228,17 @@ class PostgresCluster:
     def run(self, program: str, *args: str) -> None:
         subprocess.run(
             [str(self.bin / program), *args],
-            user=self.user, check=True, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            user=self.user,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     def start(self) -> None:
-        self.run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "30",
-                 "start")  # fmt: skip
+        self.run(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "30", "start"
+        )
 
     def stop(self) -> None:
         """As a crash or a failover does: every connection drops at once."""
@@ -215,10 +264,19 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no"],
+            [
+                self.binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         wait_for_port(self.port, self.process, "redis-server")
 
     def kill(self) -> None:

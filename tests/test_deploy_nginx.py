@@ -38,22 +38,42 @@ def site(tmp_path):
     """gunicorn on the test database with production settings, nginx in front over HTTPS."""
     web, http_port, https_port = free_port(), free_port(), free_port()
     env = production_env(
-        tmp_path, connection.settings_dict["NAME"],
-        PORT=str(web), WEB_CONCURRENCY="2", LOG_FORMAT="json",
-    )  # fmt: skip
+        tmp_path,
+        connection.settings_dict["NAME"],
+        PORT=str(web),
+        WEB_CONCURRENCY="2",
+        LOG_FORMAT="json",
+    )
     self_signed_certificate(tmp_path)
     config = nginx_config(tmp_path, webs=[web], http=http_port, https=https_port)
     with (tmp_path / "web.log").open("w") as web_log:
         gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
-             "jobboard.wsgi"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=web_log,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                "deploy/gunicorn.conf.py",
+                "jobboard.wsgi",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=web_log,
+        )
         nginx = subprocess.Popen(
-            [NGINX or "nginx", "-p", str(tmp_path), "-c", str(config), "-e",
-             str(tmp_path / "error.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                NGINX or "nginx",
+                "-p",
+                str(tmp_path),
+                "-c",
+                str(config),
+                "-e",
+                str(tmp_path / "error.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         try:
             wait_for_port(web, gunicorn, "gunicorn")
             wait_for_port(https_port, nginx, "nginx")

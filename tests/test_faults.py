@@ -63,21 +63,33 @@ def site(database, redis_server, tmp_path_factory) -> Iterator[int]:
     (tmp / "metrics").mkdir()
     port = free_port()
     env = production_env(
-        tmp, "postgres",
-        DATABASE_URL=database.url, REDIS_URL=redis_server.url, SECURE_SSL_REDIRECT="0",
-        PORT=str(port), WEB_CONCURRENCY="2", WEB_THREADS="4",
-    )  # fmt: skip
+        tmp,
+        "postgres",
+        DATABASE_URL=database.url,
+        REDIS_URL=redis_server.url,
+        SECURE_SSL_REDIRECT="0",
+        PORT=str(port),
+        WEB_CONCURRENCY="2",
+        WEB_THREADS="4",
+    )
     for command in (["migrate", "--no-input", "-v", "0"], ["seed_demo"]):
         subprocess.run(
             [sys.executable, "manage.py", *command],
-            cwd=ROOT, env=env, check=True, capture_output=True, timeout=300,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     log = tmp / "gunicorn.log"
     with log.open("w") as output:
         gunicorn = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "jobboard.wsgi"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for_port(port, gunicorn, "gunicorn")
         yield port
@@ -96,8 +108,14 @@ def uncached(path: str) -> str:
     return f"{path}{'&' if '?' in path else '?'}utm_source={uuid4().hex}"
 
 
-PAGES = ["/fr/", "/fr/jobs/", "/de/jobs/?country=DE", "/fr/jobs/?q=ing%C3%A9nieur",
-         "/api/v1/postings?language=fr", "/api/v1/facets?language=de"]  # fmt: skip
+PAGES = [
+    "/fr/",
+    "/fr/jobs/",
+    "/de/jobs/?country=DE",
+    "/fr/jobs/?q=ing%C3%A9nieur",
+    "/api/v1/postings?language=fr",
+    "/api/v1/facets?language=de",
+]
 
 
 def wait_for(condition, what: str, timeout: float = 30) -> float:

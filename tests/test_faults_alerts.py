@@ -123,9 +123,12 @@ def database() -> Iterator[PostgresCluster]:
             db.execute(f"CREATE DATABASE {TEMPLATE}")
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-            cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url(cluster, TEMPLATE)},
-            check=True, capture_output=True, timeout=300,
-        )  # fmt: skip
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": database_url(cluster, TEMPLATE)},
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         yield cluster
     finally:
         cluster.destroy()
@@ -141,17 +144,27 @@ def base_env(tmp_path_factory, database, smtp) -> dict[str, str]:
     (tmp / "metrics").mkdir()
     # Nothing points at the machine's servers: each scenario sets its database and Redis.
     return production_env(
-        tmp, "postgres", DATABASE_URL=database_url(database, TEMPLATE),
-        EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp[1]), ALERT_SEND_BATCH=str(BATCH),
+        tmp,
+        "postgres",
+        DATABASE_URL=database_url(database, TEMPLATE),
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp[1]),
+        ALERT_SEND_BATCH=str(BATCH),
         SITE_URL="https://jobs.example",
-    )  # fmt: skip
+    )
 
 
 class Board:
     """The scenario's database, broker and workers."""
 
-    def __init__(self, folder: Path, env: dict[str, str], database: PostgresCluster,
-                 name: str, redis: RedisServer) -> None:  # fmt: skip
+    def __init__(
+        self,
+        folder: Path,
+        env: dict[str, str],
+        database: PostgresCluster,
+        name: str,
+        redis: RedisServer,
+    ) -> None:
         self.folder, self.env, self.database, self.name = folder, env, database, name
         self.redis = redis
         self.workers: list[subprocess.Popen] = []
@@ -164,13 +177,30 @@ class Board:
             # that "the mail being sent at the fault" is one mail. A session of its own, so
             # that a SIGKILL takes the child with it, as the end of a container does.
             worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "--app", "jobboard", "worker",
-                 "--queues", queues, "--hostname", f"worker{number}-{uuid.uuid4().hex[:6]}@%h",
-                 "--without-gossip", "--without-mingle", "--concurrency", "1",
-                 "--loglevel", "INFO"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "--app",
+                    "jobboard",
+                    "worker",
+                    "--queues",
+                    queues,
+                    "--hostname",
+                    f"worker{number}-{uuid.uuid4().hex[:6]}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--concurrency",
+                    "1",
+                    "--loglevel",
+                    "INFO",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         self.workers.append(worker)
         wait(lambda: " ready." in self.log(number), f"worker {number} to be ready", worker)
         return worker
@@ -192,9 +222,11 @@ class Board:
         task_id = uuid.uuid4().hex
         with sender.connection_for_write() as connection:
             sender.send_task(
-                "alerts.tasks.sweep_alerts", args=["instant"], task_id=task_id,
+                "alerts.tasks.sweep_alerts",
+                args=["instant"],
+                task_id=task_id,
                 connection=connection,
-            )  # fmt: skip
+            )
         return task_id
 
     def wait_for_sweep(self, task_id: str, timeout: float = 30) -> int:
@@ -256,10 +288,19 @@ def board(tmp_path, database, base_env, smtp) -> Iterator[Board]:
     redis.start()
     env = {**base_env, "DATABASE_URL": database_url(database, name), "REDIS_URL": redis.url}
     setup = subprocess.run(
-        [sys.executable, "-c", SETUP.format(countries=COUNTRIES, alerts=ALERTS_PER_SEARCH,
-                                            postings=POSTINGS_PER_SEARCH)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            SETUP.format(
+                countries=COUNTRIES, alerts=ALERTS_PER_SEARCH, postings=POSTINGS_PER_SEARCH
+            ),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert setup.returncode == 0, setup.stderr
     site = Board(tmp_path, env, database, name, redis)
     try:

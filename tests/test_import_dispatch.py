@@ -46,15 +46,29 @@ class Broker:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no", "--dir", self.folder],
+            [
+                REDIS_SERVER,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.folder,
+            ],
             stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         deadline = time.monotonic() + 10
-        while subprocess.run(
-            [REDIS_SERVER.with_name("redis-cli"), "-p", str(self.port), "ping"],
-            capture_output=True,
-        ).stdout.strip() != b"PONG":
+        while (
+            subprocess.run(
+                [REDIS_SERVER.with_name("redis-cli"), "-p", str(self.port), "ping"],
+                capture_output=True,
+            ).stdout.strip()
+            != b"PONG"
+        ):
             assert time.monotonic() < deadline, "the test's Redis did not start"
             time.sleep(0.05)
 
@@ -121,12 +135,19 @@ def test_it_saves_an_import_while_the_broker_is_down_says_so_and_sends_it_once_b
     started = time.monotonic()
     response = client.post(
         "/admin/postings/importsource/add/",
-        {"company": acme.pk, "name": "acme-upload", "format": "auto", "default_language": "fr",
-         "schedule": "manual", "url": "", "_import": "1",
-         "feed": SimpleUploadedFile("feed.jsonl", ROWS, content_type="application/json")},
+        {
+            "company": acme.pk,
+            "name": "acme-upload",
+            "format": "auto",
+            "default_language": "fr",
+            "schedule": "manual",
+            "url": "",
+            "_import": "1",
+            "feed": SimpleUploadedFile("feed.jsonl", ROWS, content_type="application/json"),
+        },
         headers={"Accept-Language": "de"},
         follow=True,
-    )  # fmt: skip
+    )
     elapsed = time.monotonic() - started
     print(f"'Save and import now' with the broker down: {elapsed:.2f} s")
 
@@ -189,8 +210,12 @@ def test_it_answers_the_pages_that_queue_mails_while_the_broker_is_down(broker, 
     acme = factories.company("Acme")
     user = factories.recruiter(acme, "marie@acme.example")
     posting = factories.pending_posting(company=acme, title="Affineur", submitted_by=user)
-    tasks = ("alerts.tasks.send_confirmation", "accounts.tasks.send_password_reset",
-             "accounts.tasks.send_invitation", "postings.tasks.send_posting_mail")  # fmt: skip
+    tasks = (
+        "alerts.tasks.send_confirmation",
+        "accounts.tasks.send_password_reset",
+        "accounts.tasks.send_invitation",
+        "postings.tasks.send_posting_mail",
+    )
     before = {task: enqueue_failures(client, task) for task in tasks}
     broker.kill()
 

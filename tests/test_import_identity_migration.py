@@ -43,10 +43,17 @@ def test_it_keeps_the_postings_imported_before_the_migration_importable(settings
         ]
         for owner, name, external_id in rows:
             posting.objects.create(
-                company=owner, source=name, external_id=external_id, language="fr",
-                title="Avant", slug="avant", country="FR", description="x",
-                status="published", published_at=timezone.now(),
-            )  # fmt: skip
+                company=owner,
+                source=name,
+                external_id=external_id,
+                language="fr",
+                title="Avant",
+                slug="avant",
+                country="FR",
+                description="x",
+                status="published",
+                published_at=timezone.now(),
+            )
     finally:
         migrate(latest)
 
@@ -58,10 +65,18 @@ def test_it_keeps_the_postings_imported_before_the_migration_importable(settings
     ]
     feed = ImportSource.objects.get(pk=source.pk)
     feed.feed = ContentFile(
-        json.dumps({"external_id": "1", "language": "fr", "title": "Après", "company": "Acme",
-                    "country": "FR", "description": "x"}),
+        json.dumps(
+            {
+                "external_id": "1",
+                "language": "fr",
+                "title": "Après",
+                "company": "Acme",
+                "country": "FR",
+                "description": "x",
+            }
+        ),
         name="acme.jsonl",
-    )  # fmt: skip
+    )
     feed.save()
     run = ImportRun.objects.create(source=feed)
     services.run_import(run=run)

@@ -195,33 +195,111 @@ LONG = "\U0001f600" + "a" * 3_000_000  # one character outside the BMP: 4 bytes 
 # (an XML nesting, a single value longer than a parser's buffer), the run fails at that row.
 HOSTILE = [
     # ElementTree kept every element beside the <job>s under the root.
-    ("xml-siblings", "xml", xml(xml_job("1"), "<x/>" * 250_000, xml_job("3")),
-     "succeeded", 2, None),
-    ("xml-wide-job", "xml", xml(xml_job("1"), xml_job("2", "<x/>" * 250_000), xml_job("3")),
-     "succeeded", 2, 2),
-    ("xml-long-text", "xml", xml(xml_job("1"), xml_job("2", f"<city>{LONG}</city>"),
-     xml_job("3")), "succeeded", 2, 2),
+    (
+        "xml-siblings",
+        "xml",
+        xml(xml_job("1"), "<x/>" * 250_000, xml_job("3")),
+        "succeeded",
+        2,
+        None,
+    ),
+    (
+        "xml-wide-job",
+        "xml",
+        xml(xml_job("1"), xml_job("2", "<x/>" * 250_000), xml_job("3")),
+        "succeeded",
+        2,
+        2,
+    ),
+    (
+        "xml-long-text",
+        "xml",
+        xml(xml_job("1"), xml_job("2", f"<city>{LONG}</city>"), xml_job("3")),
+        "succeeded",
+        2,
+        2,
+    ),
     # Nesting: expat keeps each open element (about 125 bytes), so reading stops at the limit.
-    ("xml-deep", "xml", xml(xml_job("1"), xml_job("2", "<a>" * 100_000 + "</a>" * 100_000),
-     xml_job("3")), "failed", 1, "ligne 2"),
-    ("xml-long-tag", "xml", xml(xml_job("1"), xml_job("2", f'<city name="{LONG}"/>'),
-     xml_job("3")), "failed", 1, "ligne 2"),
+    (
+        "xml-deep",
+        "xml",
+        xml(xml_job("1"), xml_job("2", "<a>" * 100_000 + "</a>" * 100_000), xml_job("3")),
+        "failed",
+        1,
+        "ligne 2",
+    ),
+    (
+        "xml-long-tag",
+        "xml",
+        xml(xml_job("1"), xml_job("2", f'<city name="{LONG}"/>'), xml_job("3")),
+        "failed",
+        1,
+        "ligne 2",
+    ),
     # csv.DictReader kept 200,000 column names and built rows as wide.
-    ("csv-wide-header", "csv", "external_id," + ",".join(f"c{n}" for n in range(200_000))
-     + "\n1,x\n2," + "," * 200_000 + "\n", "failed", 0, "pas pu être lu"),
-    ("csv-wide-row", "csv", CSV_HEADER + csv_row("1") + "2" + ",ab" * 200_000 + "\n"
-     + csv_row("3"), "succeeded", 2, 3),
-    ("csv-long-quoted-row", "csv", CSV_HEADER + csv_row("1") + '2,fr,"' + "Soudeur\n" * 300_000
-     + '",Acme,FR,x\n' + csv_row("4"), "succeeded", 2, 3),
+    (
+        "csv-wide-header",
+        "csv",
+        "external_id,"
+        + ",".join(f"c{n}" for n in range(200_000))
+        + "\n1,x\n2,"
+        + "," * 200_000
+        + "\n",
+        "failed",
+        0,
+        "pas pu être lu",
+    ),
+    (
+        "csv-wide-row",
+        "csv",
+        CSV_HEADER + csv_row("1") + "2" + ",ab" * 200_000 + "\n" + csv_row("3"),
+        "succeeded",
+        2,
+        3,
+    ),
+    (
+        "csv-long-quoted-row",
+        "csv",
+        CSV_HEADER
+        + csv_row("1")
+        + '2,fr,"'
+        + "Soudeur\n" * 300_000
+        + '",Acme,FR,x\n'
+        + csv_row("4"),
+        "succeeded",
+        2,
+        3,
+    ),
     # ijson built the whole string before jsonstream counted its characters.
-    ("json-long-string", "json", array(json.dumps(native("1")),
-     json.dumps(native("2", title=LONG)), json.dumps(native("3"))), "failed", 1, "ligne 2"),
-    ("jsonl-long-string", "json", lines(json.dumps(native("1")),
-     json.dumps(native("2", title=LONG)), json.dumps(native("3"))),
-     "succeeded", 2, 2),
-    ("jsonld-long-string", "jsonld", json.dumps([job_posting("1"),
-     job_posting("2", title=LONG), job_posting("3")]), "failed", 1, "ligne 2"),
-]  # fmt: skip
+    (
+        "json-long-string",
+        "json",
+        array(
+            json.dumps(native("1")), json.dumps(native("2", title=LONG)), json.dumps(native("3"))
+        ),
+        "failed",
+        1,
+        "ligne 2",
+    ),
+    (
+        "jsonl-long-string",
+        "json",
+        lines(
+            json.dumps(native("1")), json.dumps(native("2", title=LONG)), json.dumps(native("3"))
+        ),
+        "succeeded",
+        2,
+        2,
+    ),
+    (
+        "jsonld-long-string",
+        "jsonld",
+        json.dumps([job_posting("1"), job_posting("2", title=LONG), job_posting("3")]),
+        "failed",
+        1,
+        "ligne 2",
+    ),
+]
 
 
 @pytest.mark.django_db

@@ -88,14 +88,24 @@ def test_it_fails_a_run_whose_feed_breaks_off_at_the_row_where_it_broke(
     media, client, content, format, broken_at, imported
 ):
     source = ImportSource.objects.create(
-        company=factories.trusted_company("Acme"), name="broken", format=format,
-        default_language="fr", full_sync=True, feed=ContentFile(content, name=f"feed.{format}"),
-    )  # fmt: skip
+        company=factories.trusted_company("Acme"),
+        name="broken",
+        format=format,
+        default_language="fr",
+        full_sync=True,
+        feed=ContentFile(content, name=f"feed.{format}"),
+    )
     gone = Posting.objects.create(
-        company=source.company, source=source.posting_source, external_id="gone", language="fr",
-        title="Ancien", country="FR", description="x", status="published",
+        company=source.company,
+        source=source.posting_source,
+        external_id="gone",
+        language="fr",
+        title="Ancien",
+        country="FR",
+        description="x",
+        status="published",
         published_at=timezone.now(),
-    )  # fmt: skip
+    )
     with translation.override("fr"):
         run = services.start_import(source=source)
     services.run_import(run=run)

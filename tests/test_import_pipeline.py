@@ -74,9 +74,17 @@ def digest(source: str) -> str:
     """The postings of a source, as a hash of what a reader sees."""
     rows = Posting.objects.filter(source=source).order_by("external_id")
     fields = rows.values_list(
-        "external_id", "title", "language", "country", "status", "description", "company__name",
-        "import_hash", "slug", "search_context",
-    )  # fmt: skip
+        "external_id",
+        "title",
+        "language",
+        "country",
+        "status",
+        "description",
+        "company__name",
+        "import_hash",
+        "slug",
+        "search_context",
+    )
     return hashlib.sha256(json.dumps(list(fields)).encode()).hexdigest()
 
 
@@ -121,10 +129,16 @@ def test_it_ends_a_run_whose_worker_was_killed_as_a_clean_run_ends(media, settin
     clean = make_source("clean", content, default_language="fr", full_sync=True)
     for source in (killed, clean):  # a posting each feed no longer lists: both close it
         Posting.objects.create(
-            company=source.company, source=source.posting_source, external_id="gone", language="fr",
-            title="Ancien", country="FR", description="x", status="published",
+            company=source.company,
+            source=source.posting_source,
+            external_id="gone",
+            language="fr",
+            title="Ancien",
+            country="FR",
+            description="x",
+            status="published",
             published_at=timezone.now(),
-        )  # fmt: skip
+        )
     env = {
         **os.environ,
         "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0]
@@ -134,10 +148,27 @@ def test_it_ends_a_run_whose_worker_was_killed_as_a_clean_run_ends(media, settin
         "MEDIA_ROOT": str(media),
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "-P", "solo",
-         "-Q", "imports,mail,default", "--without-mingle", "--without-gossip", "-l", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "jobboard",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            "imports,mail,default",
+            "--without-mingle",
+            "--without-gossip",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         with translation.override("en"):
             run = services.start_import(source=killed)
@@ -396,10 +427,12 @@ def test_it_writes_in_a_second_thread_what_it_writes_in_line():
     # hash must be read after the second chunk's commit, as in line.
     second = [
         *[row(i) for i in range(1, 11)],
-        {**row(5), "title": "Soudeur B"}, *[row(i) for i in range(32, 41)],
-        row(5), {**row(41), "salary_min": 9, "salary_max": 1, "salary_currency": "EUR"},
+        {**row(5), "title": "Soudeur B"},
+        *[row(i) for i in range(32, 41)],
+        row(5),
+        {**row(41), "salary_min": 9, "salary_max": 1, "salary_currency": "EUR"},
         *[{**row(i), "title": f"Chaudronnier {i}"} for i in range(11, 19)],
-    ]  # fmt: skip
+    ]
     reports = {}
     for source in ("threaded", "inline"):
         for number, rows in enumerate((first, second)):

@@ -243,7 +243,5 @@ def test_it_retries_a_chunk_the_database_refuses_row_by_row(tmp_path):
     lines = [line for line in err.splitlines() if line.startswith("row ")]
     assert len(lines) == 1 and lines[0].startswith("row 4: database refused the row: ")
     assert "test_refused" in lines[0]
-    assert sorted(Posting.objects.values_list("external_id", flat=True)) == [
-        "r0", "r1", "r2", "r4"
-    ]  # fmt: skip
+    assert sorted(Posting.objects.values_list("external_id", flat=True)) == ["r0", "r1", "r2", "r4"]
     assert Posting.objects.get(external_id="r4").search_vector  # the COPY path stores it all

@@ -64,8 +64,11 @@ def test_it_holds_an_untrusted_companys_feed_for_review_until_a_moderator_approv
     assert "Soudeur" in queue and "Tourneur" in queue
     response = client.post(
         "/admin/postings/postingforreview/",
-        {"action": "approve_selected", "_selected_action": [p.pk for p in postings],
-         "shown_at": hidden_value(queue, "shown_at")},  # fmt: skip
+        {
+            "action": "approve_selected",
+            "_selected_action": [p.pk for p in postings],
+            "shown_at": hidden_value(queue, "shown_at"),
+        },
         follow=True,
     )
     assert "2 postings approved." in response.content.decode()

@@ -98,10 +98,16 @@ class WorkerDied(BaseException):
 def test_it_resumes_a_run_whose_worker_died_from_its_checkpoint(source, settings, monkeypatch):
     settings.IMPORT_CHUNK_SIZE = 1
     Posting.objects.create(
-        company=source.company, source=source.posting_source, external_id="gone", language="fr",
-        title="Ancien", country="FR", description="x", status="published",
+        company=source.company,
+        source=source.posting_source,
+        external_id="gone",
+        language="fr",
+        title="Ancien",
+        country="FR",
+        description="x",
+        status="published",
         published_at=timezone.now(),
-    )  # fmt: skip
+    )
     record = services._record
     chunks = []
 
@@ -154,7 +160,7 @@ LAST_DAY = "9999-12-31T00:00:00Z"
         # Scheduled 200 days ahead, for 400 days.
         ({"published_at": 200, "expires_at": 600}, "expires_at"),
     ],
-)  # fmt: skip
+)
 def test_it_rejects_a_row_dated_past_its_bounds_and_imports_the_others(source, dates, field):
     now = timezone.now()
     dates = {
@@ -162,10 +168,15 @@ def test_it_rejects_a_row_dated_past_its_bounds_and_imports_the_others(source, d
         for name, value in dates.items()
     }
     rows = [
-        {"external_id": str(n), "title": f"Soudeur {n}", "company": "Acme", "country": "FR",
-         "description": "<p>Atelier</p>"}
+        {
+            "external_id": str(n),
+            "title": f"Soudeur {n}",
+            "company": "Acme",
+            "country": "FR",
+            "description": "<p>Atelier</p>",
+        }
         for n in (1, 2, 3)
-    ]  # fmt: skip
+    ]
     rows[1].update(dates)
     source.feed = ContentFile("\n".join(json.dumps(row) for row in rows), name="feed.jsonl")
     source.save()

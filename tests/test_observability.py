@@ -170,9 +170,12 @@ def test_it_counts_celery_tasks_per_queue_and_state(client, mailbox, worker):
     def count(text: str, state: str) -> float:
         try:
             return sample(
-                text, "jobboard_celery_tasks_total",
-                queue="mail", task="alerts.tasks.send_confirmation", state=state,
-            )  # fmt: skip
+                text,
+                "jobboard_celery_tasks_total",
+                queue="mail",
+                task="alerts.tasks.send_confirmation",
+                state=state,
+            )
         except AssertionError:
             return 0
 

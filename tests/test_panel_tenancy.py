@@ -42,8 +42,15 @@ def board(settings, tmp_path):
 
 def bravo_rows(board) -> list[dict]:
     """Every row of Bravo's, as the database holds it."""
-    objects = [board["bravo"], board["draft"], board["live"], board["source"], board["run"],
-               board["membership"], board["invitation"]]  # fmt: skip
+    objects = [
+        board["bravo"],
+        board["draft"],
+        board["live"],
+        board["source"],
+        board["run"],
+        board["membership"],
+        board["invitation"],
+    ]
     rows = []
     for obj in objects:
         fresh = type(obj).objects.get(pk=obj.pk)
@@ -103,12 +110,25 @@ def post_attempts(board) -> list[tuple[str, dict]]:
     alpha, bravo = board["alpha"], board["bravo"]
     draft, live, membership = board["draft"], board["live"], board["membership"]
     posting = {
-        "language": "en", "title": "Moved", "company": bravo.pk, "category": "",
-        "country": "GB", "city": "", "remote": "onsite", "employment_type": "full_time",
-        "description": "<p>x</p>", "responsibilities": "", "requirements": "",
-        "nice_to_have": "", "salary_min": "", "salary_max": "", "salary_currency": "",
-        "salary_period": "", "apply_url": "", "apply_email": "",
-    }  # fmt: skip
+        "language": "en",
+        "title": "Moved",
+        "company": bravo.pk,
+        "category": "",
+        "country": "GB",
+        "city": "",
+        "remote": "onsite",
+        "employment_type": "full_time",
+        "description": "<p>x</p>",
+        "responsibilities": "",
+        "requirements": "",
+        "nice_to_have": "",
+        "salary_min": "",
+        "salary_max": "",
+        "salary_currency": "",
+        "salary_period": "",
+        "apply_url": "",
+        "apply_email": "",
+    }
     selected = {"index": "0", "_selected_action": [draft.pk, live.pk]}
     return [
         # Alpha's own posting moved to Bravo by editing the form data.
@@ -125,24 +145,41 @@ def post_attempts(board) -> list[tuple[str, dict]]:
         ("/admin/postings/posting/", {**selected, "action": "export_csv"}),
         (
             f"/admin/postings/company/{bravo.pk}/change/",
-            {"name": "Taken over", "slug": "taken", "memberships-TOTAL_FORMS": "0",
-             "memberships-INITIAL_FORMS": "0"},
-        ),  # fmt: skip
+            {
+                "name": "Taken over",
+                "slug": "taken",
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
+            },
+        ),
         (
             # An inline row of Bravo's membership slipped into Alpha's company form.
             f"/admin/postings/company/{alpha.pk}/change/",
-            {"name": alpha.name, "slug": alpha.slug, "website": "", "description": "",
-             "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "1",
-             "memberships-0-id": membership.pk, "memberships-0-company": alpha.pk,
-             "memberships-0-role": "recruiter"},
-        ),  # fmt: skip
+            {
+                "name": alpha.name,
+                "slug": alpha.slug,
+                "website": "",
+                "description": "",
+                "memberships-TOTAL_FORMS": "1",
+                "memberships-INITIAL_FORMS": "1",
+                "memberships-0-id": membership.pk,
+                "memberships-0-company": alpha.pk,
+                "memberships-0-role": "recruiter",
+            },
+        ),
         (
             # A forged list_editable row: Bravo's membership in Alpha's membership list.
             "/admin/accounts/membership/",
-            {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
-             "form-MAX_NUM_FORMS": "1000", "form-0-id": membership.pk,
-             "form-0-role": "recruiter", "_save": "Save"},
-        ),  # fmt: skip
+            {
+                "form-TOTAL_FORMS": "1",
+                "form-INITIAL_FORMS": "1",
+                "form-MIN_NUM_FORMS": "0",
+                "form-MAX_NUM_FORMS": "1000",
+                "form-0-id": membership.pk,
+                "form-0-role": "recruiter",
+                "_save": "Save",
+            },
+        ),
         (f"/admin/accounts/membership/{membership.pk}/delete/", {"post": "yes"}),
         (
             "/admin/accounts/invitation/add/",
@@ -206,10 +243,16 @@ def test_it_lets_a_company_admin_change_roles_in_their_company(client, board):
     rita = Membership.objects.get(user=board["recruiter"])
     response = client.post(
         "/admin/accounts/membership/",
-        {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
-         "form-MAX_NUM_FORMS": "1000", "form-0-id": rita.pk, "form-0-role": "admin",
-         "_save": "Save"},
-    )  # fmt: skip
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": rita.pk,
+            "form-0-role": "admin",
+            "_save": "Save",
+        },
+    )
     assert response.status_code == 302
     rita.refresh_from_db()
     assert rita.role == Membership.Role.ADMIN

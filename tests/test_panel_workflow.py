@@ -25,12 +25,25 @@ FRENCH_TEXT = (
 
 def posting_form(company, **fields) -> dict:
     data = {
-        "language": "fr", "title": "Affineur de fromages", "company": company.pk,
-        "category": "", "country": "BE", "city": "Liège", "remote": "onsite",
-        "employment_type": "full_time", "description": FRENCH_TEXT, "responsibilities": "",
-        "requirements": "", "nice_to_have": "", "salary_min": "", "salary_max": "",
-        "salary_currency": "", "salary_period": "", "apply_url": "", "apply_email": "",
-    }  # fmt: skip
+        "language": "fr",
+        "title": "Affineur de fromages",
+        "company": company.pk,
+        "category": "",
+        "country": "BE",
+        "city": "Liège",
+        "remote": "onsite",
+        "employment_type": "full_time",
+        "description": FRENCH_TEXT,
+        "responsibilities": "",
+        "requirements": "",
+        "nice_to_have": "",
+        "salary_min": "",
+        "salary_max": "",
+        "salary_currency": "",
+        "salary_period": "",
+        "apply_url": "",
+        "apply_email": "",
+    }
     data.update(fields)
     return data
 
@@ -472,9 +485,14 @@ def test_it_shows_a_moderator_a_publication_date_past_its_bounds_as_a_field_erro
     posting = factories.pending_posting(company=dubois, language="fr", country="FR")
     client.force_login(factories.moderator())
     fields = {
-        "status": "published", "published_at_0": "9999-12-31", "published_at_1": "00:00:00",
-        "expires_at_0": "", "expires_at_1": "", "review_comment": "", "translation_group": "",
-    }  # fmt: skip
+        "status": "published",
+        "published_at_0": "9999-12-31",
+        "published_at_1": "00:00:00",
+        "expires_at_0": "",
+        "expires_at_1": "",
+        "review_comment": "",
+        "translation_group": "",
+    }
     change = f"/admin/postings/posting/{posting.pk}/change/"
     response = client.post(change, form_of(posting, **fields))
     assert response.status_code == 200

@@ -66,9 +66,10 @@ def test_it_creates_then_updates_a_posting_by_external_id(api, acme, client):
 
     response = api("put", "/postings/REQ-1", {**ROW, "title": "Soudeuse TIG confirmée"})
     assert response.status_code == 200 and response.json()["outcome"] == "updated"
-    assert api("put", "/postings/REQ-1", {**ROW, "title": "Soudeuse TIG confirmée"}).json()[
-        "outcome"
-    ] == "unchanged"
+    assert (
+        api("put", "/postings/REQ-1", {**ROW, "title": "Soudeuse TIG confirmée"}).json()["outcome"]
+        == "unchanged"
+    )
     assert Posting.objects.filter(external_id="REQ-1").count() == 1
     assert api("get", "/postings/REQ-1").json()["title"] == "Soudeuse TIG confirmée"
 
@@ -86,8 +87,11 @@ def test_it_renews_and_closes_a_posting(api, client):
 
 
 def test_it_renews_an_expired_posting(api):
-    api("put", "/postings/REQ-3", {**ROW, "published_at": "2026-01-01T00:00:00Z",
-                                   "expires_at": "2026-02-01T00:00:00Z"})  # fmt: skip
+    api(
+        "put",
+        "/postings/REQ-3",
+        {**ROW, "published_at": "2026-01-01T00:00:00Z", "expires_at": "2026-02-01T00:00:00Z"},
+    )
     assert Posting.objects.get(external_id="REQ-3").status == Posting.Status.EXPIRED
     response = api("post", "/postings/REQ-3/renew")
     assert response.status_code == 200 and response.json()["status"] == "published"
@@ -154,9 +158,7 @@ def test_it_shows_a_new_key_once_and_stores_only_its_digest(client, acme):
     )
     token.refresh_from_db()
     assert token.revoked_at is not None
-    response = client.get(
-        "/api/v1/partner/postings/X", headers={"Authorization": f"Bearer {key}"}
-    )
+    response = client.get("/api/v1/partner/postings/X", headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 401
 
 

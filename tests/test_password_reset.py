@@ -63,12 +63,16 @@ def test_it_limits_requests_per_client_whatever_it_forwards(client, settings):
 
 @pytest.mark.django_db
 def test_it_counts_reset_mails_per_account_whatever_the_spelling(client, settings):
-    """"ſ" (long s) finds the account of "s" (Django compares addresses case-folded): it must
+    """ "ſ" (long s) finds the account of "s" (Django compares addresses case-folded): it must
     not be another allowance for the same account."""
     settings.PASSWORD_RESET_RATE_LIMIT_EMAIL = "2/h"
     sam = factories.recruiter(factories.company("Dubois"), "sam@dubois.example")
-    spellings = ["sam@dubois.example", "SAM@dubois.example", "ſam@dubois.example",
-                 "ſam@duboiſ.example"]  # fmt: skip
+    spellings = [
+        "sam@dubois.example",
+        "SAM@dubois.example",
+        "ſam@dubois.example",
+        "ſam@duboiſ.example",
+    ]
     with TestCase.captureOnCommitCallbacks() as queued:
         for email in spellings:
             assert reset(client, email).status_code == 302

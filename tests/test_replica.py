@@ -59,8 +59,7 @@ class Clusters:
         self.replica_cluster.start()
         self.primary, self.replica = self.primary_cluster.port, self.replica_cluster.port
         wait_until(
-            lambda: sql(self.replica, "SELECT status FROM pg_stat_wal_receiver")
-            == ("streaming",),
+            lambda: sql(self.replica, "SELECT status FROM pg_stat_wal_receiver") == ("streaming",),
             "the replica to stream from the primary",
         )
         assert sql(self.replica, "SELECT pg_is_in_recovery()") == (True,)
@@ -119,17 +118,34 @@ def site(clusters: Clusters, tmp_path_factory) -> Iterator[dict]:
     }
     setup = subprocess.run(
         [sys.executable, "-c", SETUP.format(password=PASSWORD)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert setup.returncode == 0, setup.stderr
     key = setup.stdout.strip().splitlines()[-1]
     log = tmp_path_factory.mktemp("replica") / "gunicorn.log"
     with log.open("w") as output:
         gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "jobboard.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--threads", "4"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "jobboard.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         try:
             wait_for_port(port, gunicorn, "gunicorn")
@@ -156,8 +172,9 @@ class Browser:
             urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects
         )
 
-    def request(self, method: str, path: str, data: dict | bytes | None = None,
-                headers: dict | None = None) -> tuple[int, str]:  # fmt: skip
+    def request(
+        self, method: str, path: str, data: dict | bytes | None = None, headers: dict | None = None
+    ) -> tuple[int, str]:
         if isinstance(data, dict):
             data = urllib.parse.urlencode(data).encode()
         request = urllib.request.Request(  # noqa: S310 (the test's own server, over http)
@@ -179,10 +196,16 @@ class Browser:
 
     def log_in(self, username: str, password: str) -> None:
         self.get("/admin/login/")
-        status, body = self.request("POST", "/admin/login/?next=/admin/", {
-            "csrfmiddlewaretoken": self.cookie("csrftoken"),
-            "username": username, "password": password, "next": "/admin/",
-        })  # fmt: skip
+        status, body = self.request(
+            "POST",
+            "/admin/login/?next=/admin/",
+            {
+                "csrfmiddlewaretoken": self.cookie("csrftoken"),
+                "username": username,
+                "password": password,
+                "next": "/admin/",
+            },
+        )
         assert status == 302, body[:500]
 
 
@@ -203,14 +226,20 @@ def test_it_reads_public_pages_from_the_replica_and_the_rest_from_the_primary(cl
     partner = Browser(site["url"])  # an applicant-tracking system: it keeps no cookies
     headers = {"Authorization": f"Bearer {site['key']}", "Content-Type": "application/json"}
     status, body = partner.request(
-        "PUT", "/api/v1/partner/postings/PROBE-1",
-        json.dumps({
-            "language": "en", "title": TITLE, "country": "GB", "city": "Leeds",
-            "description": "<p>You will keep our read replicas in step with the primary "
-                           "database and tell us when they fall behind.</p>",
-        }).encode(),
+        "PUT",
+        "/api/v1/partner/postings/PROBE-1",
+        json.dumps(
+            {
+                "language": "en",
+                "title": TITLE,
+                "country": "GB",
+                "city": "Leeds",
+                "description": "<p>You will keep our read replicas in step with the primary "
+                "database and tell us when they fall behind.</p>",
+            }
+        ).encode(),
         headers,
-    )  # fmt: skip
+    )
     assert status == 201, body
     assert json.loads(body)["status"] == "published"
     partner.cookies.clear()

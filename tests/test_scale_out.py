@@ -94,8 +94,11 @@ def cluster(tmp_path, mailbox, settings):
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-        cwd=ROOT, env=env, check=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
     self_signed_certificate(tmp_path)
     config = nginx_config(tmp_path, webs=webs, http=http_port, https=https_port)
     site = Cluster(tmp_path, https_port, webs)
@@ -103,31 +106,74 @@ def cluster(tmp_path, mailbox, settings):
         for number, port in enumerate(webs, start=1):
             site.start(
                 f"web{number}",
-                [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
-                 "jobboard.wsgi"],
-                {**env, "PORT": str(port),
-                 "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / f"metrics{number}")},
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--config",
+                    "deploy/gunicorn.conf.py",
+                    "jobboard.wsgi",
+                ],
+                {
+                    **env,
+                    "PORT": str(port),
+                    "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / f"metrics{number}"),
+                },
+            )
         for name in ("worker1", "worker2"):
             site.start(
                 name,
-                [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "--pool", "solo",
-                 "-Q", "imports,mail,default,alerts", "-n", f"{name}-{uuid.uuid4().hex[:8]}@%h",
-                 "--without-gossip", "--without-mingle", "-l", "info"],
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "jobboard",
+                    "worker",
+                    "--pool",
+                    "solo",
+                    "-Q",
+                    "imports,mail,default,alerts",
+                    "-n",
+                    f"{name}-{uuid.uuid4().hex[:8]}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "-l",
+                    "info",
+                ],
                 env,
-            )  # fmt: skip
+            )
         site.start(
             "beat",
-            [sys.executable, "-m", "celery", "-A", "jobboard", "beat", "-l", "info",
-             "-s", str(tmp_path / "beat-schedule"), "--pidfile", str(tmp_path / "beat.pid")],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "jobboard",
+                "beat",
+                "-l",
+                "info",
+                "-s",
+                str(tmp_path / "beat-schedule"),
+                "--pidfile",
+                str(tmp_path / "beat.pid"),
+            ],
             env,
-        )  # fmt: skip
+        )
         site.start(
             "nginx",
-            [NGINX or "nginx", "-p", str(tmp_path), "-c", str(config), "-e",
-             str(tmp_path / "nginx-error.log")],
+            [
+                NGINX or "nginx",
+                "-p",
+                str(tmp_path),
+                "-c",
+                str(config),
+                "-e",
+                str(tmp_path / "nginx-error.log"),
+            ],
             env,
-        )  # fmt: skip
+        )
         processes = dict(site.processes)
         for number, port in enumerate(webs, start=1):
             wait_for_port(port, processes[f"web{number}"], f"gunicorn {number}")
@@ -179,10 +225,10 @@ class Browser:
         fields = {"csrfmiddlewaretoken": token, **fields}
         boundary = uuid.uuid4().hex
         parts = [
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
-            .encode()
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + f"{value}\r\n".encode()
             for name, value in fields.items()
-        ]  # fmt: skip
+        ]
         for name, (filename, content) in (files or {}).items():
             parts.append(
                 f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
@@ -207,11 +253,22 @@ def wait(condition, what: str, timeout: float = 60):
 
 
 POSTING = {
-    "language": "fr", "category": "", "country": "BE", "city": "Liège", "remote": "onsite",
-    "employment_type": "full_time", "responsibilities": "", "requirements": "",
-    "nice_to_have": "", "salary_min": "", "salary_max": "", "salary_currency": "",
-    "salary_period": "", "apply_url": "https://jobs.example/apply", "apply_email": "",
-}  # fmt: skip
+    "language": "fr",
+    "category": "",
+    "country": "BE",
+    "city": "Liège",
+    "remote": "onsite",
+    "employment_type": "full_time",
+    "responsibilities": "",
+    "requirements": "",
+    "nice_to_have": "",
+    "salary_min": "",
+    "salary_max": "",
+    "salary_currency": "",
+    "salary_period": "",
+    "apply_url": "https://jobs.example/apply",
+    "apply_email": "",
+}
 
 
 def test_it_runs_the_whole_cycle_on_two_web_instances_and_two_workers(cluster, mailbox):
@@ -230,8 +287,9 @@ def test_it_runs_the_whole_cycle_on_two_web_instances_and_two_workers(cluster, m
 
     # A visitor subscribes to Belgian jobs in French and confirms from the mail.
     subscriber.open("/fr/alerts/new/?country=BE")
-    subscriber.submit("/fr/alerts/new/?country=BE", {"email": "lea@example.org",
-                                                     "frequency": "instant"})  # fmt: skip
+    subscriber.submit(
+        "/fr/alerts/new/?country=BE", {"email": "lea@example.org", "frequency": "instant"}
+    )
     (confirmation,) = mailbox.wait_for(1)
     text = confirmation.get_body(("plain",)).get_content()
     path = re.search(r"https://localhost(/fr/alerts/confirm/[^/\s]+/)", text)
@@ -241,14 +299,21 @@ def test_it_runs_the_whole_cycle_on_two_web_instances_and_two_workers(cluster, m
 
     # Publish through the panel.
     claire.open("/admin/login/")
-    claire.submit("/admin/login/?next=/admin/", {"username": recruiter.username,
-                                                 "password": factories.PASSWORD})  # fmt: skip
+    claire.submit(
+        "/admin/login/?next=/admin/",
+        {"username": recruiter.username, "password": factories.PASSWORD},
+    )
     claire.open("/admin/postings/posting/add/")
     claire.submit(
         "/admin/postings/posting/add/",
-        {**POSTING, "title": "Chaudronnier", "company": acme.pk,
-         "description": "<p>Atelier de chaudronnerie à Liège.</p>", "_submit": "1"},
-    )  # fmt: skip
+        {
+            **POSTING,
+            "title": "Chaudronnier",
+            "company": acme.pk,
+            "description": "<p>Atelier de chaudronnerie à Liège.</p>",
+            "_submit": "1",
+        },
+    )
     assert Posting.objects.get(title="Chaudronnier").is_live
 
     # Coherent caches: whichever instance answers, the new posting is there, and the country
@@ -272,17 +337,29 @@ def test_it_runs_the_whole_cycle_on_two_web_instances_and_two_workers(cluster, m
     # Import: an upload through the panel, queued twice on purpose (a message delivered twice
     # reaches both workers); it runs once.
     rows = [
-        {"external_id": f"f-{n}", "title": title, "company": "Acme", "country": "BE",
-         "description": "<p>Atelier</p>"}
+        {
+            "external_id": f"f-{n}",
+            "title": title,
+            "company": "Acme",
+            "country": "BE",
+            "description": "<p>Atelier</p>",
+        }
         for n, title in enumerate(["Tuyauteur", "Soudeuse", "Monteur"])
-    ]  # fmt: skip
+    ]
     claire.open("/admin/postings/importsource/add/")
     claire.submit(
         "/admin/postings/importsource/add/",
-        {"company": acme.pk, "name": "acme-feed", "format": "auto", "default_language": "fr",
-         "schedule": "manual", "url": "", "_import": "1"},
+        {
+            "company": acme.pk,
+            "name": "acme-feed",
+            "format": "auto",
+            "default_language": "fr",
+            "schedule": "manual",
+            "url": "",
+            "_import": "1",
+        },
         files={"feed": ("feed.jsonl", "\n".join(json.dumps(row) for row in rows).encode())},
-    )  # fmt: skip
+    )
     run = ImportRun.objects.get(source__name="acme-feed")
     tasks.run_import.delay(run.pk)
     wait(lambda: ImportRun.objects.get(pk=run.pk).status in ImportRun.FINISHED, "the import")

@@ -32,10 +32,19 @@ def production(tmp_path):
     )
     with (tmp_path / "web.log").open("w") as log:
         gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
-             "jobboard.wsgi"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                "deploy/gunicorn.conf.py",
+                "jobboard.wsgi",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
         try:
             wait_for_port(port, gunicorn, "gunicorn")
 
@@ -114,8 +123,12 @@ def test_it_sends_security_headers_and_secure_cookies_in_production(production):
         "/admin/login/",
         method="POST",
         body=urlencode(
-            {"csrfmiddlewaretoken": token, "username": "marc@moderation.example",
-             "password": factories.PASSWORD, "next": "/admin/"}  # fmt: skip
+            {
+                "csrfmiddlewaretoken": token,
+                "username": "marc@moderation.example",
+                "password": factories.PASSWORD,
+                "next": "/admin/",
+            }
         ),
         **{
             "Content-Type": "application/x-www-form-urlencoded",

@@ -14,9 +14,13 @@ from . import RowError, UnreadableFile, ValueTooLong, open_feed
 from .jsonstream import JSONLD, STARTS, Rejected, build, error_line, events, skip, too_many
 
 EMPLOYMENT_TYPES = {
-    "FULL_TIME": "full_time", "PART_TIME": "part_time", "CONTRACTOR": "contract",
-    "TEMPORARY": "temporary", "INTERN": "internship", "PER_DIEM": "temporary",
-}  # fmt: skip
+    "FULL_TIME": "full_time",
+    "PART_TIME": "part_time",
+    "CONTRACTOR": "contract",
+    "TEMPORARY": "temporary",
+    "INTERN": "internship",
+    "PER_DIEM": "temporary",
+}
 
 
 def _first(value):

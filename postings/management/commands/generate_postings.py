@@ -25,27 +25,97 @@ from postings.models import Category, Company, Posting, slug_for
 SOURCE = "generated"
 CHUNK = 20_000
 COLUMNS = (
-    "language", "title", "slug", "company_id", "category_id", "country", "city", "remote",
-    "employment_type", "description", "responsibilities", "requirements", "nice_to_have",
-    "salary_min", "salary_max", "salary_currency", "salary_period", "apply_url", "apply_email",
-    "status", "published_at", "expires_at", "source", "external_id", "created_at", "updated_at",
-    "search_context", "review_comment", "detected_language", "import_hash",
-)  # fmt: skip
+    "language",
+    "title",
+    "slug",
+    "company_id",
+    "category_id",
+    "country",
+    "city",
+    "remote",
+    "employment_type",
+    "description",
+    "responsibilities",
+    "requirements",
+    "nice_to_have",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "apply_url",
+    "apply_email",
+    "status",
+    "published_at",
+    "expires_at",
+    "source",
+    "external_id",
+    "created_at",
+    "updated_at",
+    "search_context",
+    "review_comment",
+    "detected_language",
+    "import_hash",
+)
 REBUILT_INDEXES = ("posting_search_idx", "posting_title_trgm_idx")
 ROOTS = (
-    "Alder", "Birch", "Cedar", "Delta", "Ember", "Fjord", "Granite", "Harbor", "Iris", "Juniper",
-    "Kestrel", "Linden", "Meridian", "Nimbus", "Orchid", "Pioneer", "Quartz", "Riverside",
-    "Summit", "Tidewater", "Umber", "Vertex", "Willow", "Zenith",
-)  # fmt: skip
+    "Alder",
+    "Birch",
+    "Cedar",
+    "Delta",
+    "Ember",
+    "Fjord",
+    "Granite",
+    "Harbor",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Linden",
+    "Meridian",
+    "Nimbus",
+    "Orchid",
+    "Pioneer",
+    "Quartz",
+    "Riverside",
+    "Summit",
+    "Tidewater",
+    "Umber",
+    "Vertex",
+    "Willow",
+    "Zenith",
+)
 SECTORS = (
-    "Software", "Systems", "Analytics", "Health", "Logistics", "Energy", "Retail", "Finance",
-    "Labs", "Engineering", "Media", "Mobility",
-)  # fmt: skip
+    "Software",
+    "Systems",
+    "Analytics",
+    "Health",
+    "Logistics",
+    "Energy",
+    "Retail",
+    "Finance",
+    "Labs",
+    "Engineering",
+    "Media",
+    "Mobility",
+)
 LEGAL_FORMS = {
-    "DE": "GmbH", "AT": "GmbH", "CH": "AG", "FR": "SAS", "BE": "SA", "LU": "SA", "NL": "B.V.",
-    "ES": "S.L.", "IT": "S.p.A.", "PL": "Sp. z o.o.", "PT": "Lda.", "BR": "Ltda.", "GB": "Ltd",
-    "IE": "Ltd", "US": "Inc.", "CA": "Inc.", "MX": "S.A. de C.V.",
-}  # fmt: skip
+    "DE": "GmbH",
+    "AT": "GmbH",
+    "CH": "AG",
+    "FR": "SAS",
+    "BE": "SA",
+    "LU": "SA",
+    "NL": "B.V.",
+    "ES": "S.L.",
+    "IT": "S.p.A.",
+    "PL": "Sp. z o.o.",
+    "PT": "Lda.",
+    "BR": "Ltda.",
+    "GB": "Ltd",
+    "IE": "Ltd",
+    "US": "Inc.",
+    "CA": "Inc.",
+    "MX": "S.A. de C.V.",
+}
 
 
 class Command(BaseCommand):
@@ -59,9 +129,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, count: int, seed: int, workers: int, **options: Any) -> None:
         started = time.monotonic()
         companies = self.companies_by_country(seed)
-        categories = {c.slug: (c.id, {code: getattr(c, f"name_{code}") or c.name_en
-                                      for code, _ in settings.LANGUAGES})
-                      for c in Category.objects.all()}  # fmt: skip
+        categories = {
+            c.slug: (
+                c.id,
+                {code: getattr(c, f"name_{code}") or c.name_en for code, _ in settings.LANGUAGES},
+            )
+            for c in Category.objects.all()
+        }
         offset = Posting.objects.filter(source=SOURCE).count()
         chunks = [
             (seed, start, min(CHUNK, count - start), offset, companies, categories)
@@ -89,7 +163,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {count:,} postings in {elapsed:.0f} s ({count / elapsed:,.0f} per second)."
-            )  # fmt: skip
+            )
         )
 
     def companies_by_country(self, seed: int) -> dict[str, list[tuple[int, str]]]:
@@ -132,8 +206,9 @@ def write_chunk(args: tuple) -> int:
         ) as copy,
     ):
         for n in range(start, start + size):
-            copy.write_row(make_row(writer, rng, markets, weights, companies, categories,
-                                    offset + n, now))  # fmt: skip
+            copy.write_row(
+                make_row(writer, rng, markets, weights, companies, categories, offset + n, now)
+            )
     worker_connection.close()
     return size
 
@@ -159,14 +234,37 @@ def make_row(writer, rng, markets, weights, companies, categories, n: int, now: 
     domain = slug_for(company)
     external_id = f"gen-{n:07d}"
     return (
-        language, title, slug_for(title) or "job", company_id, category_id, market.country, city,
+        language,
+        title,
+        slug_for(title) or "job",
+        company_id,
+        category_id,
+        market.country,
+        city,
         "onsite" if family == "field" else rng.choice(("onsite", "onsite", "hybrid", "remote")),
-        employment, texts["description"], texts["responsibilities"], texts["requirements"],
-        texts["nice_to_have"], salary.get("salary_min"), salary.get("salary_max"),
-        salary.get("salary_currency", ""), salary.get("salary_period", ""),
-        f"https://jobs.{domain}.example/{external_id}", "", status, published_at, expires_at,
-        SOURCE, external_id, now, now, f"{company} {category_names[language]}", "", "", "",
-    )  # fmt: skip
+        employment,
+        texts["description"],
+        texts["responsibilities"],
+        texts["requirements"],
+        texts["nice_to_have"],
+        salary.get("salary_min"),
+        salary.get("salary_max"),
+        salary.get("salary_currency", ""),
+        salary.get("salary_period", ""),
+        f"https://jobs.{domain}.example/{external_id}",
+        "",
+        status,
+        published_at,
+        expires_at,
+        SOURCE,
+        external_id,
+        now,
+        now,
+        f"{company} {category_names[language]}",
+        "",
+        "",
+        "",
+    )
 
 
 def rebuild() -> None:
