@@ -175,7 +175,8 @@ def _countries(counts: Counter, selected: list) -> list[FacetValue]:
     """Named in the active language, in its collation order."""
     codes = counts.keys() | set(selected)
     values = _listed([(code, code, countries.name(code)) for code in codes], counts, selected)
-    return collated(values, key=lambda facet: facet.label)
+    # The labels are in the active language, so they sort in its alphabet.
+    return collated(values, key=lambda facet: facet.label, language=translation.get_language())
 
 
 def country_list() -> list[FacetValue]:
