@@ -142,3 +142,23 @@ def test_it_keeps_metrics_off_the_public_site_and_on_the_app_port(site):
         text,
     ), text[:2000]
     assert "jobboard_live_postings" in text
+
+
+def test_it_keeps_the_secrets_of_links_out_of_its_access_log(site):
+    # Whoever reads the logs must not be able to open an invitation, an alert's management
+    # page or a password reset: nginx logs these paths with the secret part replaced, as
+    # Django's own access log does.
+    paths = {
+        "/fr/alerts/confirm/s3cretConfirm/": "/fr/alerts/confirm/<token>/",
+        "/fr/alerts/manage/s3cretManage/7/delete/": "/fr/alerts/manage/<token>/7/delete/",
+        "/fr/alerts/unsubscribe/s3cretOneClick/?a=1": "/fr/alerts/unsubscribe/<token>/?a=1",
+        "/panel/invitation/s3cretInvite/": "/panel/invitation/<token>/",
+        "/admin/reset/s3cretUid/s3cretReset/": "/admin/reset/<uidb64>/<token>/",
+    }
+    for path in paths:
+        get(site["https"], path)
+
+    log = (site["logs"] / "access.log").read_text()
+    assert "s3cret" not in log
+    for logged in paths.values():
+        assert f'"uri":"{logged}"' in log, log
