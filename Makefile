@@ -50,6 +50,9 @@ bench-load: install ## Load: LOAD_USERS (50) job seekers browsing for LOAD_SECON
 	LOAD_USERS=$(or $(LOAD_USERS),50) LOAD_SECONDS=$(or $(LOAD_SECONDS),60) \
 		LOAD_COUNT=$(or $(LOAD_COUNT),100000) $(PY) -m jobboard.localdb $(PY) bench/load.py
 
+bench-relevance: install ## Judged search relevance: precision at 5 of 40 queries in de, fr, pl, nl, es
+	$(PY) -m jobboard.localdb $(PY) bench/relevance.py
+
 lint: install ## Check style, formatting and pending migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -63,4 +66,4 @@ messages: install ## Extract UI strings into the catalogs and compile them
 clean: ## Remove the virtual environment and the embedded databases
 	rm -rf $(VENV) .pgdata .redisdata
 
-.PHONY: help install run test bench bench-alerts bench-imports bench-load lint messages clean
+.PHONY: help install run test bench bench-alerts bench-imports bench-load bench-relevance lint messages clean

@@ -37,11 +37,11 @@ COMMON = {
 }
 
 
-def bench_database() -> str:
-    """The URL of `<name>_bench` on the configured server, created if missing."""
+def bench_database(suffix: str = "bench") -> str:
+    """The URL of `<name>_<suffix>` on the configured server, created if missing."""
     url = os.environ["DATABASE_URL"]
     config = dj_database_url.parse(url)
-    name = f"{config['NAME']}_bench"
+    name = f"{config['NAME']}_{suffix}"
     admin = psycopg.connect(
         dbname=config["NAME"],
         user=config["USER"],
@@ -65,10 +65,10 @@ def percentile(values: list[float], q: float) -> float:
     )
 
 
-def prepare(count: int, **environment: str) -> None:
-    """Django in production settings (as served: no DEBUG, no query log) on `<name>_bench`,
+def prepare(count: int, *, suffix: str = "bench", **environment: str) -> None:
+    """Django in production settings (as served: no DEBUG, no query log) on `<name>_<suffix>`,
     migrated, with its static files collected and at least `count` postings."""
-    os.environ["DATABASE_URL"] = bench_database()
+    os.environ["DATABASE_URL"] = bench_database(suffix)
     os.environ.update(
         DEBUG="0",
         SECRET_KEY="bench-" + "x" * 60,
