@@ -121,10 +121,11 @@ def test_it_limits_bursts_of_logins_and_subscriptions(site):
             for _ in range(10)
         ]
 
-    # Django refuses the bodyless POSTs (no CSRF token) until nginx stops passing them on.
+    # Django refuses the bodyless POSTs (no CSRF token) until nginx stops passing them on. The
+    # rate gives back a request every 6 or 10 s, so on a busy machine a late one may pass again.
     for path in ("/admin/login/", "/fr/alerts/new/"):
         statuses = burst(path)
-        assert statuses[0] == 403 and statuses[-1] == 429, (path, statuses)
+        assert statuses[0] == 403 and 429 in statuses, (path, statuses)
     # Reading the forms is not limited.
     assert [get(site["https"], "/admin/login/")[0].status for _ in range(10)] == [200] * 10
 
