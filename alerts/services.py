@@ -27,7 +27,7 @@ from jobboard import ratelimit
 from jobboard.metrics import ALERT_MAILS as MAILS
 from jobboard.tasks import enqueue
 from postings.models import Category, Posting
-from postings.selectors import facet_filters, filter_postings
+from postings.selectors import matching
 from postings.templatetags.jobboard import salary
 
 from .forms import describe, parse_query
@@ -432,14 +432,11 @@ def match_alerts(*, frequency: str, now: datetime | None = None) -> int:
     created = alerts = postings = 0
     batch: list[tuple[list[int], _Found]] = []
     for group in groups:
-        with translation.override(group["language"]):
-            filters = parse_query(group["query"], categories)
-            found = list(
-                filter_postings(filters, facet_filters(filters, categories))
-                .filter(published_at__gt=group["since"], published_at__lte=now)
-                .order_by("-published_at", "-id")
-                .values_list("id", "published_at")
-            )
+        found = list(
+            matching(group["language"], parse_query(group["query"], categories))
+            .filter(published_at__gt=group["since"], published_at__lte=now)
+            .values_list("id", "published_at")
+        )
         search = _Found(found, since=group["since"])
         ids = group["ids"]
         # Small searches share a batch (a commit per search would cost more than their

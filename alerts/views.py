@@ -30,7 +30,7 @@ def new(request: HttpRequest) -> HttpResponse:
         if services.allow_subscription(email=email, ip=client_address(request)):
             services.subscribe(
                 email=email,
-                language=translation.get_language(),
+                language=request.LANGUAGE_CODE,
                 query=query,
                 frequency=form.cleaned_data["frequency"],
             )

@@ -110,10 +110,6 @@ class PostingQuerySet(models.QuerySet["Posting"]):
     def in_language(self, language: str) -> "PostingQuerySet":
         return self.filter(language=language)
 
-    def public(self) -> "PostingQuerySet":
-        """The one path of every public read: live postings in the active language."""
-        return self.live().in_language(translation.get_language())
-
     def refresh_search_context(self) -> int:
         """Copy the company's name and the category's name (in each posting's language) into
         `search_context`, from which the database regenerates the search vector."""
