@@ -34,22 +34,23 @@ def saved_query(data: QueryDict, categories: list[Category]) -> str:
             continue
         if name == "country":
             pairs += [(name, code) for code in sorted(value)]
+        elif name == "category":
+            pairs.append((name, value.slug))
         else:
             pairs.append((name, "1" if value is True else str(value)))
     return urlencode(pairs)
 
 
-def describe(filters: Filters, categories: list[Category], *, free_text: bool = True) -> list[str]:
+def describe(filters: Filters, *, free_text: bool = True) -> list[str]:
     """The filters of a search as a reader sees them, in the active language. Without
     `free_text`, the search's words are only said to be there."""
-    names = {category.slug: category.name for category in categories}
     parts = []
     if filters.q:
         parts.append(f"“{filters.q}”" if free_text else str(_("with keywords")))
     if filters.country:
         parts.append(", ".join(countries.name(code) for code in filters.country))
-    if filters.category in names:
-        parts.append(names[filters.category])
+    if filters.category:
+        parts.append(filters.category.name)
     if filters.type:
         parts.append(str(Posting.EmploymentType(filters.type).label))
     if filters.remote:

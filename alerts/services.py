@@ -178,7 +178,7 @@ def send_confirmation(*, alert: Alert) -> None:
             "alert": alert,
             # Nothing the visitor wrote goes to an address that has not confirmed yet: it
             # would carry a stranger's text (a phishing line) in our name.
-            "search": describe(parse_query(alert.query, categories), categories, free_text=False),
+            "search": describe(parse_query(alert.query, categories), free_text=False),
             "confirm_url": alert.confirm_url(),
             "days": settings.ALERT_CONFIRM_DAYS,
         }
@@ -217,7 +217,7 @@ class _Renderings:
         key = (alert.language, alert.query)
         if key not in self.searches:
             filters = parse_query(alert.query, self.categories)
-            self.searches[key] = describe(filters, self.categories)
+            self.searches[key] = describe(filters)
         return self.searches[key]
 
     def card(self, posting: Posting) -> dict:

@@ -56,6 +56,7 @@ class PostingFilterForm(forms.Form):
         # "All countries" submits an empty value: it means no filter, not a wrong one.
         data.setlist("country", [code.upper() for code in data.getlist("country") if code])
         super().__init__(data)
+        self.categories = {category.slug: category for category in categories}
         self.fields["category"].choices = [("", _("All categories"))] + [
             (category.slug, category.name) for category in categories
         ]
@@ -69,6 +70,8 @@ class PostingFilterForm(forms.Form):
         """The valid filters; an invalid one is left out."""
         self.is_valid()
         filters = {name: value for name, value in self.cleaned_data.items() if value}
+        if "category" in filters:
+            filters["category"] = self.categories[filters["category"]]
         if "country" in self.errors:
             # One unknown code must not drop the known ones beside it.
             known = {code for code, _name in self.fields["country"].choices}

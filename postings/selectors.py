@@ -52,7 +52,7 @@ class Filters:
 
     q: str = ""
     country: tuple[str, ...] = ()  # ISO alpha-2 codes
-    category: str = ""  # slug
+    category: Category | None = None
     type: str = ""
     remote: str = ""
     salary_min: int | None = None
@@ -63,12 +63,11 @@ class Filters:
     def __post_init__(self) -> None:
         object.__setattr__(self, "country", tuple(self.country))
 
-    def facets(self, categories: list[Category]) -> dict[str, list]:
-        """The facet filters as lists of column values (category ids, not slugs)."""
-        ids = {category.slug: category.id for category in categories}
+    def facets(self) -> dict[str, list]:
+        """The facet filters as lists of column values."""
         return {
             "country": list(self.country),
-            "category": [ids[self.category]] if self.category in ids else [],
+            "category": [self.category.id] if self.category else [],
             "type": [self.type] if self.type else [],
             "remote": [self.remote] if self.remote else [],
         }
@@ -134,7 +133,7 @@ def matching(language: str, filters: Filters) -> QuerySet[Posting]:
     if filters.country:
         postings = postings.filter(country__in=filters.country)
     if filters.category:
-        postings = postings.filter(category__slug=filters.category)
+        postings = postings.filter(category_id=filters.category.id)
     if filters.type:
         postings = postings.filter(employment_type=filters.type)
     if filters.remote:
@@ -247,7 +246,7 @@ def search(
 ) -> Results:
     """One page of the postings in `language` matching the filters, with every facet and the
     total."""
-    wanted = filters.facets(categories)
+    wanted = filters.facets()
     text = filters.q
     if text:
         matches = _scored_matches(language, filters)

@@ -175,8 +175,13 @@ def test_it_counts_facets_like_a_naive_count(specs, filters, language, sweep):
             status="expired"
         )
     categories = list(Category.objects.all())
+    category = next((c for c in categories if c.slug == filters["category"]), None)
     results = selectors.search(
-        language, selectors.Filters(**filters), categories, page=1, per_page=100
+        language,
+        selectors.Filters(**{**filters, "category": category}),
+        categories,
+        page=1,
+        per_page=100,
     )
     matching, counts = naive(language, filters)
     assert {p.pk for p in results.postings} == matching
