@@ -18,8 +18,8 @@ NOT_SAVED = ("page", "sort", "posted_within")
 
 
 def parse_query(query: str, categories: list[Category]) -> Filters:
-    """The filters of a list-page query string, parsed and validated by the list page's form,
-    in the active language (category slugs and choices are per language)."""
+    """The filters of a list-page query string, parsed and validated by the list page's form
+    (slugs and choice values are the same in every language)."""
     return PostingFilterForm(QueryDict(query), categories=categories).filters()
 
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from postings.models import Posting
+from postings.models import Category, Posting
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,9 @@ def test_it_keeps_the_other_languages_cached_through_an_import(
 def test_it_refreshes_the_languages_a_write_touches_only(client, django_assert_num_queries):
     french = factories.live_posting(language="fr", country="FR", title="Soudeur")
     german = factories.live_posting(language="de", country="DE", title="Schweißer")
-    factories.live_posting(language="es", country="ES", title="Soldador")
+    factories.live_posting(
+        language="es", country="ES", title="Soldador", category=factories.category("sales")
+    )
     for language in ("fr", "de", "es"):
         client.get(f"/{language}/jobs/")
     # A company's rename: the languages of its postings.
@@ -143,3 +145,6 @@ def test_it_refreshes_the_languages_a_write_touches_only(client, django_assert_n
     assert escape("Schweißer") not in client.get("/de/jobs/").content.decode()
     with django_assert_num_queries(1):
         assert "Soldador" in client.get("/es/jobs/").content.decode()
+    # A category's name: every language.
+    Category.objects.filter(slug="sales").update(name_es="Ventas y comercio")
+    assert "Ventas y comercio" in client.get("/es/jobs/").content.decode()

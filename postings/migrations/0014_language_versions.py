@@ -6,7 +6,12 @@
 #   category write, or a TRUNCATE of postings, every language;
 # - rows locked always in the same order: the global data version first (migration 0004, which
 #   the previous release still reads: see DataVersion), then the languages sorted, then the
-#   facet cells sorted (migration 0006), so that concurrent statements queue, never deadlock;
+#   facet cells sorted (migration 0006), so that concurrent statements queue, never deadlock.
+#   While the global row is bumped, writers of different languages still queue behind it; once
+#   it goes, a transaction that writes languages in several statements (an import chunk: its
+#   inserts, then its updates) can meet one that takes them in another order, and PostgreSQL
+#   cancels one of the two: the next release must take the languages of a whole transaction at
+#   once, or retry a chunk on a deadlock;
 # - no postings scan and no lock on postings: the trigger functions are replaced in place, the
 #   new table holds a row per language of the settings.
 
