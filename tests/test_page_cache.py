@@ -148,3 +148,16 @@ def test_it_refreshes_the_languages_a_write_touches_only(client, django_assert_n
     # A category's name: every language.
     Category.objects.filter(slug="sales").update(name_es="Ventas y comercio")
     assert "Ventas y comercio" in client.get("/es/jobs/").content.decode()
+
+
+def test_it_refreshes_every_language_when_the_postings_are_truncated(client):
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    factories.live_posting(language="es", country="ES", title="Soldador")
+    assert "Soudeur" in client.get("/fr/jobs/").content.decode()
+    assert "Soldador" in client.get("/es/jobs/").content.decode()
+    with connection.cursor() as cursor:
+        # The test's inserts leave deferred foreign-key checks, which TRUNCATE refuses to skip.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE postings_posting CASCADE")
+    assert "Soudeur" not in client.get("/fr/jobs/").content.decode()
+    assert "Soldador" not in client.get("/es/jobs/").content.decode()
