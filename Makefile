@@ -46,6 +46,10 @@ bench-imports: install ## Benchmark feed imports: rows/s and peak memory, IMPORT
 	IMPORT_BENCH_ROWS=$(or $(IMPORT_BENCH_ROWS),100000) \
 		$(PY) -m jobboard.localdb $(PY) bench/imports.py
 
+bench-cache: install ## Page-cache hit ratio per language while CACHE_BENCH_ROWS (10,000) German postings are imported
+	CACHE_BENCH_COUNT=$(or $(CACHE_BENCH_COUNT),20000) CACHE_BENCH_ROWS=$(or $(CACHE_BENCH_ROWS),10000) \
+		$(PY) -m jobboard.localdb $(PY) bench/cache.py
+
 bench-load: install ## Load: LOAD_USERS (50) job seekers browsing for LOAD_SECONDS (60) on LOAD_COUNT postings
 	LOAD_USERS=$(or $(LOAD_USERS),50) LOAD_SECONDS=$(or $(LOAD_SECONDS),60) \
 		LOAD_COUNT=$(or $(LOAD_COUNT),100000) $(PY) -m jobboard.localdb $(PY) bench/load.py
@@ -66,4 +70,4 @@ messages: install ## Extract UI strings into the catalogs and compile them
 clean: ## Remove the virtual environment and the embedded databases
 	rm -rf $(VENV) .pgdata .redisdata
 
-.PHONY: help install run test bench bench-alerts bench-imports bench-load bench-relevance lint messages clean
+.PHONY: help install run test bench bench-alerts bench-cache bench-imports bench-load bench-relevance lint messages clean

@@ -8,6 +8,7 @@ from django_countries import countries
 
 from postings.forms import PostingFilterForm
 from postings.models import Category, Posting
+from postings.selectors import Filters
 
 from .models import Alert
 
@@ -16,9 +17,9 @@ from .models import Alert
 NOT_SAVED = ("page", "sort", "posted_within")
 
 
-def parse_query(query: str, categories: list[Category]) -> dict:
-    """The filters of a list-page query string, parsed and validated by the list page's form,
-    in the active language (category slugs and choices are per language)."""
+def parse_query(query: str, categories: list[Category]) -> Filters:
+    """The filters of a list-page query string, parsed and validated by the list page's form
+    (slugs and choice values are the same in every language)."""
     return PostingFilterForm(QueryDict(query), categories=categories).filters()
 
 
@@ -28,39 +29,40 @@ def saved_query(data: QueryDict, categories: list[Category]) -> str:
     filters = PostingFilterForm(data, categories=categories).filters()
     pairs = []
     for name in PostingFilterForm.base_fields:
-        value = filters.get(name)
+        value = getattr(filters, name)
         if name in NOT_SAVED or not value:
             continue
         if name == "country":
             pairs += [(name, code) for code in sorted(value)]
+        elif name == "category":
+            pairs.append((name, value.slug))
         else:
             pairs.append((name, "1" if value is True else str(value)))
     return urlencode(pairs)
 
 
-def describe(filters: dict, categories: list[Category], *, free_text: bool = True) -> list[str]:
+def describe(filters: Filters, *, free_text: bool = True) -> list[str]:
     """The filters of a search as a reader sees them, in the active language. Without
     `free_text`, the search's words are only said to be there."""
-    names = {category.slug: category.name for category in categories}
     parts = []
-    if filters.get("q"):
-        parts.append(f"“{filters['q']}”" if free_text else str(_("with keywords")))
-    if filters.get("country"):
-        parts.append(", ".join(countries.name(code) for code in filters["country"]))
-    if filters.get("category") in names:
-        parts.append(names[filters["category"]])
-    if filters.get("type"):
-        parts.append(str(Posting.EmploymentType(filters["type"]).label))
-    if filters.get("remote"):
-        parts.append(str(Posting.Remote(filters["remote"]).label))
-    if filters.get("salary_min"):
+    if filters.q:
+        parts.append(f"“{filters.q}”" if free_text else str(_("with keywords")))
+    if filters.country:
+        parts.append(", ".join(countries.name(code) for code in filters.country))
+    if filters.category:
+        parts.append(filters.category.name)
+    if filters.type:
+        parts.append(str(Posting.EmploymentType(filters.type).label))
+    if filters.remote:
+        parts.append(str(Posting.Remote(filters.remote).label))
+    if filters.salary_min:
         parts.append(
             str(
                 _("at least %(amount)s a year")
-                % {"amount": number_format(filters["salary_min"], force_grouping=True)}
+                % {"amount": number_format(filters.salary_min, force_grouping=True)}
             )
         )
-    elif filters.get("with_salary"):
+    elif filters.with_salary:
         parts.append(str(_("with a stated salary")))
     return parts or [str(_("All jobs"))]
 

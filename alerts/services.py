@@ -27,7 +27,7 @@ from jobboard import ratelimit
 from jobboard.metrics import ALERT_MAILS as MAILS
 from jobboard.tasks import enqueue
 from postings.models import Category, Posting
-from postings.selectors import facet_filters, filter_postings
+from postings.selectors import matching
 from postings.templatetags.jobboard import salary
 
 from .forms import describe, parse_query
@@ -178,7 +178,7 @@ def send_confirmation(*, alert: Alert) -> None:
             "alert": alert,
             # Nothing the visitor wrote goes to an address that has not confirmed yet: it
             # would carry a stranger's text (a phishing line) in our name.
-            "search": describe(parse_query(alert.query, categories), categories, free_text=False),
+            "search": describe(parse_query(alert.query, categories), free_text=False),
             "confirm_url": alert.confirm_url(),
             "days": settings.ALERT_CONFIRM_DAYS,
         }
@@ -217,7 +217,7 @@ class _Renderings:
         key = (alert.language, alert.query)
         if key not in self.searches:
             filters = parse_query(alert.query, self.categories)
-            self.searches[key] = describe(filters, self.categories)
+            self.searches[key] = describe(filters)
         return self.searches[key]
 
     def card(self, posting: Posting) -> dict:
@@ -432,14 +432,11 @@ def match_alerts(*, frequency: str, now: datetime | None = None) -> int:
     created = alerts = postings = 0
     batch: list[tuple[list[int], _Found]] = []
     for group in groups:
-        with translation.override(group["language"]):
-            filters = parse_query(group["query"], categories)
-            found = list(
-                filter_postings(filters, facet_filters(filters, categories))
-                .filter(published_at__gt=group["since"], published_at__lte=now)
-                .order_by("-published_at", "-id")
-                .values_list("id", "published_at")
-            )
+        found = list(
+            matching(group["language"], parse_query(group["query"], categories))
+            .filter(published_at__gt=group["since"], published_at__lte=now)
+            .values_list("id", "published_at")
+        )
         search = _Found(found, since=group["since"])
         ids = group["ids"]
         # Small searches share a batch (a commit per search would cost more than their

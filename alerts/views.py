@@ -30,7 +30,7 @@ def new(request: HttpRequest) -> HttpResponse:
         if services.allow_subscription(email=email, ip=client_address(request)):
             services.subscribe(
                 email=email,
-                language=translation.get_language(),
+                language=request.LANGUAGE_CODE,
                 query=query,
                 frequency=form.cleaned_data["frequency"],
             )
@@ -43,7 +43,7 @@ def new(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "query": query,
-            "search": describe(parse_query(query, categories), categories),
+            "search": describe(parse_query(query, categories)),
             "rate_limited": status == 429,
         },
         status=status,
@@ -82,7 +82,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     alerts = []
     for alert in subscriber.alerts.all():
         with translation.override(alert.language):
-            search = describe(parse_query(alert.query, categories), categories)
+            search = describe(parse_query(alert.query, categories))
             list_url = alert.list_url()
         alerts.append(
             {

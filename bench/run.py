@@ -100,7 +100,6 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.utils import translation
 
     from postings import selectors
     from postings.models import FacetCount, Posting
@@ -135,8 +134,7 @@ def main() -> None:
         assert response.status_code == 200, (url, response.status_code)
 
     def country_list(i: int) -> None:
-        with translation.override(languages[i % len(languages)]):
-            selectors.country_list()
+        selectors.country_list(languages[i % len(languages)])
 
     # The busiest country and category of each language, for the filtered list.
     top = {}
@@ -152,9 +150,9 @@ def main() -> None:
     rare = {language: f"Kestrel {word}" for language, word in COMMON.items()}
     matches = {}
     for language in ("en", "de"):
-        with translation.override(language):
-            for query in (COMMON[language], rare[language]):
-                matches[query] = selectors.search({"q": query}, [], page=1, per_page=1).total
+        for query in (COMMON[language], rare[language]):
+            filters = selectors.Filters(q=query)
+            matches[query] = selectors.search(language, filters, [], page=1, per_page=1).total
 
     lists = [f"/{lang}/jobs/?page={page}" for lang in languages for page in (1, 2, 3, 10)]
     filtered = [f"/{lang}/jobs/?country={c}&category={cat}" for lang, (c, cat) in top.items()]

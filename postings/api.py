@@ -198,22 +198,17 @@ def _out(posting: Posting) -> dict:
     }
 
 
-def _filters(params: Filters, categories: list[Category]) -> dict:
-    """The API parameters validated exactly as the list page's query string."""
-    data = params.dict(exclude={"language"})
-    query = {key: value for key, value in data.items() if value not in ("", None, [], False)}
-    form = PostingFilterForm(_query_dict(query), categories=categories)
+def _filters(params: Filters, categories: list[Category]) -> selectors.Filters:
+    """The API parameters validated exactly as the list page's query string, by its form."""
+    query = QueryDict(mutable=True)
+    for key, value in params.dict(exclude={"language"}).items():
+        if value not in ("", None, [], False):
+            query.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
+    form = PostingFilterForm(query, categories=categories)
     filters = form.filters()
     if form.errors:
         raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     return filters
-
-
-def _query_dict(values: dict) -> QueryDict:
-    query = QueryDict(mutable=True)
-    for key, value in values.items():
-        query.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
-    return query
 
 
 def _encode(posting: Posting) -> str:
@@ -246,13 +241,10 @@ def list_postings(
 ):
     """Live postings in one language, newest first, with the list page's filters."""
     categories = list(Category.objects.all())
+    # The language of the messages and of the company URLs; the reads take it as an argument.
     with translation.override(params.language):
         filters = _filters(params, categories)
-        postings = (
-            selectors.filter_postings(filters, selectors.facet_filters(filters, categories))
-            .select_related("company", "category")
-            .order_by("-published_at", "-id")
-        )
+        postings = selectors.matching(params.language, filters).select_related("category")
         if cursor:
             published_at, pk = _decode(cursor)
             postings = postings.filter(
@@ -287,9 +279,10 @@ def get_posting(request: HttpRequest, posting_id: int):
 def facets(request: HttpRequest, params: Query[Filters]):
     """Counts of live postings per facet value, each facet with the other filters applied."""
     categories = list(Category.objects.all())
+    # The language of the messages and of the labels; the reads take it as an argument.
     with translation.override(params.language):
         filters = _filters(params, categories)
-        results = selectors.search(filters, categories, page=1, per_page=1)
+        results = selectors.search(params.language, filters, categories, page=1, per_page=1)
         return {
             "total": results.total,
             **{

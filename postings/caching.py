@@ -1,8 +1,10 @@
 """Whole-page cache for the public pages that every visitor sees alike (home and lists).
 
-A cached page is exact: its key holds the data version, which a database trigger bumps in the
-same transaction as any write to postings, companies or categories (migration 0004), and it
-expires at the next moment a posting goes live or expires by the clock alone.
+A cached page is exact: its key holds its language's data version, which database triggers bump
+in the same transaction as any write that changes the language's pages (a posting in it, a
+company with postings in it, a category: migration 0014), and it expires at the next moment a
+posting of the language goes live or expires by the clock alone. A write in one language leaves
+the pages of the others cached.
 """
 
 import hashlib
@@ -15,9 +17,8 @@ from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language
 
-from .models import DataVersion
+from .models import LanguageVersion
 
 MAX_AGE = 600  # seconds; a cap, not a staleness: the version and the clock decide
 
@@ -26,13 +27,14 @@ def _reads() -> BaseDatabaseWrapper:
     """The connection the page's own queries read from. With a replica, the version must come
     from the same place as the data: a version read on the primary while the page is rendered
     from a replica that lags would store old content under the new version."""
-    return connections[router.db_for_read(DataVersion)]
+    return connections[router.db_for_read(LanguageVersion)]
 
 
-def data_version() -> int:
+def data_version(language: str) -> int:
     with _reads().cursor() as cursor:
-        cursor.execute("SELECT n FROM postings_dataversion WHERE id = 1")
+        cursor.execute("SELECT n FROM postings_languageversion WHERE language = %s", [language])
         row = cursor.fetchone()
+    # No row yet: no write in the language since the table was emptied; the first one adds it.
     return row[0] if row else 0
 
 
@@ -65,7 +67,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         # "Posted within" windows slide with the clock at every instant: not cached.
         if request.method not in ("GET", "HEAD") or request.GET.get("posted_within"):
             return view(request, *args, **kwargs)
-        page = f"{data_version()}:{request.get_host()}:{request.get_full_path()}"
+        language = request.LANGUAGE_CODE
+        page = f"{language}:{data_version(language)}:{request.get_host()}:{request.get_full_path()}"
         key = "page:" + hashlib.sha256(page.encode()).hexdigest()
         if (stored := cache.get(key)) is not None:
             response = HttpResponse(stored["content"])
@@ -73,7 +76,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 response[name] = value
             return response
         # Measured before rendering: a change during the rendering still ends the entry.
-        timeout = seconds_until_next_change(get_language())
+        timeout = seconds_until_next_change(language)
         response = view(request, *args, **kwargs)
         # A response that sets a cookie belongs to one visitor.
         if response.status_code == 200 and timeout and not response.cookies:

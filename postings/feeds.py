@@ -26,11 +26,7 @@ class PostingFeed(Feed):
         filters = PostingFilterForm(request.GET, categories=categories).filters()
         query = request.GET.urlencode()
         return {
-            "postings": list(
-                selectors.filter_postings(filters, selectors.facet_filters(filters, categories))
-                .select_related("company")
-                .order_by("-published_at", "-id")[:FEED_SIZE]
-            ),
+            "postings": list(selectors.matching(request.LANGUAGE_CODE, filters)[:FEED_SIZE]),
             "list_url": reverse("postings:list") + (f"?{query}" if query else ""),
             "feed_url": request.path,
         }

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .models import Category, Posting
+from .selectors import Filters
 
 
 class PostingFilterForm(forms.Form):
@@ -55,6 +56,7 @@ class PostingFilterForm(forms.Form):
         # "All countries" submits an empty value: it means no filter, not a wrong one.
         data.setlist("country", [code.upper() for code in data.getlist("country") if code])
         super().__init__(data)
+        self.categories = {category.slug: category for category in categories}
         self.fields["category"].choices = [("", _("All categories"))] + [
             (category.slug, category.name) for category in categories
         ]
@@ -64,13 +66,14 @@ class PostingFilterForm(forms.Form):
         text = self.cleaned_data["q"]
         return text if re.search(r"\w", text) else ""
 
-    def filters(self) -> dict:
-        """The valid, non-empty filters."""
+    def filters(self) -> Filters:
+        """The valid filters; an invalid one is left out."""
         self.is_valid()
         filters = {name: value for name, value in self.cleaned_data.items() if value}
+        if "category" in filters:
+            filters["category"] = self.categories[filters["category"]]
         if "country" in self.errors:
             # One unknown code must not drop the known ones beside it.
             known = {code for code, _name in self.fields["country"].choices}
-            if kept := [code for code in self.data.getlist("country") if code in known]:
-                filters["country"] = kept
-        return filters
+            filters["country"] = [code for code in self.data.getlist("country") if code in known]
+        return Filters(**filters)

@@ -110,10 +110,6 @@ class PostingQuerySet(models.QuerySet["Posting"]):
     def in_language(self, language: str) -> "PostingQuerySet":
         return self.filter(language=language)
 
-    def public(self) -> "PostingQuerySet":
-        """The one path of every public read: live postings in the active language."""
-        return self.live().in_language(translation.get_language())
-
     def refresh_search_context(self) -> int:
         """Copy the company's name and the category's name (in each posting's language) into
         `search_context`, from which the database regenerates the search vector."""
@@ -539,12 +535,26 @@ class FacetCount(models.Model):
 
 class DataVersion(models.Model):
     """One row whose `n` a database trigger bumps on every write to postings, companies and
-    categories (migration 0004): the key of the page cache (see caching.py)."""
+    categories (migration 0004): the page cache's key in the previous release, which reads it
+    while a deploy rolls or after a rollback. Still bumped (migration 0014); dropped in the next
+    release, with its bump, once no running code reads it."""
 
     n = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return str(self.n)
+
+
+class LanguageVersion(models.Model):
+    """The data version of one language's pages, which the triggers of migration 0014 bump in
+    the same transaction as a write that changes what they show: a posting in the language, a
+    company with postings in it, any category. The key of its page cache (see caching.py)."""
+
+    language = models.CharField(max_length=8, primary_key=True)
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.n}"
 
 
 class PostingDay(models.Model):

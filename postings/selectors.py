@@ -1,6 +1,8 @@
 """Public reads that need more than a queryset method: filters, search, facets and paging.
 
-Postings are read through `Posting.objects.public()` (live, in the active language). Facet counts
+The language is an argument of every read (the board's version the caller serves, read once
+from the URL or the API's parameters), never the thread's active language, which is for labels
+only. Postings are read through `Posting.objects.live().in_language(language)`. Facet counts
 are read from `FacetCount`, the trigger-maintained counts of published postings, minus the
 published postings that are not live (past their expiry before the sweep ran, or scheduled):
 a few rows instead of a count over every posting.
@@ -19,7 +21,7 @@ from django.contrib.postgres.search import (
 )
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
@@ -40,6 +42,35 @@ ROW_FILTERS = ("salary_min", "with_salary", "posted_within")
 MAX_PAGES = 50
 # Highlight markers that no posting text contains; replaced by <mark> after escaping.
 _MARK_START, _MARK_STOP = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A search, in one shape from the request to the SQL: built once from the list page's
+    query string, the API's parameters or an alert's saved query (each validated by
+    `PostingFilterForm`). Empty means no filter."""
+
+    q: str = ""
+    country: tuple[str, ...] = ()  # ISO alpha-2 codes
+    category: Category | None = None
+    type: str = ""
+    remote: str = ""
+    salary_min: int | None = None
+    with_salary: bool = False
+    posted_within: int | None = None  # days
+    sort: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "country", tuple(self.country))
+
+    def facets(self) -> dict[str, list]:
+        """The facet filters as lists of column values."""
+        return {
+            "country": list(self.country),
+            "category": [self.category.id] if self.category else [],
+            "type": [self.type] if self.type else [],
+            "remote": [self.remote] if self.remote else [],
+        }
 
 
 @dataclass(frozen=True)
@@ -75,40 +106,39 @@ class Results:
         return self.number < self.num_pages
 
 
-def _search_query(text: str) -> SearchQuery:
-    return search_query(translation.get_language(), text)
-
-
-def facet_filters(filters: dict, categories: list[Category]) -> dict[str, list]:
-    """The facet filters as lists of column values (category ids, not slugs)."""
-    ids = {category.slug: category.id for category in categories}
-    return {
-        "country": list(filters.get("country") or ()),
-        "category": [ids[filters["category"]]] if filters.get("category") in ids else [],
-        "type": [filters["type"]] if filters.get("type") else [],
-        "remote": [filters["remote"]] if filters.get("remote") else [],
-    }
-
-
-def filter_postings(filters: dict, wanted: dict[str, list] | None = None) -> QuerySet[Posting]:
-    """Live postings in the active language matching `filters`, and the facet values `wanted`."""
-    postings = Posting.objects.public()
-    if text := filters.get("q"):
-        postings = postings.filter(search_vector=_search_query(text))
-    if salary := filters.get("salary_min"):
-        enough = Q(salary_top_yearly__gte=salary)
+def filter_postings(language: str, filters: Filters) -> QuerySet[Posting]:
+    """Live postings in `language` matching the filters that are not facets (the text, the
+    salary, the age): what the facets count from."""
+    postings = Posting.objects.live().in_language(language)
+    if filters.q:
+        postings = postings.filter(search_vector=search_query(language, filters.q))
+    if filters.salary_min:
+        enough = Q(salary_top_yearly__gte=filters.salary_min)
         # Postings that do not say their pay stay in, unless the seeker wants a stated salary.
         postings = postings.filter(
-            enough if filters.get("with_salary") else enough | Q(salary_currency="")
+            enough if filters.with_salary else enough | Q(salary_currency="")
         )
-    elif filters.get("with_salary"):
+    elif filters.with_salary:
         postings = postings.exclude(salary_currency="")
-    if days := filters.get("posted_within"):
-        postings = postings.filter(published_at__gte=timezone.now() - timedelta(days=days))
-    for facet, values in (wanted or {}).items():
-        if values:
-            postings = postings.filter(**{f"{FACET_COLUMNS[facet]}__in": values})
+    if filters.posted_within:
+        since = timezone.now() - timedelta(days=filters.posted_within)
+        postings = postings.filter(published_at__gte=since)
     return postings
+
+
+def matching(language: str, filters: Filters) -> QuerySet[Posting]:
+    """Live postings in `language` matching every filter, newest first, with their company:
+    the one query of the list page, the feeds, the API and the alerts."""
+    postings = filter_postings(language, filters)
+    if filters.country:
+        postings = postings.filter(country__in=filters.country)
+    if filters.category:
+        postings = postings.filter(category_id=filters.category.id)
+    if filters.type:
+        postings = postings.filter(employment_type=filters.type)
+    if filters.remote:
+        postings = postings.filter(remote=filters.remote)
+    return postings.select_related("company").order_by("-published_at", "-id")
 
 
 def _not_live_published(language: str, columns: list[str]) -> dict[tuple, int]:
@@ -125,14 +155,18 @@ def _not_live_published(language: str, columns: list[str]) -> dict[tuple, int]:
     return {row[:-1]: row[-1] for row in rows}
 
 
-def _cells(filters: dict) -> Counter:
-    """Live postings in the active language matching the filters that are not facets, counted
-    per (country, category, type, remote)."""
+def _cells(language: str, filters: Filters) -> Counter:
+    """Live postings in `language` matching the filters that are not facets, counted per
+    (country, category, type, remote)."""
     columns = list(FACET_COLUMNS.values())
-    if any(filters.get(name) for name in ROW_FILTERS):
-        rows = filter_postings(filters).values_list(*columns).annotate(n=Count("id")).order_by()
+    if any(getattr(filters, name) for name in ROW_FILTERS):
+        rows = (
+            filter_postings(language, filters)
+            .values_list(*columns)
+            .annotate(n=Count("id"))
+            .order_by()
+        )
         return Counter({row[:-1]: row[-1] for row in rows})
-    language = translation.get_language()
     counted = FacetCount.objects.filter(language=language, n__gt=0).values_list(*columns, "n")
     cells = Counter({row[:-1]: row[-1] for row in counted})
     cells.subtract(_not_live_published(language, columns))
@@ -179,10 +213,9 @@ def _countries(counts: Counter, selected: list) -> list[FacetValue]:
     return collated(values, key=lambda facet: facet.label, language=translation.get_language())
 
 
-def country_list() -> list[FacetValue]:
-    """The countries with live postings in the active language, with their counts: the
-    country facet without other filters, summed in the database."""
-    language = translation.get_language()
+def country_list(language: str) -> list[FacetValue]:
+    """The countries with live postings in `language`, with their counts: the country facet
+    without other filters, summed in the database."""
     rows = (
         FacetCount.objects.filter(language=language, n__gt=0)
         .values_list("country")
@@ -194,37 +227,40 @@ def country_list() -> list[FacetValue]:
     return _countries(+counts, [])
 
 
-def _scored_matches(filters: dict) -> list[tuple]:
+def _scored_matches(language: str, filters: Filters) -> list[tuple]:
     """(score, published_at, id, *cell) of every posting that matches the text and the other
     filters that are not facets: one pass over the matches serves the facets and the page."""
     # Relevance, fading with age: a month-old posting needs twice the rank of today's.
     age_in_months = RawSQL(
         "extract(epoch from now() - published_at) / 2592000.0", (), output_field=FloatField()
     )
-    rank = SearchRank(F("search_vector"), _search_query(filters["q"]))
+    rank = SearchRank(F("search_vector"), search_query(language, filters.q))
     return list(
-        filter_postings(filters)
+        filter_postings(language, filters)
         .annotate(score=rank / (1 + age_in_months))
         .values_list("score", "published_at", "id", *FACET_COLUMNS.values())
     )
 
 
-def search(filters: dict, categories: list[Category], *, page: int, per_page: int) -> Results:
-    """One page of matching postings, with every facet and the total."""
-    wanted = facet_filters(filters, categories)
-    text = filters.get("q")
+def search(
+    language: str, filters: Filters, categories: list[Category], *, page: int, per_page: int
+) -> Results:
+    """One page of the postings in `language` matching the filters, with every facet and the
+    total."""
+    wanted = filters.facets()
+    text = filters.q
     if text:
-        matches = _scored_matches(filters)
+        matches = _scored_matches(language, filters)
         counts, total = _facet_counts(Counter(match[3:] for match in matches), wanted)
     else:
-        counts, total = _facet_counts(_cells(filters), wanted)
+        counts, total = _facet_counts(_cells(language, filters), wanted)
     number = max(1, min(page, MAX_PAGES, -(-total // per_page)))
     start = (number - 1) * per_page
     if not total:
         postings = []
     elif text:
         kept = [match for match in matches if not _misses(match[3:], wanted)]
-        if filters.get("sort") == "date":
+        if filters.sort == "date":
             kept.sort(key=lambda match: match[1:3], reverse=True)
         else:
             kept.sort(reverse=True)  # score, then date, then id
@@ -232,11 +268,7 @@ def search(filters: dict, categories: list[Category], *, page: int, per_page: in
         found = Posting.objects.select_related("company").in_bulk(ids)
         postings = [found[pk] for pk in ids]
     else:
-        postings = list(
-            filter_postings(filters, wanted)
-            .select_related("company")
-            .order_by("-published_at", "-id")[start : start + per_page]
-        )
+        postings = list(matching(language, filters)[start : start + per_page])
     results = Results(
         postings=postings,
         total=total,
@@ -260,19 +292,18 @@ def search(filters: dict, categories: list[Category], *, page: int, per_page: in
         },
     )
     if text and results.postings:
-        _add_snippets(results.postings, text)
+        _add_snippets(language, results.postings, text)
     elif text and not total:
-        results.suggestion = did_you_mean(text)
+        results.suggestion = did_you_mean(language, text)
     return results
 
 
-def _add_snippets(postings: list[Posting], text: str) -> None:
+def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
     """Highlighted extracts of the text around the matched words, for the rows shown only."""
     # The accent-insensitive analysis, so that "developpeur" highlights "Développeur", and the
     # query as typed too, since the text shown is not folded ("développeuse").
-    language = translation.get_language()
     config = configs_for(language)[1]
-    query = _search_query(text) | SearchQuery(text, search_type="websearch", config=config)
+    query = search_query(language, text) | SearchQuery(text, search_type="websearch", config=config)
     headlines = dict(
         Posting.objects.filter(pk__in=[posting.pk for posting in postings])
         .annotate(
@@ -297,10 +328,11 @@ def _mark(headline: str) -> SafeString:
     return mark_safe(text.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>"))  # noqa: S308
 
 
-def did_you_mean(text: str) -> str:
-    """The live title in the active language closest to the query, by trigram similarity."""
+def did_you_mean(language: str, text: str) -> str:
+    """The live title in `language` closest to the query, by trigram similarity."""
     return (
-        Posting.objects.public()
+        Posting.objects.live()
+        .in_language(language)
         .filter(title__trigram_similar=text)
         .annotate(similarity=TrigramSimilarity("title", text))
         .order_by("-similarity", "-published_at")

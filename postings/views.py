@@ -39,7 +39,10 @@ def is_bot(request: HttpRequest) -> bool:
 
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    results = selectors.search({}, list(Category.objects.all()), page=1, per_page=10)
+    categories = list(Category.objects.all())
+    results = selectors.search(
+        request.LANGUAGE_CODE, selectors.Filters(), categories, page=1, per_page=10
+    )
     return render(request, "postings/home.html", {"results": results})
 
 
@@ -52,7 +55,13 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         page = int(request.GET.get("page", 1))
     except ValueError:
         page = 1
-    results = selectors.search(filters, categories, page=page, per_page=settings.POSTINGS_PER_PAGE)
+    results = selectors.search(
+        request.LANGUAGE_CODE,
+        filters,
+        categories,
+        page=page,
+        per_page=settings.POSTINGS_PER_PAGE,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -84,7 +93,7 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     )
     if not posting.is_live and not posting.is_gone:  # scheduled for later
         raise Http404
-    if posting.language != translation.get_language() or posting.slug != slug:
+    if posting.language != request.LANGUAGE_CODE or posting.slug != slug:
         return HttpResponsePermanentRedirect(posting.get_absolute_url())
     if posting.is_gone:
         return render(
@@ -129,7 +138,7 @@ def posting_image(request: HttpRequest, pk: int) -> HttpResponse:
         if get_object_or_404(Posting.objects.only("status", "expires_at"), pk=pk).is_gone:
             return HttpResponseGone()
         raise Http404
-    if posting.language != translation.get_language():
+    if posting.language != request.LANGUAGE_CODE:
         return HttpResponsePermanentRedirect(posting.get_image_url())
 
     response = HttpResponse(content_type="image/png")
@@ -157,7 +166,10 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     """Count an apply click (no cookie, nothing about the visitor kept), then go on to the
     company's form or mail."""
     posting = get_object_or_404(
-        Posting.objects.public().only("id", "apply_url", "apply_email", "title"), pk=pk
+        Posting.objects.live()
+        .in_language(request.LANGUAGE_CODE)
+        .only("id", "apply_url", "apply_email", "title"),
+        pk=pk,
     )
     if posting.apply_url:
         target = posting.apply_url
@@ -174,7 +186,12 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company, slug=slug)
-    postings = Posting.objects.public().filter(company=company).select_related("company")
+    postings = (
+        Posting.objects.live()
+        .in_language(request.LANGUAGE_CODE)
+        .filter(company=company)
+        .select_related("company")
+    )
     paginator = Paginator(postings, settings.POSTINGS_PER_PAGE)
     return render(
         request,

@@ -1,15 +1,17 @@
+import json
 import time
 from datetime import timedelta
 
 import feedparser
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from postings.models import Posting
+from postings.models import Category, Posting
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +107,57 @@ def test_it_links_feeds_to_the_site_url_whatever_the_host(settings, feed):
     assert b"evil.example" not in body
     # The cached copy too, to either host.
     assert Client(HTTP_HOST="jobs.example").get(f"/fr/jobs/{feed}?country=FR").content == body
+
+
+def test_it_keeps_the_other_languages_cached_through_an_import(
+    client, tmp_path, django_assert_num_queries
+):
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    factories.live_posting(language="de", country="DE", title="Schweißer")
+    french = client.get("/fr/jobs/").content
+    client.get("/de/jobs/")
+    feed = tmp_path / "feed.json"
+    row = {"language": "de", "company": "Acme", "country": "AT", "description": "Text"}
+    feed.write_text(json.dumps([{**row, "external_id": "1", "title": "Tischler"}]))
+    call_command("import_postings", str(feed))
+    with django_assert_num_queries(1):  # the French data version: a hit
+        assert client.get("/fr/jobs/").content == french
+    assert "Tischler" in client.get("/de/jobs/").content.decode()
+
+
+def test_it_refreshes_the_languages_a_write_touches_only(client, django_assert_num_queries):
+    french = factories.live_posting(language="fr", country="FR", title="Soudeur")
+    german = factories.live_posting(language="de", country="DE", title="Schweißer")
+    factories.live_posting(
+        language="es", country="ES", title="Soldador", category=factories.category("sales")
+    )
+    for language in ("fr", "de", "es"):
+        client.get(f"/{language}/jobs/")
+    # A company's rename: the languages of its postings.
+    german.company.name = "Neue Werkstatt"
+    german.company.save()
+    assert "Neue Werkstatt" in client.get("/de/jobs/").content.decode()
+    with django_assert_num_queries(1):
+        client.get("/fr/jobs/")
+    # One statement over two languages.
+    Posting.objects.filter(pk__in=[french.pk, german.pk]).update(status=Posting.Status.CLOSED)
+    assert "Soudeur" not in client.get("/fr/jobs/").content.decode()
+    assert escape("Schweißer") not in client.get("/de/jobs/").content.decode()
+    with django_assert_num_queries(1):
+        assert "Soldador" in client.get("/es/jobs/").content.decode()
+    # A category's name: every language.
+    Category.objects.filter(slug="sales").update(name_es="Ventas y comercio")
+    assert "Ventas y comercio" in client.get("/es/jobs/").content.decode()
+
+
+def test_it_refreshes_every_language_when_the_postings_are_truncated(client):
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    factories.live_posting(language="es", country="ES", title="Soldador")
+    assert "Soudeur" in client.get("/fr/jobs/").content.decode()
+    assert "Soldador" in client.get("/es/jobs/").content.decode()
+    with connection.cursor() as cursor:
+        # The test's inserts leave deferred foreign-key checks, which TRUNCATE refuses to skip.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE postings_posting CASCADE")
+    assert "Soudeur" not in client.get("/fr/jobs/").content.decode()
+    assert "Soldador" not in client.get("/es/jobs/").content.decode()

@@ -251,3 +251,23 @@ def test_it_highlights_a_feminine_form_as_typed(client):
     )
     html = client.get("/fr/jobs/?q=développeuse").content.decode()
     assert "<mark>développeuse</mark>" in html
+
+
+def test_it_reads_the_language_it_is_given_whatever_the_active_one():
+    from django.utils import translation
+
+    from postings import selectors
+
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    factories.live_posting(language="de", country="DE", title="Schweißer")
+    factories.live_posting(language="de", country="AT", title="Schweißerin")
+    # A thread left in another language (a task, a shell, an earlier request) changes nothing.
+    with translation.override("de"):
+        found = selectors.search("fr", selectors.Filters(q="soudeur"), [], page=1, per_page=10)
+        everything = selectors.matching("fr", selectors.Filters())
+        countries = selectors.country_list("fr")
+        suggestion = selectors.search("fr", selectors.Filters(q="soudeurz"), [], page=1, per_page=1)
+    assert [posting.title for posting in found.postings] == ["Soudeur"]
+    assert [posting.title for posting in everything] == ["Soudeur"]
+    assert [(country.value, country.count) for country in countries] == [("FR", 1)]
+    assert suggestion.suggestion == "Soudeur"

@@ -290,5 +290,8 @@ def rebuild() -> None:
         cursor.execute(recount)
         cursor.execute("ALTER TABLE postings_posting ENABLE TRIGGER postings_inserted")
         cursor.execute("UPDATE postings_dataversion SET n = n + 1")
+        cursor.execute(
+            "SELECT postings_bump_languages(ARRAY(SELECT language FROM postings_languageversion))"
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE postings_posting, postings_company, postings_facetcount")
