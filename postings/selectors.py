@@ -21,7 +21,7 @@ from django.contrib.postgres.search import (
 )
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
