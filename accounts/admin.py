@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -90,8 +90,9 @@ class ApiTokenAdmin(CompanyScopedAdmin):
         "created_at",
         "last_used_at",
         "revoked_at",
+        "revoked_by",
     ]
-    list_select_related = ["company", "created_by"]
+    list_select_related = ["company", "created_by", "revoked_by"]
     fields = ["company", "name"]
     actions = ["revoke_selected"]
 
@@ -115,7 +116,10 @@ class ApiTokenAdmin(CompanyScopedAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke_selected(self, request: HttpRequest, queryset) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        for token in tokens:
+            token.revoke(by=request.user)
+        count = len(tokens)
         self.message_user(
             request,
             ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)
