@@ -120,6 +120,40 @@ def test_it_rejects_a_malformed_rate_at_start():
     assert result.returncode != 0 and "ALERT_RATE_LIMIT_EMAIL must be a rate" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "localhost:5432/jobs"),
+        ("DATABASE_URL", "postgres://secret@db.example"),
+        ("DATABASE_REPLICA_URL", "http://replica.example/jobs"),
+        ("REDIS_URL", "127.0.0.1:6379/0"),
+        ("REDIS_URL", "redis://:secret@/0"),
+        ("CACHE_URL", "memcached://cache.example"),
+        ("CACHE_URL", "redis://cache.example:port/1"),
+        ("EMAIL_URL", "smtp://:25"),
+        ("SITE_URL", "jobs.example"),
+    ],
+)
+def test_it_rejects_a_malformed_url_at_start_without_printing_it(name, value):
+    result = _django(["check"], DEBUG="1", **{name: value})
+    assert result.returncode != 0 and f"{name} must be " in result.stderr, result.stderr
+    # A URL may carry a password: the message names the variable, never the value.
+    assert value not in result.stderr
+
+
+def test_it_accepts_the_urls_of_every_documented_shape():
+    result = _django(
+        ["check"],
+        DEBUG="1",
+        DATABASE_REPLICA_URL="postgres:///jobs",
+        REDIS_URL="redis://127.0.0.1:6379",
+        CACHE_URL="rediss://:secret@cache.example:6380/1",
+        EMAIL_URL="submission://user:pass@mail.example",
+        SITE_URL="https://jobs.example",
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_it_rejects_a_malformed_boolean():
     result = _django(["check"], DEBUG="maybe")
     assert result.returncode != 0 and "DEBUG must be a boolean" in result.stderr
