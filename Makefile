@@ -34,6 +34,9 @@ run: install ## Serve the site on http://127.0.0.1:$PORT (8000) with a Celery wo
 test: install ## Run the test suite
 	$(PY) -m jobboard.localdb $(PY) -m pytest $(PYTEST_ARGS)
 
+test-fast: install ## Run the tests that start no server, worker process or browser (CI runs all)
+	$(PY) -m jobboard.localdb $(PY) -m pytest -m "not processes and not browser" $(PYTEST_ARGS)
+
 bench: install ## Benchmark search and lists on BENCH_COUNT postings (default 1,000,000)
 	BENCH_COUNT=$(or $(BENCH_COUNT),1000000) BENCH_RUNS=$(or $(BENCH_RUNS),200) \
 		$(PY) -m jobboard.localdb $(PY) bench/run.py
@@ -63,4 +66,4 @@ messages: install ## Extract UI strings into the catalogs and compile them
 clean: ## Remove the virtual environment and the embedded databases
 	rm -rf $(VENV) .pgdata .redisdata
 
-.PHONY: help install run test bench bench-alerts bench-imports bench-load lint messages clean
+.PHONY: help install run test test-fast bench bench-alerts bench-imports bench-load lint messages clean

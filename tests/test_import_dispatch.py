@@ -122,6 +122,7 @@ ROWS = b'{"external_id": "1", "title": "Soudeur", "country": "FR", "description"
 )
 
 
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_saves_an_import_while_the_broker_is_down_says_so_and_sends_it_once_back(
     broker, client, settings, tmp_path, request
@@ -178,6 +179,7 @@ def test_it_saves_an_import_while_the_broker_is_down_says_so_and_sends_it_once_b
     assert (run.status, run.created) == (ImportRun.Status.SUCCEEDED, 2)
 
 
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_answers_within_seconds_when_the_broker_is_frozen(broker, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -205,6 +207,7 @@ def test_it_answers_within_seconds_when_the_broker_is_frozen(broker, client, set
     assert ImportRun.objects.get(source=source).status == ImportRun.Status.QUEUED
 
 
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_answers_the_pages_that_queue_mails_while_the_broker_is_down(broker, client):
     acme = factories.company("Acme")

@@ -35,6 +35,7 @@ from tests.processes import (
 )
 
 pytestmark = [
+    pytest.mark.processes,
     pytest.mark.skipif(
         NGINX is None and not os.environ.get("CI"),
         reason="Debian's nginx is not installed (apt-get install nginx-light); CI installs it",
