@@ -506,7 +506,7 @@ class Posting(models.Model):
 class FacetCount(models.Model):
     """How many published postings share one combination of facet values.
 
-    Kept exact by a database trigger on postings (migration 0003), in the same transaction as
+    Kept exact by a database trigger on postings (migration 0006), in the same transaction as
     the write, whatever path wrote: admin, importer, expiry sweep, bulk loads. Facets and the
     country list read these few rows instead of counting postings.
     """
@@ -538,8 +538,8 @@ class FacetCount(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row whose `n` a database trigger bumps on every write to postings, companies and
-    categories (migration 0004): the key of the page cache (see caching.py)."""
+    """One row whose `n` database triggers bump on every write to postings (migration 0006),
+    companies and categories (migration 0004): the key of the page cache (see caching.py)."""
 
     n = models.BigIntegerField(default=0)
 
