@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -11,7 +13,7 @@ from jobboard import ratelimit
 
 from . import services
 from .models import ApiToken, Invitation, Membership
-from .tenancy import CompanyScopedAdmin
+from .tenancy import CompanyScopedAdmin, panel_user
 
 
 @admin.register(Membership)
@@ -36,16 +38,16 @@ class InvitationForm(forms.ModelForm):
         model = Invitation
         fields = ["company", "email", "role"]
 
-    def clean(self):
-        cleaned = super().clean()
-        company = cleaned.get("company")
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        company = self.cleaned_data.get("company")
         if company and not ratelimit.hit(
             f"accounts:invite:{company.pk}", settings.INVITATION_RATE_LIMIT
         ):
             raise forms.ValidationError(
                 _("Your company has sent many invitations in a short time: try again later.")
             )
-        return cleaned
+        return self.cleaned_data
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
@@ -72,7 +74,7 @@ class InvitationAdmin(CompanyScopedAdmin):
         return False  # sent is sent: withdraw it (delete) and invite again
 
     def save_model(self, request: HttpRequest, obj: Invitation, form, change: bool) -> None:
-        obj.invited_by, obj.language = request.user, translation.get_language()
+        obj.invited_by, obj.language = panel_user(request), translation.get_language()
         services.invite(invitation=obj)
 
 
@@ -100,7 +102,7 @@ class ApiTokenAdmin(CompanyScopedAdmin):
         return False  # a key is made, used and revoked; never edited
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form, change: bool) -> None:
-        obj.created_by = request.user
+        obj.created_by = panel_user(request)
         request._new_api_key = obj.generate_key()  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
 
@@ -118,7 +120,7 @@ class ApiTokenAdmin(CompanyScopedAdmin):
     def revoke_selected(self, request: HttpRequest, queryset) -> None:
         tokens = list(queryset.filter(revoked_at__isnull=True))
         for token in tokens:
-            token.revoke(by=request.user)
+            token.revoke(by=panel_user(request))
         count = len(tokens)
         self.message_user(
             request,

@@ -179,7 +179,7 @@ if not DATABASE_URL:
     )
 
 
-def _database(name: str, url: str) -> dict:
+def _database(name: str, url: str) -> dj_database_url.DBConfig:
     database = dj_database_url.parse(url)
     if not database["NAME"]:
         raise ImproperlyConfigured(
@@ -549,7 +549,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Browser features no page of ours uses, off for us and for anything we might embed.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "camera",

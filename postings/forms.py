@@ -1,4 +1,5 @@
 import re
+from typing import cast
 
 from django import forms
 from django.http import QueryDict
@@ -55,7 +56,7 @@ class PostingFilterForm(forms.Form):
         # "All countries" submits an empty value: it means no filter, not a wrong one.
         data.setlist("country", [code.upper() for code in data.getlist("country") if code])
         super().__init__(data)
-        self.fields["category"].choices = [("", _("All categories"))] + [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("All categories"))] + [
             (category.slug, category.name) for category in categories
         ]
 
@@ -70,7 +71,8 @@ class PostingFilterForm(forms.Form):
         filters = {name: value for name, value in self.cleaned_data.items() if value}
         if "country" in self.errors:
             # One unknown code must not drop the known ones beside it.
-            known = {code for code, _name in self.fields["country"].choices}
-            if kept := [code for code in self.data.getlist("country") if code in known]:
+            known = {country.code for country in countries}
+            data = cast(QueryDict, self.data)
+            if kept := [code for code in data.getlist("country") if code in known]:
                 filters["country"] = kept
         return filters

@@ -1,5 +1,6 @@
 import uuid
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -85,6 +86,10 @@ class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # What modeltranslation adds at run time, for the type checker: its manager, and a column
+    # per language of which the code reads the English one (required) by name.
+    objects: ClassVar[models.Manager["Category"]]
+    name_en: str
 
     class Meta:
         ordering = ["position", "slug"]
@@ -614,7 +619,10 @@ class ImportSource(models.Model):
         HOURLY = "hourly", _("Every hour")
         DAILY = "daily", _("Every day")
 
-    INTERVALS = {Schedule.HOURLY: timedelta(hours=1), Schedule.DAILY: timedelta(days=1)}
+    INTERVALS: dict[str, timedelta] = {
+        Schedule.HOURLY: timedelta(hours=1),
+        Schedule.DAILY: timedelta(days=1),
+    }
 
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="import_sources", verbose_name=_("company")

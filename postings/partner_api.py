@@ -159,6 +159,7 @@ def put_posting(request: HttpRequest, payload: PostingIn, external_id: str = Ext
             },
         )
     posting = _posting(request, external_id)
+    assert posting is not None  # written above
     outcome = "created" if report.created else "updated" if report.updated else "unchanged"
     return Status(201 if report.created else 200, _out(posting, outcome))
 

@@ -89,9 +89,10 @@ class Broker:
 def _use_broker(url: str) -> None:
     """Point the app's producers (and any worker started after) at `url`: its pools are made
     again on next use, as after a fork."""
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
+    app.conf["broker_url"] = url
+    # Celery's private pools, which its types do not declare.
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 @pytest.fixture

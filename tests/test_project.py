@@ -215,7 +215,7 @@ def _make_variables(makefile: str) -> set[str]:
 
 def _environment_reads() -> dict[str, str]:
     """Every environment variable the project reads, with a file that reads it."""
-    reads = {}
+    reads: dict[str, str] = {}
     sources = [ROOT / "manage.py", *(ROOT / "deploy").glob("*.py")]
     for package in ("jobboard", "postings", "accounts", "alerts", "bench"):
         sources += (ROOT / package).rglob("*.py")

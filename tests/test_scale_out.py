@@ -222,7 +222,9 @@ class Browser:
 
     def submit(self, path: str, fields: dict, files: dict | None = None) -> str:
         """POSTs a form to `path` with the CSRF token of the page last opened."""
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.page).group(1)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.page)
+        assert found, self.page
+        token = found.group(1)
         fields = {"csrfmiddlewaretoken": token, **fields}
         boundary = uuid.uuid4().hex
         parts = [
