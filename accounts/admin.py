@@ -103,6 +103,8 @@ class ApiTokenAdmin(CompanyScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form, change: bool) -> None:
         obj.created_by = panel_user(request)
+        # Handed to response_add on the request (HttpRequest does not declare it): the admin
+        # passes nothing else from one to the other, and the key must not be stored.
         request._new_api_key = obj.generate_key()  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
 

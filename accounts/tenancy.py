@@ -22,6 +22,7 @@ def panel_user(request: HttpRequest) -> User:
 
 
 def _roles(request: HttpRequest) -> dict[int, str]:
+    # Kept on the request for the rest of it; HttpRequest does not declare the attribute.
     if not hasattr(request, "_company_roles"):
         request._company_roles = dict(  # type: ignore[attr-defined]
             Membership.objects.filter(user=panel_user(request)).values_list("company_id", "role")

@@ -67,8 +67,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
     if data is not None and (form is None or form.is_valid()):
         try:
-            if account is None:
-                password = form.cleaned_data["new_password1"]  # type: ignore[union-attr]
+            if isinstance(form, SetPasswordForm):  # a newcomer's
+                password = form.cleaned_data["new_password1"]
                 membership = services.join_as_newcomer(invitation=invitation, password=password)
             else:
                 membership = services.join(invitation=invitation, user=account)

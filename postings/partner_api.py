@@ -108,6 +108,7 @@ def _out(posting: Posting, outcome: str = "") -> dict:
 
 
 def _posting(request: HttpRequest, external_id: str) -> Posting | None:
+    # django-ninja sets request.auth (the ApiToken), which HttpRequest does not declare.
     company = request.auth.company  # type: ignore[attr-defined]
     return (
         Posting.objects.select_related("company")
@@ -126,6 +127,7 @@ def _not_found(external_id: str):
 )
 def put_posting(request: HttpRequest, payload: PostingIn, external_id: str = ExternalId):
     """Create or update the posting with this external id; 201 when it is new."""
+    # django-ninja sets request.auth (the ApiToken), which HttpRequest does not declare.
     company: Company = request.auth.company  # type: ignore[attr-defined]
     row = {**payload.dict(exclude_none=True), "external_id": external_id, "company": company.name}
     form = ImportRowForm(row, category_ids=dict(Category.objects.values_list("slug", "pk")))
