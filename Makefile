@@ -34,6 +34,9 @@ run: install ## Serve the site on http://127.0.0.1:$PORT (8000) with a Celery wo
 test: install ## Run the test suite
 	$(PY) -m jobboard.localdb $(PY) -m pytest $(PYTEST_ARGS)
 
+test-fast: install ## Run the tests that start no server, worker process or browser (CI runs all)
+	$(PY) -m jobboard.localdb $(PY) -m pytest -m "not processes and not browser" $(PYTEST_ARGS)
+
 bench: install ## Benchmark search and lists on BENCH_COUNT postings (default 1,000,000)
 	BENCH_COUNT=$(or $(BENCH_COUNT),1000000) BENCH_RUNS=$(or $(BENCH_RUNS),200) \
 		$(PY) -m jobboard.localdb $(PY) bench/run.py
@@ -57,10 +60,14 @@ bench-load: install ## Load: LOAD_USERS (50) job seekers browsing for LOAD_SECON
 bench-relevance: install ## Judged search relevance: precision at 5 of 40 queries in de, fr, pl, nl, es
 	$(PY) -m jobboard.localdb $(PY) bench/relevance.py
 
-lint: install ## Check style, formatting and pending migrations
+lint: install typecheck ## Check style, formatting, types and pending migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m jobboard.localdb $(PY) manage.py makemigrations --check --dry-run
+
+# mypy's Django plugin imports the settings, which want a database URL; it never connects.
+typecheck: install ## Check the types (mypy with django-stubs, configured in pyproject.toml)
+	DATABASE_URL=$${DATABASE_URL:-postgres:///typecheck} $(VENV)/bin/mypy .
 
 messages: install ## Extract UI strings into the catalogs and compile them
 	$(PY) -m jobboard.localdb sh -c "$(PY) manage.py makemessages --all --no-obsolete \
@@ -70,4 +77,5 @@ messages: install ## Extract UI strings into the catalogs and compile them
 clean: ## Remove the virtual environment and the embedded databases
 	rm -rf $(VENV) .pgdata .redisdata
 
-.PHONY: help install run test bench bench-alerts bench-cache bench-imports bench-load bench-relevance lint messages clean
+.PHONY: help install run test test-fast bench bench-alerts bench-cache bench-imports bench-load \
+	bench-relevance lint typecheck messages clean

@@ -1,9 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -11,7 +13,7 @@ from jobboard import ratelimit
 
 from . import services
 from .models import ApiToken, Invitation, Membership
-from .tenancy import CompanyScopedAdmin
+from .tenancy import CompanyScopedAdmin, panel_user
 
 
 @admin.register(Membership)
@@ -36,16 +38,16 @@ class InvitationForm(forms.ModelForm):
         model = Invitation
         fields = ["company", "email", "role"]
 
-    def clean(self):
-        cleaned = super().clean()
-        company = cleaned.get("company")
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        company = self.cleaned_data.get("company")
         if company and not ratelimit.hit(
             f"accounts:invite:{company.pk}", settings.INVITATION_RATE_LIMIT
         ):
             raise forms.ValidationError(
                 _("Your company has sent many invitations in a short time: try again later.")
             )
-        return cleaned
+        return self.cleaned_data
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
@@ -72,7 +74,7 @@ class InvitationAdmin(CompanyScopedAdmin):
         return False  # sent is sent: withdraw it (delete) and invite again
 
     def save_model(self, request: HttpRequest, obj: Invitation, form, change: bool) -> None:
-        obj.invited_by, obj.language = request.user, translation.get_language()
+        obj.invited_by, obj.language = panel_user(request), translation.get_language()
         services.invite(invitation=obj)
 
 
@@ -90,8 +92,9 @@ class ApiTokenAdmin(CompanyScopedAdmin):
         "created_at",
         "last_used_at",
         "revoked_at",
+        "revoked_by",
     ]
-    list_select_related = ["company", "created_by"]
+    list_select_related = ["company", "created_by", "revoked_by"]
     fields = ["company", "name"]
     actions = ["revoke_selected"]
 
@@ -99,7 +102,9 @@ class ApiTokenAdmin(CompanyScopedAdmin):
         return False  # a key is made, used and revoked; never edited
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form, change: bool) -> None:
-        obj.created_by = request.user
+        obj.created_by = panel_user(request)
+        # Handed to response_add on the request (HttpRequest does not declare it): the admin
+        # passes nothing else from one to the other, and the key must not be stored.
         request._new_api_key = obj.generate_key()  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
 
@@ -115,7 +120,10 @@ class ApiTokenAdmin(CompanyScopedAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke_selected(self, request: HttpRequest, queryset) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        for token in tokens:
+            token.revoke(by=panel_user(request))
+        count = len(tokens)
         self.message_user(
             request,
             ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)

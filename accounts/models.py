@@ -2,7 +2,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core import signing
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -182,6 +182,14 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("revoked by"),
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -204,5 +212,8 @@ class ApiToken(models.Model):
         self.hint, self.digest = key[:10], self.digest_of(key)
         return key
 
-    def revoke(self) -> None:
-        self.revoked_at = self.revoked_at or timezone.now()
+    def revoke(self, *, by: User) -> None:
+        """Revoked once: revoking again keeps the first time and who did it."""
+        if self.revoked_at is None:
+            self.revoked_at, self.revoked_by = timezone.now(), by
+            self.save(update_fields=["revoked_at", "revoked_by"])

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
@@ -95,9 +97,7 @@ def request_password_reset(*, email: str, language: str) -> None:
     for user in PasswordResetForm(data={"email": email}).get_users(email):
         if ratelimit.hit(f"accounts:reset:{user.pk}", limit):
             # Lost while the broker is down (logged and counted): asking again sends it.
-            transaction.on_commit(
-                lambda pk=user.pk: enqueue(tasks.send_password_reset, pk, language)
-            )
+            transaction.on_commit(partial(enqueue, tasks.send_password_reset, user.pk, language))
 
 
 def send_password_reset(*, user, language: str) -> None:

@@ -2,6 +2,7 @@
 request, instead of checking by hand in each view."""
 
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -14,10 +15,17 @@ def is_moderator(user) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm("postings.review_posting"))
 
 
+def panel_user(request: HttpRequest) -> User:
+    """Who makes a panel request: the admin site lets only logged-in staff in."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 def _roles(request: HttpRequest) -> dict[int, str]:
+    # Kept on the request for the rest of it; HttpRequest does not declare the attribute.
     if not hasattr(request, "_company_roles"):
         request._company_roles = dict(  # type: ignore[attr-defined]
-            Membership.objects.filter(user=request.user).values_list("company_id", "role")
+            Membership.objects.filter(user=panel_user(request)).values_list("company_id", "role")
         )
     return request._company_roles  # type: ignore[attr-defined]
 
@@ -86,7 +94,7 @@ class CompanyScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, object] = {**super().get_changeform_initial_data(request)}
         ids = company_ids(request, admin=self.admin_only)
         if self.company_path == "company" and ids is not None and len(ids) == 1:
             initial.setdefault("company", next(iter(ids)))

@@ -11,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic.base import ContextMixin
 
 from jobboard import ratelimit
 from jobboard.observability import client_address
@@ -66,8 +67,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
     if data is not None and (form is None or form.is_valid()):
         try:
-            if account is None:
-                password = form.cleaned_data["new_password1"]  # type: ignore[union-attr]
+            if isinstance(form, SetPasswordForm):  # a newcomer's
+                password = form.cleaned_data["new_password1"]
                 membership = services.join_as_newcomer(invitation=invitation, password=password)
             else:
                 membership = services.join(invitation=invitation, user=account)
@@ -83,10 +84,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-class PanelPage:
+class PanelPage(ContextMixin):
     """Django's password reset pages, headed and titled like the rest of the panel."""
-
-    request: HttpRequest
 
     def get_context_data(self, **kwargs):
         site = {"site_header": admin.site.site_header, "site_title": admin.site.site_title}

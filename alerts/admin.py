@@ -16,8 +16,14 @@ class ReadOnly(admin.ModelAdmin):
 
 class AlertInline(admin.TabularInline):
     model = Alert
-    fields = ["language", "query", "frequency", "paused", "confirmed_at", "last_sent_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "language",
+        "query",
+        "frequency",
+        "paused",
+        "confirmed_at",
+        "last_sent_at",
+    )
     extra = 0
     can_delete = False
 

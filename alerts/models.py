@@ -91,7 +91,10 @@ class Alert(models.Model):
         DAILY = "daily", _("Once a day")
         WEEKLY = "weekly", _("Once a week")
 
-    PERIODS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
+    PERIODS: dict[str, timedelta] = {
+        Frequency.DAILY: timedelta(days=1),
+        Frequency.WEEKLY: timedelta(days=7),
+    }
 
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("subscriber")

@@ -1,3 +1,6 @@
+from functools import partial
+from typing import Any
+
 from celery import shared_task
 from django.db import transaction
 
@@ -6,7 +9,7 @@ from .models import Alert
 
 # Temporary mail failures (4xx, unreachable server) come back later, further apart each time;
 # the services' claim-and-mark design makes a retry send only what was not sent.
-RETRY = {
+RETRY: dict[str, Any] = {
     "autoretry_for": (services.TemporaryMailError,),
     "retry_backoff": True,
     "retry_backoff_max": 600,
@@ -37,5 +40,5 @@ def sweep_alerts(frequency: str) -> int:
         services.purge_matches()
     batches = services.sweep(frequency=frequency)
     for batch in batches:
-        transaction.on_commit(lambda batch=batch: send_alert_batch.delay(batch))
+        transaction.on_commit(partial(send_alert_batch.delay, batch))
     return len(batches)

@@ -50,7 +50,9 @@ def reset_peak_memory() -> None:
 
 def peak_memory_mb() -> float:
     status = Path("/proc/self/status").read_text()
-    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) / 1024
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    assert found, status
+    return int(found.group(1)) / 1024
 
 
 class TransactionWatch(threading.Thread):
@@ -69,11 +71,11 @@ class TransactionWatch(threading.Thread):
 
         with psycopg.connect(self.url, autocommit=True) as watcher:
             while True:
-                (age,) = watcher.execute(
+                [(age,)] = watcher.execute(
                     "SELECT coalesce(max(extract(epoch FROM clock_timestamp() - xact_start)), 0)"
                     " FROM pg_stat_activity WHERE datname = current_database()"
                     " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
-                ).fetchone()
+                ).fetchall()
                 with self.lock:
                     self.longest = max(self.longest, float(age))
                 time.sleep(0.05)
@@ -161,13 +163,13 @@ def main() -> None:
                 dict(FacetCount.objects.filter(language=language).values_list("country", "n"))
             ).most_common(8)
         ]
-        words = Counter(
+        frequencies = Counter(
             word.lower()
             for title in new.filter(language=language).values_list("title", flat=True)
             for word in re.findall(r"\w{5,}", title)
         )
-        words = [word for word, _n in words.most_common(30)]
-        pool = set()
+        words = [word for word, _n in frequencies.most_common(30)]
+        pool: set[str] = set()
         while len(pool) < SEARCHES_PER_LANGUAGE:
             parts = []
             shape = rng.random()
@@ -289,13 +291,13 @@ def main() -> None:
         "| Matches counted | Time (s) | Longest transaction (s) | Peak memory (MB) |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for label, alerts, postings, searches, (elapsed, recorded, counted, longest, memory) in [
+    for label, alerts, postings, groups, (elapsed, recorded, counted, longest, memory) in [
         ("Matching, a quarter of the alerts", ALERTS // 4, NEW_POSTINGS, quarter_groups, quarter),
         ("Matching, all alerts", ALERTS, NEW_POSTINGS, distinct, full),
         ("Matching, all alerts, a big import", ALERTS, BIG_IMPORT, distinct, big),
     ]:
         print(
-            f"| {label} | {alerts:,} | {postings:,} | {searches:,} | {recorded:,} "
+            f"| {label} | {alerts:,} | {postings:,} | {groups:,} | {recorded:,} "
             f"| {counted:,} | {elapsed:.1f} | {longest:.1f} | {memory:.0f} |"
         )
     print(

@@ -74,7 +74,9 @@ def main() -> None:
 
     # The single version each page would have been stored under.
     stored = dict.fromkeys((url for _language, url in pages), global_version())
-    requests, hits, global_hits = Counter(), Counter(), Counter()
+    requests: Counter[str] = Counter()
+    hits: Counter[str] = Counter()
+    global_hits: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "feed.json"
         feed(path)

@@ -57,7 +57,7 @@ def bench_database(suffix: str = "bench") -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-def percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: int) -> float:
     return (
         statistics.quantiles(values, n=100, method="inclusive")[q - 1]
         if len(values) > 1
@@ -144,6 +144,7 @@ def main() -> None:
             .order_by("-n")
             .first()
         )
+        assert cell is not None and cell.category is not None, f"no postings in {language}"
         top[language] = (cell.country, cell.category.slug)
     detail_urls = [p.get_absolute_url() for p in Posting.objects.live().order_by("?")[:RUNS]]
     # Rare: one employer's name and the common word, a few hundred matches per language.
@@ -181,11 +182,11 @@ def main() -> None:
             get(url)
         with connection.cursor() as cursor, (plans_dir / f"{name}.txt").open("w") as out:
             out.write(f"-- GET {url}\n")
-            for query in queries.captured_queries:
-                if not query["sql"].lstrip().upper().startswith("SELECT"):
+            for captured in queries.captured_queries:
+                if not captured["sql"].lstrip().upper().startswith("SELECT"):
                     continue
-                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
-                out.write(f"\n{query['sql']}\n")
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {captured['sql']}")
+                out.write(f"\n{captured['sql']}\n")
                 out.write("\n".join(row[0] for row in cursor.fetchall()) + "\n")
 
     throughput = measure_throughput(lists[0])

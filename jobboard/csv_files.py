@@ -14,7 +14,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 CONTROL_STARTS = ("\t", "\r", "\n")
 
 
-def safe_cell(value) -> str | int | float | Decimal:
+def safe_cell(value: object) -> str | int | float | Decimal:
     """The value as a CSV cell, with a leading apostrophe when it would be a formula. Numbers
     stay numbers (a negative one is not a formula)."""
     if value is None:
@@ -27,7 +27,9 @@ def safe_cell(value) -> str | int | float | Decimal:
     return text
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
+def csv_response(
+    filename: str, header: list[str], rows: Iterable[Iterable[object]]
+) -> HttpResponse:
     """A CSV download whose every cell went through safe_cell."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,6 +1,7 @@
 """Probes: /healthz says the process answers, /readyz that its backing services do; and
 robots.txt, which crawlers read at the same fixed place."""
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, TimeoutError
 
 from django.conf import settings
@@ -37,7 +38,7 @@ CHECK_SECONDS = 1.5
 _checks = ThreadPoolExecutor(max_workers=4, thread_name_prefix="readyz")
 
 
-def _check(function, argument) -> str:
+def _check(function: Callable[[str], None], argument: str) -> str:
     try:
         _checks.submit(function, argument).result(timeout=CHECK_SECONDS)
     except TimeoutError:

@@ -66,7 +66,8 @@ def _redis(stack: contextlib.ExitStack) -> str:
         ],
         stdout=subprocess.DEVNULL,
     )
-    stack.callback(lambda: (server.terminate(), server.wait(timeout=10)))
+    stack.callback(server.wait, timeout=10)
+    stack.callback(server.terminate)  # first: the callbacks run last in, first out
     deadline = time.monotonic() + 10
     while True:
         try:

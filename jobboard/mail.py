@@ -6,7 +6,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_template_mail(template: str, context: dict, *, to: str, language: str) -> None:
+def send_template_mail(
+    template: str, context: dict[str, object], *, to: str, language: str
+) -> None:
     """Send `<template>_subject.txt`, `<template>.txt` and `<template>.html` to `to`."""
     context = {**context, "site_url": settings.SITE_URL}
     with translation.override(language):

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +14,7 @@ class PanelSite(admin.AdminSite):
     site_title = _("Job board panel")
     index_title = _("Postings, companies and imports")
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern | URLResolver]:
         # The "view on site" redirect reveals an object's public URL (a draft's slug is its
         # title): only for objects that the user's admin of that model reaches.
         return [
@@ -26,12 +26,14 @@ class PanelSite(admin.AdminSite):
             *super().get_urls(),
         ]
 
-    def view_on_site(self, request: HttpRequest, content_type_id: int, object_id: str):
+    def view_on_site(
+        self, request: HttpRequest, content_type_id: int, object_id: str
+    ) -> HttpResponse:
         try:
             model = ContentType.objects.get_for_id(content_type_id).model_class()
         except ContentType.DoesNotExist as missing:
             raise Http404 from missing
-        model_admin = self._registry.get(model)
+        model_admin = self._registry.get(model) if model is not None else None
         if model_admin is None or not model_admin.has_view_or_change_permission(request):
             raise Http404
         try:

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
@@ -25,22 +26,22 @@ replica_reads: ContextVar[bool] = ContextVar("replica_reads", default=False)
 
 
 class ReplicaRouter:
-    def db_for_read(self, model, **hints) -> str:
+    def db_for_read(self, model: type[Model], **hints: object) -> str:
         # Inside a transaction on the primary, reads must see what it wrote (and the tests,
         # whose replica is a second connection to the test database, see their own rows).
         if replica_reads.get() and not connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return REPLICA
         return DEFAULT_DB_ALIAS
 
-    def db_for_write(self, model, **hints) -> str:
+    def db_for_write(self, model: type[Model], **hints: object) -> str:
         # What a request reads after its own write must include it: from here on, the primary.
         replica_reads.set(False)
         return DEFAULT_DB_ALIAS
 
-    def allow_relation(self, obj1, obj2, **hints) -> bool:
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: object) -> bool:
         return True  # the same data on both
 
-    def allow_migrate(self, db: str, app_label: str, **hints) -> bool:
+    def allow_migrate(self, db: str, app_label: str, **hints: object) -> bool:
         return db == DEFAULT_DB_ALIAS  # the replica replays the primary's migrations
 
 

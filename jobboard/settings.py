@@ -52,6 +52,26 @@ def env_rate(name: str, default: str) -> str:
     return value
 
 
+def env_url(name: str, schemes: tuple[str, ...], default: str = "", *, host: bool = True) -> str:
+    """A URL with one of `schemes` and a host (unless `host` is False), or empty. The message
+    never shows the value: a URL may carry a password."""
+    value = env_str(name, default)
+    if not value:
+        return value
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in schemes or (host and not parts.hostname):
+        shapes = ", ".join(f"{scheme}://" for scheme in schemes)
+        raise ImproperlyConfigured(
+            f"{name} must be a URL starting with {shapes}"
+            + (" with a host and a numeric port, if any" if host else "")
+        )
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -72,7 +92,7 @@ elif not SECRET_KEY or not ALLOWED_HOSTS:
         "(or DEBUG=1 for local development)."
     )
 
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_url("SITE_URL", ("https", "http"), "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
@@ -149,7 +169,9 @@ WSGI_APPLICATION = "jobboard.wsgi.application"
 
 # PostgreSQL only. `make run` and `make test` start an embedded server and set DATABASE_URL
 # when it is unset (see jobboard/localdb.py).
-DATABASE_URL = env_str("DATABASE_URL")
+# A database URL's host may be left out: libpq then uses the local socket.
+POSTGRES_SCHEMES = ("postgres", "postgresql", "pgsql")
+DATABASE_URL = env_url("DATABASE_URL", POSTGRES_SCHEMES, host=False)
 if not DATABASE_URL:
     raise ImproperlyConfigured(
         "DATABASE_URL is not set. Use `make run` / `make test`, which start an embedded "
@@ -157,10 +179,12 @@ if not DATABASE_URL:
     )
 
 
-def _database(name: str, url: str) -> dict:
+def _database(name: str, url: str) -> dj_database_url.DBConfig:
     database = dj_database_url.parse(url)
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured(f"{name} must point to PostgreSQL.")
+    if not database["NAME"]:
+        raise ImproperlyConfigured(
+            f"{name} must be a URL that names its database (postgres://host/NAME)."
+        )
     # Keep the options of the URL (sslmode=...) and add the pool.
     database.setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
@@ -187,7 +211,7 @@ AttemptWithBackoff.DELAY_BACKOFF = 1.0
 DATABASES = {"default": _database("DATABASE_URL", DATABASE_URL)}
 # A streaming replica of the primary for the public pages' reads (jobboard/replica.py); the
 # admin, the panel, the workers and the commands stay on the primary.
-DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", POSTGRES_SCHEMES, host=False)
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
         **_database("DATABASE_REPLICA_URL", DATABASE_REPLICA_URL),
@@ -205,7 +229,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # that two deployments or test runs can share a server on different numbers. Without it, tasks
 # run in-process and the cache is local memory. In production the cache is a Redis of its own
 # (CACHE_URL): a cache evicts under memory pressure, a broker must not.
-REDIS_URL = env_str("REDIS_URL").rstrip("/")
+REDIS_SCHEMES = ("redis", "rediss")
+REDIS_URL = env_url("REDIS_URL", REDIS_SCHEMES).rstrip("/")
 
 
 def _redis_db(url: str, offset: int) -> str:
@@ -216,7 +241,7 @@ def _redis_db(url: str, offset: int) -> str:
     return f"{url}/{offset}"
 
 
-CACHE_URL = env_str("CACHE_URL") or (_redis_db(REDIS_URL, 1) if REDIS_URL else "")
+CACHE_URL = env_url("CACHE_URL", REDIS_SCHEMES) or (_redis_db(REDIS_URL, 1) if REDIS_URL else "")
 # The cache is only a cache: a call that Redis does not answer within CACHE_TIMEOUT_MS is a miss,
 # and the cache is skipped for CACHE_RETRY_SECONDS after a failure (jobboard/cache.py).
 CACHE_TIMEOUT_MS = env_int("CACHE_TIMEOUT_MS", 250)
@@ -385,7 +410,7 @@ if not DEBUG:
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
-EMAIL_URL = env_str("EMAIL_URL")
+EMAIL_URL = env_url("EMAIL_URL", ("smtp", "smtps", "submission"))
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_URL or EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -393,11 +418,7 @@ if EMAIL_URL or EMAIL_HOST:
         from urllib.parse import unquote
 
         _mail = urlsplit(EMAIL_URL)
-        if _mail.scheme not in ("smtp", "smtps", "submission"):
-            raise ImproperlyConfigured(
-                "EMAIL_URL must start with smtp://, smtps:// or submission://"
-            )
-        EMAIL_HOST = _mail.hostname or "localhost"
+        EMAIL_HOST = _mail.hostname or ""
         EMAIL_PORT = _mail.port or {"smtp": 25, "smtps": 465, "submission": 587}[_mail.scheme]
         EMAIL_HOST_USER = unquote(_mail.username or "")
         EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
@@ -528,7 +549,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Browser features no page of ours uses, off for us and for anything we might embed.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "camera",

@@ -2,6 +2,7 @@
 never answers 500 because Redis is down, frozen or full."""
 
 import logging
+from typing import Any
 
 from celery import Task
 from kombu.exceptions import KombuError
@@ -12,7 +13,7 @@ from .metrics import ENQUEUE_FAILURES
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task: Task, *args: object) -> bool:
+def enqueue(task: Task[Any, Any], *args: object) -> bool:
     """Queue `task(*args)`; False, logged and counted in jobboard_celery_enqueue_failures_total,
     when the broker cannot take it (the publish gives up within about two seconds, see
     CELERY_BROKER_TRANSPORT_OPTIONS). Call it from transaction.on_commit, so that what the task

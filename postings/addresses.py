@@ -17,8 +17,8 @@ def is_public(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.is_site_local or ip in _LOCAL_NAT64:  # fec0::/10: deprecated, still routed
             return False
-        if ip.ipv4_mapped or ip.sixtofour:
-            ip = ip.ipv4_mapped or ip.sixtofour
+        if embedded := ip.ipv4_mapped or ip.sixtofour:
+            ip = embedded
         elif any(ip in network for network in _EMBEDS_IPV4):
             ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return ip.is_global

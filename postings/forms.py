@@ -1,4 +1,5 @@
 import re
+from typing import cast
 
 from django import forms
 from django.http import QueryDict
@@ -57,7 +58,7 @@ class PostingFilterForm(forms.Form):
         data.setlist("country", [code.upper() for code in data.getlist("country") if code])
         super().__init__(data)
         self.categories = {category.slug: category for category in categories}
-        self.fields["category"].choices = [("", _("All categories"))] + [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("All categories"))] + [
             (category.slug, category.name) for category in categories
         ]
 
@@ -74,6 +75,8 @@ class PostingFilterForm(forms.Form):
             filters["category"] = self.categories[filters["category"]]
         if "country" in self.errors:
             # One unknown code must not drop the known ones beside it.
-            known = {code for code, _name in self.fields["country"].choices}
-            filters["country"] = [code for code in self.data.getlist("country") if code in known]
+            known = {country.code for country in countries}
+            data = cast(QueryDict, self.data)
+            if kept := [code for code in data.getlist("country") if code in known]:
+                filters["country"] = kept
         return Filters(**filters)

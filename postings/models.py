@@ -1,5 +1,6 @@
 import uuid
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -85,6 +86,10 @@ class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # What modeltranslation adds at run time, for the type checker: its manager, and a column
+    # per language of which the code reads the English one (required) by name.
+    objects: ClassVar[models.Manager["Category"]]
+    name_en: str
 
     class Meta:
         ordering = ["position", "slug"]
@@ -502,7 +507,7 @@ class Posting(models.Model):
 class FacetCount(models.Model):
     """How many published postings share one combination of facet values.
 
-    Kept exact by a database trigger on postings (migration 0003), in the same transaction as
+    Kept exact by a database trigger on postings (migration 0006), in the same transaction as
     the write, whatever path wrote: admin, importer, expiry sweep, bulk loads. Facets and the
     country list read these few rows instead of counting postings.
     """
@@ -534,10 +539,10 @@ class FacetCount(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row whose `n` a database trigger bumps on every write to postings, companies and
-    categories (migration 0004): the page cache's key in the previous release, which reads it
-    while a deploy rolls or after a rollback. Still bumped (migration 0014); dropped in the next
-    release, with its bump, once no running code reads it."""
+    """One row whose `n` database triggers bump on every write to postings, companies and
+    categories (migrations 0004 and 0006): the page cache's key in the previous release, which
+    reads it while a deploy rolls or after a rollback. Still bumped (migration 0014); dropped in
+    the next release, with its bump, once no running code reads it."""
 
     n = models.BigIntegerField(default=0)
 
@@ -624,7 +629,10 @@ class ImportSource(models.Model):
         HOURLY = "hourly", _("Every hour")
         DAILY = "daily", _("Every day")
 
-    INTERVALS = {Schedule.HOURLY: timedelta(hours=1), Schedule.DAILY: timedelta(days=1)}
+    INTERVALS: dict[str, timedelta] = {
+        Schedule.HOURLY: timedelta(hours=1),
+        Schedule.DAILY: timedelta(days=1),
+    }
 
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="import_sources", verbose_name=_("company")

@@ -59,7 +59,9 @@ class Card:
 def card_for(posting: Posting) -> Card:
     """The card's text: the posting's own words, and the rest in the posting's language."""
     with translation.override(posting.language):
-        place = ", ".join(part for part in (posting.city, str(posting.country.name)) if part)
+        # django-stubs types a CountryField as the CharField it extends; it reads as a Country.
+        country = str(posting.country.name)  # type: ignore[attr-defined]
+        place = ", ".join(part for part in (posting.city, country) if part)
         return Card(
             title=posting.title,
             company=posting.company.name,

@@ -108,6 +108,7 @@ def _out(posting: Posting, outcome: str = "") -> dict:
 
 
 def _posting(request: HttpRequest, external_id: str) -> Posting | None:
+    # django-ninja sets request.auth (the ApiToken), which HttpRequest does not declare.
     company = request.auth.company  # type: ignore[attr-defined]
     return (
         Posting.objects.select_related("company")
@@ -126,6 +127,7 @@ def _not_found(external_id: str):
 )
 def put_posting(request: HttpRequest, payload: PostingIn, external_id: str = ExternalId):
     """Create or update the posting with this external id; 201 when it is new."""
+    # django-ninja sets request.auth (the ApiToken), which HttpRequest does not declare.
     company: Company = request.auth.company  # type: ignore[attr-defined]
     row = {**payload.dict(exclude_none=True), "external_id": external_id, "company": company.name}
     form = ImportRowForm(row, category_ids=dict(Category.objects.values_list("slug", "pk")))
@@ -159,6 +161,7 @@ def put_posting(request: HttpRequest, payload: PostingIn, external_id: str = Ext
             },
         )
     posting = _posting(request, external_id)
+    assert posting is not None  # written above
     outcome = "created" if report.created else "updated" if report.updated else "unchanged"
     return Status(201 if report.created else 200, _out(posting, outcome))
 

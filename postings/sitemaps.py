@@ -73,9 +73,10 @@ def sitemap_index(request: HttpRequest) -> TemplateResponse:
             "django.contrib.sitemaps.views.sitemap", kwargs={"section": section}
         )
         last_mod = sitemap.get_latest_lastmod()
-        items.append(SitemapIndexItem(location, last_mod))
+        # Django annotates last_mod as a bool, and uses it as the datetime it is.
+        items.append(SitemapIndexItem(location, last_mod))  # type: ignore[arg-type]
         items.extend(
-            SitemapIndexItem(f"{location}?p={page}", last_mod)
+            SitemapIndexItem(f"{location}?p={page}", last_mod)  # type: ignore[arg-type]
             for page in range(2, sitemap.paginator.num_pages + 1)
         )
     return TemplateResponse(

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .html import sanitize
 from .models import Posting
 
-EMPLOYMENT_TYPES = {
+EMPLOYMENT_TYPES: dict[str, str] = {
     Posting.EmploymentType.FULL_TIME: "FULL_TIME",
     Posting.EmploymentType.PART_TIME: "PART_TIME",
     Posting.EmploymentType.CONTRACT: "CONTRACTOR",
@@ -27,6 +27,8 @@ def job_posting_json_ld(posting: Posting) -> SafeString:
     body = "\n".join(
         sanitize(getattr(posting, name)) for name in Posting.HTML_FIELDS if getattr(posting, name)
     )
+    # django-stubs types a CountryField as the CharField it extends; it reads as a Country.
+    country = posting.country.code  # type: ignore[attr-defined]
     data: dict = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",
@@ -47,7 +49,7 @@ def job_posting_json_ld(posting: Posting) -> SafeString:
             "@type": "Place",
             "address": {
                 "@type": "PostalAddress",
-                "addressCountry": posting.country.code,
+                "addressCountry": country,
                 **({"addressLocality": posting.city} if posting.city else {}),
             },
         },
@@ -63,10 +65,10 @@ def job_posting_json_ld(posting: Posting) -> SafeString:
         data["jobLocationType"] = "TELECOMMUTE"
         data["applicantLocationRequirements"] = {
             "@type": "Country",
-            "name": posting.country.code,
+            "name": country,
         }
     if posting.salary_currency and (posting.salary_min or posting.salary_max):
-        value = {
+        value: dict[str, object] = {
             "@type": "QuantitativeValue",
             "unitText": (posting.salary_period or "year").upper(),
         }

@@ -114,8 +114,9 @@ class Mailbox:
         if self.refuse:
             self.refuse -= 1
             return "451 4.3.0 Try again later"
+        assert isinstance(envelope.content, bytes)  # aiosmtpd decodes nothing by default
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(message)  # type: ignore[arg-type]
+        self.messages.append(message)
         return "250 OK"
 
     def to(self, address: str) -> list[EmailMessage]:

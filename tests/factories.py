@@ -2,6 +2,7 @@
 
 import itertools
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
@@ -35,7 +36,7 @@ def category(slug: str) -> Category:
 
 def _posting(status: str, **fields) -> Posting:
     n = next(_numbers)
-    defaults = {
+    defaults: dict[str, Any] = {
         "language": "en",
         "title": f"Job {n}",
         "country": "GB",

@@ -148,6 +148,7 @@ def get(
     body: str | None = None,
     **headers: str,
 ):
+    conn: http.client.HTTPConnection
     if tls:
         context = ssl.create_default_context()
         context.check_hostname = False
@@ -157,9 +158,9 @@ def get(
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request(method, path, body=body, headers={"Host": "localhost", **headers})
     response = conn.getresponse()
-    body = response.read()
+    content = response.read()
     conn.close()
-    return response, body
+    return response, content
 
 
 class PostgresCluster:
@@ -181,6 +182,7 @@ class PostgresCluster:
         if os.geteuid() == 0:
             self.user = "embedded_postgres"
             entry = utils.ensure_user_exists(self.user)
+            assert entry is not None
             utils.ensure_prefix_permissions(self.bin)
             utils.ensure_prefix_permissions(self.dir)
             os.chown(self.dir, entry.pw_uid, entry.pw_gid)

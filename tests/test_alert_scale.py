@@ -129,7 +129,7 @@ def test_it_holds_no_transaction_or_lock_while_the_mail_server_answers(mailbox):
             seen["idle in transaction"] = other.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                 " AND state LIKE 'idle in transaction%%'"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             try:
                 other.execute("SELECT 1 FROM alerts_alert WHERE id = %s FOR UPDATE", [alert.pk])
                 seen["alert row"] = "free"

@@ -24,6 +24,7 @@ from tests.processes import (
 )
 
 pytestmark = [
+    pytest.mark.processes,
     pytest.mark.skipif(
         NGINX is None and not os.environ.get("CI"),
         reason="Debian's nginx is not installed (apt-get install nginx-light); CI installs it",
@@ -117,7 +118,7 @@ def test_it_serves_the_site_through_nginx(site):
 def test_it_limits_bursts_of_logins_and_subscriptions(site):
     def burst(path: str) -> list[int]:
         return [
-            get(site["https"], path, method="POST", **{"Content-Length": "0"})[0].status
+            get(site["https"], path, method="POST", body="")[0].status  # Content-Length: 0
             for _ in range(10)
         ]
 

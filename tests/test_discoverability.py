@@ -83,6 +83,7 @@ def test_it_points_crawlers_to_the_sitemap(client):
 def json_ld(client, posting: Posting) -> dict:
     html = client.get(posting.get_absolute_url()).content.decode()
     match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, html
     return json.loads(match.group(1))
 
 

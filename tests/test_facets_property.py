@@ -106,6 +106,7 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
     def live(p: Posting) -> bool:
         return (
             p.status == "published"
+            and p.published_at is not None
             and p.published_at <= now
             and (p.expires_at is None or p.expires_at > now)
         )
@@ -118,7 +119,8 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
 
     def facet_values(p: Posting) -> dict[str, str]:
         return {
-            "country": p.country.code,
+            # django-stubs types a CountryField as the CharField it extends: it is a Country.
+            "country": p.country.code,  # type: ignore[attr-defined]
             "category": p.category.slug if p.category else "",
             "type": p.employment_type,
             "remote": p.remote,
@@ -139,10 +141,12 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
         and (filters["salary_min"] is None and not filters["with_salary"] or salary_ok(p))
         and (
             not filters["posted_within"]
-            or p.published_at >= now - timedelta(days=filters["posted_within"])
+            or (p.published_at or now) >= now - timedelta(days=filters["posted_within"])
         )
     ]
-    counts = {facet: Counter() for facet in ("country", "category", "type", "remote")}
+    counts: dict[str, Counter] = {
+        facet: Counter() for facet in ("country", "category", "type", "remote")
+    }
     matching = set()
     for p in base:
         values = facet_values(p)

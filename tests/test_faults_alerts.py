@@ -96,8 +96,9 @@ class Inbox:
             fault, self.fault = self.fault, None
             fault(recipient)
             self.struck.set()
+        assert isinstance(envelope.content, bytes)  # aiosmtpd decodes nothing by default
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.received.append((time.monotonic(), recipient, message))  # type: ignore[arg-type]
+        self.received.append((time.monotonic(), recipient, message))
         return "250 OK"
 
     def counts(self) -> Counter[str]:
@@ -218,7 +219,7 @@ class Board:
         """Sends the instant sweep as beat does: by name, routed by the settings."""
         sender = Celery("beat")
         sender.config_from_object("django.conf:settings", namespace="CELERY")
-        sender.conf.broker_url = self.env["REDIS_URL"] + "/0"
+        sender.conf["broker_url"] = self.env["REDIS_URL"] + "/0"
         task_id = uuid.uuid4().hex
         with sender.connection_for_write() as connection:
             sender.send_task(
@@ -327,7 +328,9 @@ def recipients() -> set[str]:
 def assert_each_listed_its_postings(inbox: Inbox) -> None:
     for _at, recipient, message in inbox.received:
         country = recipient.split("-", 1)[0].upper()
-        body = message.get_body(("plain",)).get_content()
+        plain = message.get_body(("plain",))
+        assert plain is not None
+        body = plain.get_content()
         listed = set(re.findall(r"Poste ([A-Z]{2} \d)", body))
         expected = {f"{country} {n}" for n in range(POSTINGS_PER_SEARCH)}
         assert listed == expected, (recipient, listed)

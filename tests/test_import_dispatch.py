@@ -89,9 +89,10 @@ class Broker:
 def _use_broker(url: str) -> None:
     """Point the app's producers (and any worker started after) at `url`: its pools are made
     again on next use, as after a fork."""
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
+    app.conf["broker_url"] = url
+    # Celery's private pools, which its types do not declare.
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -122,6 +123,7 @@ ROWS = b'{"external_id": "1", "title": "Soudeur", "country": "FR", "description"
 )
 
 
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_saves_an_import_while_the_broker_is_down_says_so_and_sends_it_once_back(
     broker, client, settings, tmp_path, request
@@ -178,6 +180,7 @@ def test_it_saves_an_import_while_the_broker_is_down_says_so_and_sends_it_once_b
     assert (run.status, run.created) == (ImportRun.Status.SUCCEEDED, 2)
 
 
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_answers_within_seconds_when_the_broker_is_frozen(broker, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -205,6 +208,7 @@ def test_it_answers_within_seconds_when_the_broker_is_frozen(broker, client, set
     assert ImportRun.objects.get(source=source).status == ImportRun.Status.QUEUED
 
 
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_answers_the_pages_that_queue_mails_while_the_broker_is_down(broker, client):
     acme = factories.company("Acme")

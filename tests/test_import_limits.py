@@ -355,6 +355,7 @@ def test_it_reports_a_deep_row_on_the_command_line_instead_of_crashing(
     assert f"row {imported + 1}: " in err and "Traceback" not in err
 
 
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_fails_a_run_whose_worker_died_twice_at_the_same_row(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path

@@ -121,6 +121,7 @@ def test_it_imports_10000_rows_with_100_bad_ones_and_reimports_without_a_write(m
     assert row_versions(source.posting_source) == before  # not one posting row was written
 
 
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_ends_a_run_whose_worker_was_killed_as_a_clean_run_ends(media, settings, request):
     settings.IMPORT_CHUNK_SIZE = 100

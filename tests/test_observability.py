@@ -88,7 +88,7 @@ def test_it_believes_forwarded_headers_only_from_a_trusted_proxy(settings):
     settings.AXES_ENABLED = False
     forwarded = {"X-Forwarded-For": "198.51.100.1, 203.0.113.9", "X-Forwarded-Proto": "https"}
 
-    def seen(remote_addr: str) -> tuple[str, str]:
+    def seen(remote_addr: str) -> tuple[str, str | None]:
         response = Client(REMOTE_ADDR=remote_addr).get("/healthz", headers=forwarded)
         request = response.wsgi_request
         return request.META["REMOTE_ADDR"], request.scheme

@@ -53,7 +53,8 @@ def form_of(posting: Posting, **fields) -> dict:
     names = [name for name in posting_form(posting.company) if name != "company"]
     data = {name: getattr(posting, name) for name in names}
     data.update(company=posting.company_id, category=posting.category_id or "")
-    data["country"] = posting.country.code
+    # django-stubs types a CountryField as the CharField it extends; it reads as a Country.
+    data["country"] = posting.country.code  # type: ignore[attr-defined]
     return {name: "" if value is None else value for name, value in {**data, **fields}.items()}
 
 

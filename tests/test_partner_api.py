@@ -121,8 +121,7 @@ def test_it_refuses_a_missing_wrong_or_revoked_token(api, acme):
     assert api("get", "/postings/REQ-5", key=key).status_code == 404
     token = ApiToken.objects.get(digest=ApiToken.digest_of(key))
     assert token.last_used_at is not None
-    token.revoke()
-    token.save()
+    token.revoke(by=factories.company_admin(acme))
     assert api("get", "/postings/REQ-5", key=key).status_code == 401
     assert not Posting.objects.filter(external_id="REQ-5").exists()
 
@@ -160,6 +159,28 @@ def test_it_shows_a_new_key_once_and_stores_only_its_digest(client, acme):
     assert token.revoked_at is not None
     response = client.get("/api/v1/partner/postings/X", headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 401
+
+
+def test_it_records_who_revoked_each_token_of_a_bulk_revocation(client, acme):
+    make_key(acme), make_key(acme)
+    earlier = ApiToken.objects.create(company=acme, name="Old", digest="x" * 64)
+    earlier.revoke(by=factories.company_admin(acme))
+    admin = factories.company_admin(acme)
+    client.force_login(admin)
+    response = client.post(
+        "/admin/accounts/apitoken/",
+        {
+            "action": "revoke_selected",
+            "_selected_action": list(ApiToken.objects.values_list("pk", flat=True)),
+            "index": "0",
+        },
+        follow=True,
+    )
+    assert "2 tokens revoked." in response.content.decode()
+    revoked = sorted((token.name, token.revoked_by_id) for token in ApiToken.objects.all())
+    assert revoked == [("ATS", admin.pk), ("ATS", admin.pk), ("Old", earlier.revoked_by_id)]
+    # The earlier revocation stands as it was.
+    assert ApiToken.objects.get(name="Old").revoked_at == earlier.revoked_at
 
 
 def test_it_keeps_tokens_to_company_admins_of_their_company(client, acme):

@@ -84,13 +84,17 @@ def test_it_has_every_marked_string_of_the_code_in_the_catalogs(tmp_path):
 
 
 def _django(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    return _python(["manage.py", *args], **env)
+
+
+def _python(args: list[str], **env: str) -> subprocess.CompletedProcess:
     clean = {
         key: value
         for key, value in os.environ.items()
         if key not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
     }
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -118,6 +122,41 @@ def test_it_passes_the_deployment_checks_in_production():
 def test_it_rejects_a_malformed_rate_at_start():
     result = _django(["check"], DEBUG="1", ALERT_RATE_LIMIT_EMAIL="5/hour")
     assert result.returncode != 0 and "ALERT_RATE_LIMIT_EMAIL must be a rate" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "localhost:5432/jobs"),
+        ("DATABASE_URL", "postgres://secret@db.example"),
+        ("DATABASE_REPLICA_URL", "http://replica.example/jobs"),
+        ("REDIS_URL", "127.0.0.1:6379/0"),
+        ("REDIS_URL", "redis://:secret@/0"),
+        ("CACHE_URL", "memcached://cache.example"),
+        ("CACHE_URL", "redis://cache.example:port/1"),
+        ("EMAIL_URL", "smtp://:25"),
+        ("SITE_URL", "jobs.example"),
+    ],
+)
+def test_it_rejects_a_malformed_url_at_start_without_printing_it(name, value):
+    # Every process starts by loading the settings; loading them alone is the quickest start.
+    result = _python(["-c", "import jobboard.settings"], DEBUG="1", **{name: value})
+    assert result.returncode != 0 and f"{name} must be " in result.stderr, result.stderr
+    # A URL may carry a password: the message names the variable, never the value.
+    assert value not in result.stderr
+
+
+def test_it_accepts_the_urls_of_every_documented_shape():
+    result = _django(
+        ["check"],
+        DEBUG="1",
+        DATABASE_REPLICA_URL="postgres:///jobs",
+        REDIS_URL="redis://127.0.0.1:6379",
+        CACHE_URL="rediss://:secret@cache.example:6380/1",
+        EMAIL_URL="submission://user:pass@mail.example",
+        SITE_URL="https://jobs.example",
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_it_rejects_a_malformed_boolean():
@@ -181,7 +220,7 @@ def _make_variables(makefile: str) -> set[str]:
 
 def _environment_reads() -> dict[str, str]:
     """Every environment variable the project reads, with a file that reads it."""
-    reads = {}
+    reads: dict[str, str] = {}
     sources = [ROOT / "manage.py", *(ROOT / "deploy").glob("*.py")]
     for package in ("jobboard", "postings", "accounts", "alerts", "bench"):
         sources += (ROOT / package).rglob("*.py")

@@ -210,6 +210,7 @@ class Browser:
 
 
 @needs_embedded_postgres
+@pytest.mark.processes
 def test_it_reads_public_pages_from_the_replica_and_the_rest_from_the_primary(clusters, site):
     visitor, writer, admin = (Browser(site["url"]) for _ in range(3))
     admin.log_in("admin", PASSWORD)

@@ -35,6 +35,7 @@ from tests.processes import (
 )
 
 pytestmark = [
+    pytest.mark.processes,
     pytest.mark.skipif(
         NGINX is None and not os.environ.get("CI"),
         reason="Debian's nginx is not installed (apt-get install nginx-light); CI installs it",
@@ -221,7 +222,9 @@ class Browser:
 
     def submit(self, path: str, fields: dict, files: dict | None = None) -> str:
         """POSTs a form to `path` with the CSRF token of the page last opened."""
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.page).group(1)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.page)
+        assert found, self.page
+        token = found.group(1)
         fields = {"csrfmiddlewaretoken": token, **fields}
         boundary = uuid.uuid4().hex
         parts = [

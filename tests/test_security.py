@@ -92,6 +92,7 @@ def assert_cookie_flags(morsel, *, httponly: bool) -> None:
     assert bool(morsel["httponly"]) is httponly, morsel.key
 
 
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_sends_security_headers_and_secure_cookies_in_production(production):
     factories.live_posting(language="en", title="Welder")

@@ -57,21 +57,21 @@ def plain_text(html: str) -> str:
 @register.filter
 def salary(posting: Posting) -> str:
     """The salary range in the visitor's locale: "45 000 € – 60 000 € par an"."""
-    if not posting.salary_currency or not (posting.salary_min or posting.salary_max):
+    low, high = posting.salary_min, posting.salary_max
+    if not posting.salary_currency or not (low or high):
         return ""
     locale = Locale.parse(translation.to_locale(translation.get_language()))
-    low, high = posting.salary_min, posting.salary_max
     if low and high and low != high:
         amount = _("%(low)s – %(high)s") % {
             "low": _money(low, posting.salary_currency, locale),
             "high": _money(high, posting.salary_currency, locale),
         }
-    elif low and not high:
+    elif low and high:
+        amount = _money(low, posting.salary_currency, locale)
+    elif low:
         amount = _("from %(amount)s") % {"amount": _money(low, posting.salary_currency, locale)}
-    elif high and not low:
+    elif high:
         amount = _("up to %(amount)s") % {"amount": _money(high, posting.salary_currency, locale)}
-    else:
-        amount = _money(low or high, posting.salary_currency, locale)
     if posting.salary_period:
         return f"{amount} {posting.get_salary_period_display()}"
     return amount

@@ -1,8 +1,9 @@
 """Bulk-load realistic postings for benchmarks: `manage.py generate_postings --count 1000000`.
 
-Two processes write chunks of rows with COPY, in parallel. The per-row facet-count trigger is
-off during the load and the counts are rebuilt from the table at the end; the GIN indexes are
-rebuilt after the load too, which is far faster than updating them row by row.
+Two processes write chunks of rows with COPY, in parallel. The insert trigger (facet counts and
+data versions, migrations 0006 and 0014) is off during the load, and the counts are rebuilt from
+the table at the end; the GIN indexes are rebuilt after the load too, which is far faster than
+updating them row by row.
 """
 
 import multiprocessing
