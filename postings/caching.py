@@ -9,6 +9,7 @@ the pages of the others cached.
 
 import hashlib
 import math
+import time
 from collections.abc import Callable
 from functools import wraps
 
@@ -75,11 +76,14 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             for name, value in stored["headers"]:
                 response[name] = value
             return response
-        # Measured before rendering: a change during the rendering still ends the entry.
-        timeout = seconds_until_next_change(language)
+        # The next change by the clock is found before rendering, so a change during the
+        # rendering still ends the entry, and the entry ends at that moment, however long the
+        # rendering took.
+        ends = time.monotonic() + seconds_until_next_change(language)
         response = view(request, *args, **kwargs)
+        timeout = math.floor(ends - time.monotonic())
         # A response that sets a cookie belongs to one visitor.
-        if response.status_code == 200 and timeout and not response.cookies:
+        if response.status_code == 200 and timeout > 0 and not response.cookies:
             stored = {"content": response.content, "headers": list(response.items())}
             cache.set(key, stored, timeout)
         return response

@@ -6,11 +6,13 @@ import feedparser
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
+from postings.caching import cached_page
 from postings.models import Category, Posting
 from tests import factories
 
@@ -44,15 +46,35 @@ def test_it_drops_a_posting_when_it_expires_by_the_clock(client):
     # Room for the first page on a busy machine: it must be rendered before the expiry.
     expires_at = timezone.now() + timedelta(seconds=3)
     factories.live_posting(language="fr", title="Bientôt fini", expires_at=expires_at)
-    started = timezone.now()
     assert escape("Bientôt fini") in client.get("/fr/").content.decode()  # now cached
-    rendering = timezone.now() - started
-    # The entry's lifetime is measured before the page is rendered and counted from when it is
-    # stored, so it may outlast the expiry by the rendering's time, no more. The page is asked
-    # for once that has passed, however long the wait takes: no race with the clock.
-    while (left := (expires_at + rendering - timezone.now()).total_seconds()) >= 0:
+    # The page is asked for once the expiry has passed, however long the wait takes.
+    while (left := (expires_at - timezone.now()).total_seconds()) >= 0:
         time.sleep(left + 0.01)
     assert escape("Bientôt fini") not in client.get("/fr/").content.decode()
+
+
+def test_it_ends_the_entry_at_the_expiry_however_long_the_page_took(rf):
+    # A slow rendering must not carry the entry past the moment the page changes by the clock.
+    expires_at = timezone.now() + timedelta(seconds=2.5)
+    factories.live_posting(language="fr", expires_at=expires_at)
+    renderings = []
+
+    @cached_page
+    def slow_page(request):
+        renderings.append(timezone.now())
+        time.sleep(2)
+        return HttpResponse("page")
+
+    def ask():
+        request = rf.get("/fr/slow/")
+        request.LANGUAGE_CODE = "fr"
+        return slow_page(request)
+
+    ask()
+    while (left := (expires_at - timezone.now()).total_seconds()) >= 0:
+        time.sleep(left + 0.01)
+    ask()
+    assert len(renderings) == 2
 
 
 def test_it_switches_language_without_a_csrf_token():
