@@ -75,6 +75,12 @@ ALERT_MAILS = Counter(
     "recipient refused for good: the address is stopped), refused (the message refused).",
     ["outcome"],
 )
+MAILS = Counter(
+    "jobboard_mails",
+    "Invitations, password resets and posting mails by outcome: sent, deferred (4xx, retried), "
+    "bounced (the recipient refused for good), refused (the message refused).",
+    ["outcome"],
+)
 TASK_SECONDS = Histogram(
     "jobboard_celery_task_duration_seconds",
     "Time to run a task, by queue.",

@@ -459,13 +459,12 @@ def send_posting_mail(*, posting: Posting, kind: str) -> int:
     sent = 0
     for user in owners(posting):
         if user.email:
-            send_template_mail(
+            sent += send_template_mail(
                 f"postings/email/{kind}",
                 {"posting": posting, "user": user},
                 to=user.email,
                 language=language_of(user),
             )
-            sent += 1
     return sent
 
 

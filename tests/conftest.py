@@ -93,6 +93,7 @@ class Mailbox:
         self.messages: list[EmailMessage] = []
         self.refuse = 0
         self.unknown: set[str] = set()
+        self.refused: list[str] = []  # each recipient refused with 550, once per attempt
         self.freeze = 0.0
         self.during_data: Callable[[], None] | None = None
 
@@ -100,6 +101,7 @@ class Mailbox:
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
     ) -> str:
         if address in self.unknown:
+            self.refused.append(address)
             return "550 5.1.1 No such mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"
