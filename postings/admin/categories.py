@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
-from ..models import Category, Posting
+from ..models import Category
 
 
 @admin.register(Category)
@@ -9,8 +9,3 @@ class CategoryAdmin(TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["slug", "name"]
-
-    def save_model(self, request, obj: Category, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change:
-            Posting.objects.filter(category=obj).refresh_search_context()

@@ -53,11 +53,6 @@ class CompanyAdmin(CompanyScopedAdmin):
     def get_inlines(self, request: HttpRequest, obj=None) -> list:
         return self.inlines if obj is not None and self.has_change_permission(request, obj) else []
 
-    def save_model(self, request, obj: Company, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            Posting.objects.filter(company=obj).refresh_search_context()
-
     @admin.display(description=_("Activity"))
     def dashboard_link(self, company: Company) -> str:
         url = reverse("admin:postings_company_dashboard", args=[company.pk])

@@ -11,7 +11,7 @@ from django.db.models import DEFERRED
 from django.utils import timezone
 
 from ..html import sanitize
-from ..models import Category, Company, Posting, slug_for
+from ..models import Category, Company, Posting, company_slug, posting_slug
 from .rows import ChunkReport, RowError
 from .validation import reason
 
@@ -65,10 +65,7 @@ class Companies:
     def get(self, name: str) -> Company:
         company = self.by_name.get(name)
         if company is None:
-            base = slug_for(name) or "company"
-            slug, suffix = base, 2
-            while Company.objects.filter(slug=slug).exists():
-                slug, suffix = f"{base}-{suffix}", suffix + 1
+            slug = company_slug(name)
             company = self.by_name[name] = Company.objects.create(name=name, slug=slug)
         return company
 
@@ -111,7 +108,7 @@ def _apply(
     # rules, and the database checks the rest (a refused row is then retried alone): full_clean
     # would check choices again and query for the company, the category and the unique key.
     posting.clean()
-    posting.slug = slug_for(posting.title) or "job"
+    posting.slug = posting_slug(posting.title)
     posting.search_context = posting.build_search_context()
 
 
