@@ -24,13 +24,13 @@ from django.utils.formats import date_format
 
 from jobboard import mail, ratelimit
 from jobboard.mail import Bounced, TemporaryMailError
-from jobboard.metrics import ALERT_MAILS as MAILS
 from jobboard.tasks import enqueue
 from postings.models import Category, Posting
 from postings.selectors import facet_filters, filter_postings
 from postings.templatetags.jobboard import salary
 
 from .forms import describe, parse_query
+from .metrics import ALERT_MAILS as MAILS
 from .models import Alert, AlertMatch, Subscriber
 
 logger = logging.getLogger(__name__)
