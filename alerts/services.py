@@ -59,8 +59,6 @@ def subscribe(*, email: str, language: str, query: str, frequency: str) -> Alert
     """Records the search for the address and mails a confirmation, whatever the address's
     state: the caller's answer must not tell a known address from a new one. A confirmed
     alert keeps its frequency (only its manage page changes it)."""
-    from . import tasks
-
     with transaction.atomic():
         subscriber, _ = Subscriber.objects.get_or_create(
             email__iexact=email, defaults={"email": email}
@@ -76,7 +74,7 @@ def subscribe(*, email: str, language: str, query: str, frequency: str) -> Alert
             alert.save(update_fields=["frequency"])
         # No sweep sends a lost one: while the broker is down the page still answers, and
         # subscribing again sends the confirmation.
-        transaction.on_commit(lambda: enqueue(tasks.send_confirmation, alert.pk))
+        transaction.on_commit(lambda: enqueue("alerts.tasks.send_confirmation", alert.pk))
     return alert
 
 

@@ -3,7 +3,7 @@ never answers 500 because Redis is down, frozen or full."""
 
 import logging
 
-from celery import Task
+from celery import Task, current_app
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
@@ -12,11 +12,17 @@ from .metrics import ENQUEUE_FAILURES
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task: Task, *args: object) -> bool:
-    """Queue `task(*args)`; False, logged and counted in jobboard_celery_enqueue_failures_total,
-    when the broker cannot take it (the publish gives up within about two seconds, see
-    CELERY_BROKER_TRANSPORT_OPTIONS). Call it from transaction.on_commit, so that what the task
-    reads is committed: a sweep that finds its work in the database sends it again later."""
+def enqueue(task: Task | str, *args: object) -> bool:
+    """Queue `task(*args)` (the task or its name); False, logged and counted in
+    jobboard_celery_enqueue_failures_total, when the broker cannot take it (the publish gives up
+    within about two seconds, see CELERY_BROKER_TRANSPORT_OPTIONS). Call it from
+    transaction.on_commit, so that what the task reads is committed: a sweep that finds its work
+    in the database sends it again later.
+
+    A service names its app's tasks ("postings.tasks.run_import"): the tasks module imports the
+    services, and the services need not import it back."""
+    if isinstance(task, str):
+        task = current_app.tasks[task]
     try:
         task.apply_async(args)
     except (KombuError, RedisError):

@@ -14,6 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import Membership
+from accounts.services import language_of
+from accounts.tenancy import is_moderator
 from jobboard.mail import send_template_mail
 from jobboard.tasks import enqueue
 
@@ -70,10 +73,8 @@ def start_import(*, source: ImportSource) -> ImportRun:
 def dispatch_imports(run_ids: list[int]) -> None:
     """Send a task for each run, noting on the run that the broker took it. A run that the
     broker refused keeps no mark, and the import sweep sends it once the broker is back."""
-    from . import tasks
-
     for pk in run_ids:
-        if enqueue(tasks.run_import, pk):
+        if enqueue("postings.tasks.run_import", pk):
             ImportRun.objects.filter(pk=pk).update(dispatched_at=timezone.now())
 
 
@@ -369,8 +370,6 @@ def fail_import(*, run_id: int, error: Exception) -> None:
 def edit_needs_review(*, posting: Posting, by) -> bool:
     """Whether `by` changing `posting` sends it back to the moderators: an approved posting of
     a company that is not trusted, changed by someone who is not a moderator."""
-    from accounts.tenancy import is_moderator
-
     return (
         posting.status in (Posting.Status.PUBLISHED, Posting.Status.EXPIRED)
         and not posting.company.publishes_without_review()
@@ -382,8 +381,6 @@ def edit_needs_review(*, posting: Posting, by) -> bool:
 def submit_posting(*, posting: Posting, by) -> None:
     """A draft goes to the moderation queue, or straight online for a trusted company or
     when a moderator wrote it."""
-    from accounts.tenancy import is_moderator
-
     posting.submit(by=by)
     if posting.company.publishes_without_review() or is_moderator(by):
         posting.approve(by=None)
@@ -429,17 +426,13 @@ def duplicate_posting(*, posting: Posting, language: str, by) -> Posting:
 
 
 def _mail_owners_after_commit(posting: Posting, kind: str) -> None:
-    from . import tasks
-
     # No sweep finds a lost one again: while the broker is down, the mail is logged, counted
     # and not sent; the workflow step stands.
-    transaction.on_commit(lambda: enqueue(tasks.send_posting_mail, posting.pk, kind))
+    transaction.on_commit(lambda: enqueue("postings.tasks.send_posting_mail", posting.pk, kind))
 
 
 def owners(posting: Posting) -> list:
     """Who hears about a posting: its submitter or author, else the company's admins."""
-    from accounts.models import Membership
-
     person = posting.submitted_by or posting.created_by
     if person is not None and person.is_active:
         return [person]
@@ -454,8 +447,6 @@ def owners(posting: Posting) -> list:
 def send_posting_mail(*, posting: Posting, kind: str) -> int:
     """Tell the posting's owners, each in their own language, that it was approved, rejected
     or expires soon. Returns the number of mails sent."""
-    from accounts.services import language_of
-
     sent = 0
     for user in owners(posting):
         if user.email:
