@@ -3,7 +3,6 @@ import email
 import email.policy
 import re
 import socket
-import time
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
@@ -17,6 +16,7 @@ from django.db import connections
 from django.utils import translation
 
 from jobboard.celery import app
+from tests.waiting import wait_until
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -124,10 +124,11 @@ class Mailbox:
         return [m for m in self.messages if address in m["To"]]
 
     def wait_for(self, count: int, timeout: float = 20) -> list[EmailMessage]:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(self.messages) >= count, f"{len(self.messages)} mails arrived, not {count}"
+        wait_until(
+            lambda: len(self.messages) >= count,
+            timeout=timeout,
+            message=lambda: f"{count} mails: {len(self.messages)} arrived",
+        )
         return self.messages
 
 
