@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 
+from celery import current_app
 from celery.signals import (
     before_task_publish,
     task_postrun,
@@ -195,13 +196,11 @@ class BusinessCollector:
         if settings.REDIS_URL:
             import redis
 
-            from jobboard.celery import app
-
             backlog = GaugeMetricFamily(
                 "jobboard_celery_queue_length", "Messages waiting in a queue.", labels=["queue"]
             )
             broker = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
-            for queue in app.conf.task_queues:
+            for queue in current_app.conf.task_queues:
                 backlog.add_metric([queue.name], broker.llen(queue.name))
             yield backlog
 

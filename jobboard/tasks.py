@@ -1,9 +1,10 @@
 """Queueing a task where a failing broker is an expected state: a web request that queues one
 never answers 500 because Redis is down, frozen or full."""
 
+import importlib
 import logging
 
-from celery import Task, current_app
+from celery import Task
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
@@ -22,7 +23,10 @@ def enqueue(task: Task | str, *args: object) -> bool:
     A service names its app's tasks ("postings.tasks.run_import"): the tasks module imports the
     services, and the services need not import it back."""
     if isinstance(task, str):
-        task = current_app.tasks[task]
+        # Imported here: a web process has not necessarily imported the tasks modules, which
+        # only the workers discover.
+        module, _, name = task.rpartition(".")
+        task = getattr(importlib.import_module(module), name)
     try:
         task.apply_async(args)
     except (KombuError, RedisError):
