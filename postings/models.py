@@ -131,7 +131,8 @@ class PostingQuerySet(models.QuerySet["Posting"]):
     def refresh_search_context(self) -> int:
         """Copy the company's name and the category's name (in each posting's language) into
         `search_context`, from which the database regenerates the search vector: for postings
-        written without save() (bulk_create). Renames keep it by triggers (migration 0014)."""
+        written without save() (bulk_create). Renames keep it by triggers (the migration
+        search_context_on_rename)."""
         ids_sql, params = self.values("id").query.sql_with_params()
         with connection.cursor() as cursor:
             # Interpolated: Django's own SQL; values are params.
@@ -401,8 +402,8 @@ class Posting(models.Model):
             return reverse("postings:image", kwargs={"pk": self.pk})
 
     def build_search_context(self) -> str:
-        """As postings_search_context() does in SQL (migration 0014), for one posting about to
-        be saved."""
+        """As postings_search_context() does in SQL (the migration search_context_on_rename),
+        for one posting about to be saved."""
         category = ""
         if self.category is not None:
             category = getattr(self.category, f"name_{self.language}", "") or self.category.name_en
