@@ -27,12 +27,10 @@ def remember_language(*, user, language: str) -> None:
 
 def invite(*, invitation: Invitation) -> None:
     """Save the invitation and mail its link once committed."""
-    from . import tasks
-
     invitation.save()
     # No sweep sends a lost one: while the broker is down the invitation is saved and its
     # mail logged and counted, not sent.
-    transaction.on_commit(lambda: enqueue(tasks.send_invitation, invitation.pk))
+    transaction.on_commit(lambda: enqueue("accounts.tasks.send_invitation", invitation.pk))
 
 
 def send_invitation(*, invitation: Invitation) -> None:
@@ -91,13 +89,13 @@ def request_password_reset(*, email: str, language: str) -> None:
     """Mail a reset link to each active account of `email` that has a password, at most
     PASSWORD_RESET_RATE_LIMIT_EMAIL times per account (whatever the spelling of the address
     that found it); silently nothing for an unknown address."""
-    from . import tasks
-
     limit = settings.PASSWORD_RESET_RATE_LIMIT_EMAIL
     for user in PasswordResetForm(data={"email": email}).get_users(email):
         if ratelimit.hit(f"accounts:reset:{user.pk}", limit):
             # Lost while the broker is down (logged and counted): asking again sends it.
-            transaction.on_commit(partial(enqueue, tasks.send_password_reset, user.pk, language))
+            transaction.on_commit(
+                partial(enqueue, "accounts.tasks.send_password_reset", user.pk, language)
+            )
 
 
 def send_password_reset(*, user, language: str) -> None:

@@ -1,14 +1,14 @@
-import smtplib
-
 from celery import shared_task
 from django.contrib.auth import get_user_model
+
+from jobboard.mail import TemporaryMailError
 
 from . import services
 from .models import Invitation
 
 
 @shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
+    autoretry_for=(TemporaryMailError,),
     retry_backoff=30,
     retry_backoff_max=3600,
     max_retries=8,
@@ -21,7 +21,7 @@ def send_invitation(invitation_id: int) -> None:
 
 
 @shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
+    autoretry_for=(TemporaryMailError,),
     retry_backoff=30,
     retry_backoff_max=600,
     max_retries=5,

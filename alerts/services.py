@@ -2,7 +2,6 @@
 
 import hashlib
 import logging
-import smtplib
 import time
 import unicodedata
 from bisect import bisect_right
@@ -23,25 +22,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from jobboard import ratelimit
-from jobboard.metrics import ALERT_MAILS as MAILS
+from jobboard import mail, ratelimit
+from jobboard.mail import Bounced, TemporaryMailError
 from jobboard.tasks import enqueue
 from postings.models import Category, Posting
 from postings.selectors import matching
 from postings.templatetags.jobboard import salary
 
 from .forms import describe, parse_query
+from .metrics import ALERT_MAILS as MAILS
 from .models import Alert, AlertMatch, Subscriber
 
 logger = logging.getLogger(__name__)
-
-
-class TemporaryMailError(Exception):
-    """The mail server asked to try again later (4xx) or could not be reached."""
-
-
-class Bounced(Exception):
-    """The mail server refused the recipient for good (5xx): the address does not work."""
 
 
 # Subscribing
@@ -67,8 +59,6 @@ def subscribe(*, email: str, language: str, query: str, frequency: str) -> Alert
     """Records the search for the address and mails a confirmation, whatever the address's
     state: the caller's answer must not tell a known address from a new one. A confirmed
     alert keeps its frequency (only its manage page changes it)."""
-    from . import tasks
-
     with transaction.atomic():
         subscriber, _ = Subscriber.objects.get_or_create(
             email__iexact=email, defaults={"email": email}
@@ -84,7 +74,7 @@ def subscribe(*, email: str, language: str, query: str, frequency: str) -> Alert
             alert.save(update_fields=["frequency"])
         # No sweep sends a lost one: while the broker is down the page still answers, and
         # subscribing again sends the confirmation.
-        transaction.on_commit(lambda: enqueue(tasks.send_confirmation, alert.pk))
+        transaction.on_commit(lambda: enqueue("alerts.tasks.send_confirmation", alert.pk))
     return alert
 
 
@@ -117,18 +107,6 @@ def purge_matches() -> int:
 # Mails
 
 
-def _is_temporary(error: Exception) -> bool:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return any(400 <= code < 500 for code, _message in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    if isinstance(error, smtplib.SMTPServerDisconnected):
-        return True
-    # Refused or reset connections, timeouts, unknown hosts (smtplib's errors are OSErrors
-    # too, and were sorted above).
-    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
-
-
 def _message(template: str, context: dict, *, to: str, headers: dict | None = None):
     subject = render_to_string(f"alerts/email/{template}_subject.txt", context)
     message = EmailMultiAlternatives(
@@ -144,26 +122,7 @@ def _message(template: str, context: dict, *, to: str, headers: dict | None = No
 
 
 def _send(message: EmailMultiAlternatives, connection: BaseEmailBackend) -> bool:
-    """True once the server accepted it. A temporary failure raises TemporaryMailError for a
-    retry; a refused recipient raises Bounced; another permanent failure (the message refused)
-    is logged, since retrying cannot help."""
-    try:
-        connection.send_messages([message])
-    except Exception as error:
-        if _is_temporary(error):
-            MAILS.labels("deferred").inc()
-            raise TemporaryMailError(str(error)) from error
-        if isinstance(error, smtplib.SMTPRecipientsRefused):
-            MAILS.labels("bounced").inc()
-            logger.warning("alert mail to %s bounced: %s", message.to, error)
-            raise Bounced(str(error)) from error
-        if isinstance(error, smtplib.SMTPException):
-            MAILS.labels("refused").inc()
-            logger.warning("alert mail to %s refused: %s", message.to, error)
-            return False
-        raise
-    MAILS.labels("sent").inc()
-    return True
+    return mail.send(message, connection, outcomes=MAILS, what="alert mail")
 
 
 def _bounced(subscriber: Subscriber) -> None:
@@ -387,7 +346,7 @@ def send_alerts(*, alert_ids: list[int]) -> int:
                     alert_id=alert_id, mail_connection=mail_connection, renderings=renderings
                 )
     except OSError as error:  # opening or closing the connection
-        if _is_temporary(error):
+        if mail.is_temporary(error):
             raise TemporaryMailError(str(error)) from error
         raise
     return sent

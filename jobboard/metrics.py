@@ -9,10 +9,10 @@ import hmac
 import ipaddress
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from datetime import timedelta
 
+from celery import current_app
 from celery.signals import (
     before_task_publish,
     task_postrun,
@@ -22,9 +22,7 @@ from celery.signals import (
 )
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -36,7 +34,7 @@ from prometheus_client import (
     multiprocess,
     start_http_server,
 )
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import GaugeMetricFamily, Metric
 
 REQUEST_SECONDS = Histogram(
     "jobboard_http_request_duration_seconds",
@@ -69,10 +67,10 @@ TASKS = Counter(
     "Tasks run, by queue and end state (SUCCESS, FAILURE, RETRY, ...).",
     ["queue", "task", "state"],
 )
-ALERT_MAILS = Counter(
-    "jobboard_alert_mails",
-    "Alert and confirmation mails by outcome: sent, deferred (4xx, retried), bounced (the "
-    "recipient refused for good: the address is stopped), refused (the message refused).",
+MAILS = Counter(
+    "jobboard_mails",
+    "Invitations, password resets and posting mails by outcome: sent, deferred (4xx, retried), "
+    "bounced (the recipient refused for good), refused (the message refused).",
     ["outcome"],
 )
 TASK_SECONDS = Histogram(
@@ -177,74 +175,32 @@ def process_registry() -> CollectorRegistry:
     return registry
 
 
+# What the apps read from their tables at each scrape: each app registers its own collector
+# (a function yielding metric families) from its AppConfig.ready().
+_business: list[Callable[[], Iterable[Metric]]] = []
+
+
+def register_business(collect: Callable[[], Iterable[Metric]]) -> None:
+    if collect not in _business:
+        _business.append(collect)
+
+
 class BusinessCollector:
     """Figures from the database and the broker, read at each scrape: a few grouped queries
     over small tables."""
 
     def collect(self) -> Iterator[Metric]:
-        from alerts.models import Alert
-        from postings.models import FacetCount, ImportRun
-
-        live = GaugeMetricFamily(
-            "jobboard_live_postings",
-            "Published postings per language (FacetCount; postings past their expiry drop out "
-            "at the next expiry sweep).",
-            labels=["language"],
-        )
-        totals = dict(FacetCount.objects.values_list("language").annotate(Sum("n")).order_by())
-        for code, _name in settings.LANGUAGES:
-            live.add_metric([code], totals.get(code) or 0)
-        yield live
-
-        outcomes = ("created", "updated", "unchanged", "closed", "rejected")
-        sums = ImportRun.objects.aggregate(**{name: Sum(name) for name in outcomes})
-        rows = CounterMetricFamily(
-            "jobboard_import_rows", "Rows of import runs, by outcome.", labels=["outcome"]
-        )
-        for name in outcomes:
-            rows.add_metric([name], sums[name] or 0)
-        yield rows
-        runs = GaugeMetricFamily(
-            "jobboard_import_runs", "Import runs by status.", labels=["status"]
-        )
-        by_status = dict(ImportRun.objects.values_list("status").annotate(Count("id")).order_by())
-        for status in ImportRun.Status.values:
-            runs.add_metric([status], by_status.get(status, 0))
-        yield runs
-
-        day_ago = timezone.now() - timedelta(days=1)
-        alerts = Alert.objects.aggregate(
-            active=Count(
-                "id",
-                filter=Q(
-                    confirmed_at__isnull=False, paused=False, subscriber__bounced_at__isnull=True
-                ),
-            ),
-            unconfirmed=Count("id", filter=Q(confirmed_at__isnull=True)),
-            paused=Count("id", filter=Q(paused=True)),
-            bounced=Count("id", filter=Q(subscriber__bounced_at__isnull=False)),
-            mailed=Count("id", filter=Q(last_sent_at__gte=day_ago)),
-        )
-        states = GaugeMetricFamily("jobboard_alerts", "Email alerts by state.", labels=["state"])
-        for state in ("active", "unconfirmed", "paused", "bounced"):
-            states.add_metric([state], alerts[state])
-        yield states
-        yield GaugeMetricFamily(
-            "jobboard_alerts_mailed_last_day",
-            "Alerts that were sent a mail in the last 24 hours.",
-            value=alerts["mailed"],
-        )
+        for collect in _business:
+            yield from collect()
 
         if settings.REDIS_URL:
             import redis
-
-            from jobboard.celery import app
 
             backlog = GaugeMetricFamily(
                 "jobboard_celery_queue_length", "Messages waiting in a queue.", labels=["queue"]
             )
             broker = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
-            for queue in app.conf.task_queues:
+            for queue in current_app.conf.task_queues:
                 backlog.add_metric([queue.name], broker.llen(queue.name))
             yield backlog
 

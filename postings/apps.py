@@ -1,7 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from jobboard.metrics import register_business
+
 
 class PostingsConfig(AppConfig):
     name = "postings"
     verbose_name = _("Job postings")
+
+    def ready(self) -> None:
+        from . import metrics  # models are importable only once the apps are ready
+
+        register_business(metrics.collect)

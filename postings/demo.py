@@ -14,7 +14,7 @@ from django.utils.html import format_html
 
 from . import demo_data as demo
 from .html import sanitize
-from .models import Category, Company, Posting, slug_for
+from .models import Category, Company, Posting, company_slug, posting_slug
 
 Status = Posting.Status
 Type = Posting.EmploymentType
@@ -188,7 +188,7 @@ class Seeder(JobWriter):
             )
         self.categories = Category.objects.in_bulk(field_name="slug")
         created = Company.objects.bulk_create(
-            Company(name=c.name, slug=slug_for(c.name), website=f"https://{c.domain}.example")
+            Company(name=c.name, slug=company_slug(c.name), website=f"https://{c.domain}.example")
             for c in demo.COMPANIES
         )
         self.companies = list(zip(demo.COMPANIES, created, strict=True))
@@ -242,7 +242,7 @@ class Seeder(JobWriter):
                 Posting(
                     language=language,
                     title=title,
-                    slug=slug_for(title) or "job",  # as Posting.save(), which bulk_create skips
+                    slug=posting_slug(title),  # as Posting.save(), which bulk_create skips
                     city=city,
                     external_id=external_id,
                     **shared,

@@ -5,6 +5,7 @@ from functools import cache
 from html import unescape
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.html import strip_tags
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -36,3 +37,14 @@ def mismatch(language: str, *texts: str) -> str:
     """The detected language when it is not `language`, else ""."""
     found = detect(*texts)
     return found if found and found != language else ""
+
+
+def check(posting) -> None:
+    """Records on the posting the language its text looks like, when not the declared one."""
+    texts = (getattr(posting, field) for field in posting.HTML_FIELDS)
+    posting.detected_language = mismatch(posting.language, posting.title, *texts)
+
+
+def name(code: str) -> str:
+    """The language's name in itself ("Deutsch"), as the warnings show it."""
+    return translation.get_language_info(code)["name_local"]

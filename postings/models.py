@@ -44,6 +44,20 @@ def slug_for(text: str, *, max_length: int = 200) -> str:
     return slugify(text.translate(_SLUG_LETTERS))[:max_length].strip("-")
 
 
+def posting_slug(title: str) -> str:
+    """The slug of a posting's links, from its title."""
+    return slug_for(title) or "job"
+
+
+def company_slug(name: str) -> str:
+    """A free slug for a new company called `name`: its name's, numbered when taken."""
+    base = slug_for(name) or "company"
+    slug, suffix = base, 2
+    while Company.objects.filter(slug=slug).exists():
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
 class Company(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
@@ -117,22 +131,16 @@ class PostingQuerySet(models.QuerySet["Posting"]):
 
     def refresh_search_context(self) -> int:
         """Copy the company's name and the category's name (in each posting's language) into
-        `search_context`, from which the database regenerates the search vector."""
-        category_name = "CASE p.language {} ELSE cat.name_en END".format(
-            " ".join(
-                f"WHEN '{code}' THEN coalesce(nullif(cat.name_{code}, ''), cat.name_en)"
-                for code, _name in settings.LANGUAGES
-            )
-        )
+        `search_context`, from which the database regenerates the search vector: for postings
+        written without save() (bulk_create). Renames keep it by triggers (the migration
+        search_context_on_rename)."""
         ids_sql, params = self.values("id").query.sql_with_params()
         with connection.cursor() as cursor:
-            # Interpolated: language codes from settings and Django's own SQL; values are params.
+            # Interpolated: Django's own SQL; values are params.
             cursor.execute(
                 f"""
                 UPDATE postings_posting p
-                SET search_context = concat_ws(' ', c.name, (
-                    SELECT {category_name} FROM postings_category cat WHERE cat.id = p.category_id
-                ))
+                SET search_context = postings_search_context(c.name, p.category_id, p.language)
                 FROM postings_company c
                 WHERE c.id = p.company_id AND p.id IN ({ids_sql})
                 """,  # noqa: S608
@@ -381,7 +389,7 @@ class Posting(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # The slug follows the title; old links still work (the detail view redirects by id).
-        self.slug = slug_for(self.title) or "job"
+        self.slug = posting_slug(self.title)
         self.search_context = self.build_search_context()
         super().save(*args, **kwargs)
 
@@ -395,7 +403,8 @@ class Posting(models.Model):
             return reverse("postings:image", kwargs={"pk": self.pk})
 
     def build_search_context(self) -> str:
-        """As refresh_search_context() does in SQL, for one posting about to be saved."""
+        """As postings_search_context() does in SQL (the migration search_context_on_rename),
+        for one posting about to be saved."""
         category = ""
         if self.category is not None:
             category = getattr(self.category, f"name_{self.language}", "") or self.category.name_en

@@ -1,8 +1,8 @@
-import smtplib
-
 from celery import Task, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+
+from jobboard.mail import TemporaryMailError
 
 from . import services
 from .importers.fetch import FeedUnavailable
@@ -47,9 +47,9 @@ def warn_expiring_postings() -> int:
 
 
 # A mail server that is down or busy is retried with backoff; the workflow step is already
-# committed and the mail catches up.
+# committed and the mail catches up. A mail refused for good is not sent again.
 @shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
+    autoretry_for=(TemporaryMailError,),
     retry_backoff=30,
     retry_backoff_max=3600,
     max_retries=8,

@@ -3,7 +3,6 @@ import email
 import email.policy
 import re
 import socket
-import time
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
@@ -17,6 +16,7 @@ from django.db import connections
 from django.utils import translation
 
 from jobboard.celery import app
+from tests.waiting import wait_until
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -93,6 +93,7 @@ class Mailbox:
         self.messages: list[EmailMessage] = []
         self.refuse = 0
         self.unknown: set[str] = set()
+        self.refused: list[str] = []  # each recipient refused with 550, once per attempt
         self.freeze = 0.0
         self.during_data: Callable[[], None] | None = None
 
@@ -100,6 +101,7 @@ class Mailbox:
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
     ) -> str:
         if address in self.unknown:
+            self.refused.append(address)
             return "550 5.1.1 No such mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -123,10 +125,11 @@ class Mailbox:
         return [m for m in self.messages if address in m["To"]]
 
     def wait_for(self, count: int, timeout: float = 20) -> list[EmailMessage]:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(self.messages) >= count, f"{len(self.messages)} mails arrived, not {count}"
+        wait_until(
+            lambda: len(self.messages) >= count,
+            timeout=timeout,
+            message=lambda: f"{count} mails: {len(self.messages)} arrived",
+        )
         return self.messages
 
 

@@ -13,9 +13,10 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
+
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
@@ -53,14 +54,12 @@ def free_port() -> int:
 
 
 def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def listening() -> bool:
         assert process.poll() is None, f"{what} exited with {process.returncode}"
         with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not listen on {port}")
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    wait_until(listening, f"{what} to listen on {port}", timeout=60, interval=0.1)
 
 
 def stop(process: subprocess.Popen) -> None:

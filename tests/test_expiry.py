@@ -1,5 +1,3 @@
-import time
-
 import pytest
 from celery.contrib.testing.worker import start_worker
 
@@ -7,6 +5,7 @@ from jobboard.celery import app
 from postings import services, tasks
 from postings.models import Posting
 from tests import factories
+from tests.waiting import wait_until
 
 
 @pytest.mark.django_db
@@ -39,11 +38,8 @@ def celery_worker_thread():
 def test_it_expires_postings_through_a_celery_worker(celery_worker_thread, client):
     due = factories.expired_posting(language="fr", country="FR", title="Expiré")
     tasks.expire_postings.delay()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        due.refresh_from_db()
-        if due.status == Posting.Status.EXPIRED:
-            break
-        time.sleep(0.1)
-    assert due.status == Posting.Status.EXPIRED
+    wait_until(
+        lambda: Posting.objects.get(pk=due.pk).status == Posting.Status.EXPIRED,
+        message="the expiry task",
+    )
     assert client.get(due.get_absolute_url()).status_code == 410

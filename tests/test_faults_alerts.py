@@ -34,6 +34,7 @@ from celery import Celery
 from django.conf import settings
 
 from tests.processes import ROOT, PostgresCluster, RedisServer, free_port, production_env
+from tests.waiting import wait_until
 
 pytestmark = [
     pytest.mark.processes,
@@ -269,12 +270,14 @@ class Board:
 
 
 def wait(condition, what: str, process: subprocess.Popen | None = None, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        assert process is None or process.poll() is None, f"{what}: exited"
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
-    return result
+    """wait_until, failing at once when `process` exits meanwhile."""
+
+    def met():
+        result = condition()
+        assert result or process is None or process.poll() is None, f"{what}: exited"
+        return result
+
+    return wait_until(met, what, timeout=timeout, interval=0.1)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from postings import services
 from postings.models import ImportRun, ImportSource, Posting
 from tests import factories
 from tests.test_import_postings import run_import
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 DEEP = 100_000
@@ -396,10 +397,14 @@ def test_it_fails_a_run_whose_worker_died_twice_at_the_same_row(settings, tmp_pa
                 stderr=subprocess.DEVNULL,
             )
             try:
-                deadline = time.monotonic() + 60
-                while run.heartbeat_at == started and time.monotonic() < deadline:
-                    time.sleep(0.05)
-                    run.refresh_from_db()
+                wait_until(
+                    lambda started=started: (
+                        ImportRun.objects.get(pk=run.pk).heartbeat_at != started
+                    ),
+                    "the worker's heartbeat",
+                    timeout=60,
+                )
+                run.refresh_from_db()
                 assert run.status == "running"
             finally:
                 worker.kill()  # SIGKILL: nothing of the import runs after it

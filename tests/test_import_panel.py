@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from postings.importers.estimate import estimate_rows
 from postings.models import ImportRun, ImportSource, Posting
 from tests import factories
+from tests.waiting import wait_until
 
 
 def feed_file(rows: list[dict]) -> SimpleUploadedFile:
@@ -27,13 +27,14 @@ ROWS = [
 
 
 def wait_until_finished(client, url: str) -> dict:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    progress = {}
+
+    def finished() -> dict | None:
+        nonlocal progress
         progress = client.get(url).json()
-        if progress["finished"]:
-            return progress
-        time.sleep(0.1)
-    raise AssertionError(f"still {progress}")
+        return progress if progress["finished"] else None
+
+    return wait_until(finished, timeout=30, message=lambda: f"the run's end, still {progress}")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -26,6 +26,7 @@ from postings.importers.fetch import FeedUnavailable
 from postings.importers.formats import read_rows
 from postings.models import ImportRun, ImportSource, Posting
 from tests import factories
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,13 +62,16 @@ def make_source(name: str, content: bytes, **fields) -> ImportSource:
 
 
 def wait_for(run: ImportRun, timeout: float = 180) -> ImportRun:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def finished() -> bool:
         run.refresh_from_db()
-        if run.status in ImportRun.FINISHED:
-            return run
-        time.sleep(0.1)
-    raise AssertionError(f"run still {run.status} at {run.rows_done} rows")
+        return run.status in ImportRun.FINISHED
+
+    wait_until(
+        finished,
+        timeout=timeout,
+        message=lambda: f"the run's end, still {run.status} at {run.rows_done} rows",
+    )
+    return run
 
 
 def digest(source: str) -> str:
@@ -173,10 +177,12 @@ def test_it_ends_a_run_whose_worker_was_killed_as_a_clean_run_ends(media, settin
     try:
         with translation.override("en"):
             run = services.start_import(source=killed)
-        deadline = time.monotonic() + 120
-        while run.rows_done < 300 and time.monotonic() < deadline:
-            time.sleep(0.02)
-            run.refresh_from_db()
+        wait_until(
+            lambda: ImportRun.objects.get(pk=run.pk).rows_done >= 300,
+            "300 rows imported",
+            timeout=120,
+            interval=0.02,
+        )
         os.kill(worker.pid, signal.SIGKILL)
     finally:
         worker.kill()

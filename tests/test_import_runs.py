@@ -1,7 +1,6 @@
 """Feed imports as Celery tasks: a company's source, runs with counts, full sync."""
 
 import json
-import time
 from datetime import timedelta
 
 import pytest
@@ -9,9 +8,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 
-from postings import services
+from postings import import_runs, services
 from postings.models import ImportRun, ImportSource, Posting
 from tests import factories
+from tests.waiting import wait_until
 
 
 def feed(*ids: str, bad: bool = False) -> ContentFile:
@@ -43,13 +43,12 @@ def source(db, settings, tmp_path):
 
 
 def wait_for(run: ImportRun) -> ImportRun:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    def finished() -> bool:
         run.refresh_from_db()
-        if run.status in (ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED):
-            return run
-        time.sleep(0.1)
-    raise AssertionError(f"run still {run.status}")
+        return run.status in (ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED)
+
+    wait_until(finished, message=lambda: f"the run's end, still {run.status}")
+    return run
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -108,7 +107,7 @@ def test_it_resumes_a_run_whose_worker_died_from_its_checkpoint(source, settings
         status="published",
         published_at=timezone.now(),
     )
-    record = services._record
+    record = import_runs._record
     chunks = []
 
     def dies_after_two_chunks(run, chunk, **kwargs):
@@ -117,14 +116,14 @@ def test_it_resumes_a_run_whose_worker_died_from_its_checkpoint(source, settings
         record(run, chunk, **kwargs)
         chunks.append(chunk)
 
-    monkeypatch.setattr(services, "_record", dies_after_two_chunks)
+    monkeypatch.setattr(import_runs, "_record", dies_after_two_chunks)
     run = ImportRun.objects.create(source=source)
     with pytest.raises(WorkerDied):
         services.run_import(run=run)
     run.refresh_from_db()
     assert (run.status, run.rows_done, run.created) == (ImportRun.Status.RUNNING, 2, 2)
 
-    monkeypatch.setattr(services, "_record", record)
+    monkeypatch.setattr(import_runs, "_record", record)
     services.run_import(run=run)  # the message again, or the sweep's
     run.refresh_from_db()
     assert run.status == ImportRun.Status.SUCCEEDED

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
+from accounts import tasks
 from accounts.models import Invitation, Membership
 from tests import factories
 
@@ -203,3 +204,22 @@ def test_it_limits_the_invitations_a_company_sends(client, dubois, inviter, sett
     statuses = [invite(client, dubois, address).status_code for address in addresses]
     assert statuses == [302, 302, 302, 200]
     assert Invitation.objects.count() == 3
+
+
+def test_it_sends_an_invitation_again_when_the_mail_server_is_busy(dubois, mailbox):
+    invitation = Invitation.objects.create(company=dubois, email="lea@dubois.example")
+    mailbox.refuse = 1  # 451: try again later
+
+    tasks.send_invitation.apply(args=[invitation.pk], throw=False)
+
+    assert len(mailbox.to("lea@dubois.example")) == 1
+
+
+def test_it_does_not_send_again_an_invitation_the_mail_server_refuses_for_good(dubois, mailbox):
+    invitation = Invitation.objects.create(company=dubois, email="ghost@dubois.example")
+    mailbox.unknown.add("ghost@dubois.example")  # 550: no such mailbox
+
+    result = tasks.send_invitation.apply(args=[invitation.pk], throw=False)
+
+    assert result.successful()
+    assert mailbox.refused == ["ghost@dubois.example"]

@@ -14,6 +14,7 @@ from django.test import Client
 from jobboard.observability import JsonFormatter, RequestIdFilter, request_id
 from postings.models import ImportRun, ImportSource
 from tests import factories
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -73,9 +74,7 @@ def test_it_carries_the_request_id_into_the_tasks_the_request_queued(client, mai
         )
         assert response.status_code == 302
         mailbox.wait_for(1)
-        deadline = time.monotonic() + 10
-        while not seen and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: seen, "the task's end", timeout=10)
     finally:
         task_success.disconnect(record)
     assert seen == [("alerts.tasks.send_confirmation", "subscribe-8d3e1f")]

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership
-from postings import services
+from postings import services, tasks
 from postings.models import Posting, PostingDay, TransitionError
 from tests import factories
 from tests.conftest import hidden_value
@@ -500,3 +500,17 @@ def test_it_shows_a_moderator_a_publication_date_past_its_bounds_as_a_field_erro
     assert "more than a year" in response.context["adminform"].form.errors["published_at"][0]
     posting.refresh_from_db()
     assert posting.status == Posting.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_it_mails_each_admin_once_when_the_server_refuses_one_address_for_good(mailbox, dubois):
+    factories.company_admin(dubois, "ada@dubois.example")
+    factories.company_admin(dubois, "gone@dubois.example")
+    mailbox.unknown.add("gone@dubois.example")  # 550: no such mailbox
+    posting = factories.live_posting(company=dubois, title="Affineur")  # no author: the admins
+
+    result = tasks.send_posting_mail.apply(args=[posting.pk, "approved"], throw=False)
+
+    assert result.successful()
+    assert len(mailbox.to("ada@dubois.example")) == 1, "not once more per retry"
+    assert mailbox.refused == ["gone@dubois.example"]

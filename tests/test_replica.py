@@ -24,6 +24,7 @@ from django.test import RequestFactory
 from jobboard.replica import ReplicaRouter, may_read_replica, replica_reads
 from postings.models import Posting, PostingDay
 from tests.processes import PostgresCluster, free_port, stop, wait_for_port
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "replica-test-password"
@@ -39,13 +40,6 @@ needs_embedded_postgres = pytest.mark.skipif(
 def sql(port: int, query: str):
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as db:
         return db.execute(query).fetchone()
-
-
-def wait_until(condition, what: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 class Clusters:

@@ -33,6 +33,7 @@ from tests.processes import (
     stop,
     wait_for_port,
 )
+from tests.waiting import wait_until
 
 pytestmark = [
     pytest.mark.processes,
@@ -179,9 +180,11 @@ def cluster(tmp_path, mailbox, settings):
         for number, port in enumerate(webs, start=1):
             wait_for_port(port, processes[f"web{number}"], f"gunicorn {number}")
         wait_for_port(https_port, processes["nginx"], "nginx")
-        deadline = time.monotonic() + 60
-        while len(app.control.inspect(timeout=1).ping() or {}) < 2:
-            assert time.monotonic() < deadline, "the two workers did not answer"
+        wait_until(
+            lambda: len(app.control.inspect(timeout=1).ping() or {}) >= 2,
+            "the two workers to answer",
+            timeout=60,
+        )
         yield site
     except BaseException:
         print(site.tails())
@@ -245,14 +248,6 @@ class Browser:
 
 def titles(html: str) -> set[str]:
     return set(re.findall(r'class="posting-card".*?<a [^>]*>([^<]+)</a>', html, re.S))
-
-
-def wait(condition, what: str, timeout: float = 60):
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
-    return result
 
 
 POSTING = {
@@ -327,7 +322,7 @@ def test_it_runs_the_whole_cycle_on_two_web_instances_and_two_workers(cluster, m
         assert re.search(r'<option value="BE"[^>]*>Belgique \(1\)', page)
 
     # The alert: beat's sweep runs every SWEEP_SECONDS on either worker; one mail, once.
-    alerts = wait(
+    alerts = wait_until(
         lambda: [m for m in mailbox.to("lea@example.org") if m["List-Unsubscribe"]],
         "the alert mail",
     )
@@ -365,7 +360,7 @@ def test_it_runs_the_whole_cycle_on_two_web_instances_and_two_workers(cluster, m
     )
     run = ImportRun.objects.get(source__name="acme-feed")
     tasks.run_import.delay(run.pk)
-    wait(lambda: ImportRun.objects.get(pk=run.pk).status in ImportRun.FINISHED, "the import")
+    wait_until(lambda: ImportRun.objects.get(pk=run.pk).status in ImportRun.FINISHED, "the import")
     time.sleep(2)  # the duplicate message, on the other worker
     run.refresh_from_db()
     assert (run.status, run.created, run.rejected) == (ImportRun.Status.SUCCEEDED, 3, 0)

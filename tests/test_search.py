@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from postings.models import Posting
+from postings.models import Company, Posting
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +271,20 @@ def test_it_reads_the_language_it_is_given_whatever_the_active_one():
     assert [posting.title for posting in everything] == ["Soudeur"]
     assert [(country.value, country.count) for country in countries] == [("FR", 1)]
     assert suggestion.suggestion == "Soudeur"
+
+
+def test_it_finds_a_company_by_its_new_name_after_a_rename_outside_the_admin(client):
+    acme = factories.company("Acme")
+    factories.live_posting(language="en", title="Welder", company=acme)
+    Company.objects.filter(pk=acme.pk).update(name="Globex")
+    assert titles(client, "/en/jobs/?q=globex") == ["Welder"]
+    assert titles(client, "/en/jobs/?q=acme") == []
+
+
+def test_it_finds_a_category_by_its_new_name_after_a_rename_outside_the_admin(client):
+    sales = factories.category("sales")
+    factories.live_posting(language="de", title="Teamleitung", category=sales)
+    sales.name_de = "Verkauf"
+    sales.save()
+    assert titles(client, "/de/jobs/?q=Verkauf") == ["Teamleitung"]
+    assert titles(client, "/de/jobs/?q=Vertrieb") == []

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import RowError, UnreadableFile, open_feed
+from .rows import RowError, UnreadableFile, open_feed
 
 # The native format has about 25 fields: a header of more columns is not one.
 MAX_COLUMNS = 100

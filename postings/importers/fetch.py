@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..addresses import is_public
-from . import UnreadableFile
+from .rows import UnreadableFile
 
 BLOCK = 64 * 1024
 

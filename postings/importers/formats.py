@@ -3,7 +3,8 @@
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import RowError, csv_format, jsonld, native, open_feed, xml_format
+from . import csv_format, jsonld, native, xml_format
+from .rows import RowError, open_feed
 
 READERS = {
     "json": native.read_rows,

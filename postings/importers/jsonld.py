@@ -10,8 +10,8 @@ from pathlib import Path
 import ijson
 from django.utils.translation import gettext as _
 
-from . import RowError, UnreadableFile, ValueTooLong, open_feed
 from .jsonstream import JSONLD, STARTS, Rejected, build, error_line, events, skip, too_many
+from .rows import RowError, UnreadableFile, ValueTooLong, open_feed
 
 EMPLOYMENT_TYPES = {
     "FULL_TIME": "full_time",

@@ -20,7 +20,7 @@ import ijson
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import MAX_VALUE_BYTES, ValueTooLong
+from .rows import MAX_VALUE_BYTES, ValueTooLong
 
 Events = Iterator[tuple[str, object]]
 BLOCK = 64 * 1024

@@ -12,8 +12,8 @@ from typing import BinaryIO
 import ijson
 from django.utils.translation import gettext as _
 
-from . import RowError, UnreadableFile, ValueTooLong, open_feed
 from .jsonstream import FLAT, Rejected, build, error_line, events, skip
+from .rows import RowError, UnreadableFile, ValueTooLong, open_feed
 
 BOM = b"\xef\xbb\xbf"
 # A row of the native format is far shorter (see jsonstream.FLAT); a longer line is rejected

@@ -16,7 +16,7 @@ from defusedxml.expatreader import DefusedExpatParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import MAX_VALUE_BYTES, RowError, UnreadableFile, ValueTooLong, open_feed
+from .rows import MAX_VALUE_BYTES, RowError, UnreadableFile, ValueTooLong, open_feed
 
 BLOCK = 64 * 1024
 # expat keeps each open element (about 125 bytes): past this nesting the file is not read on.

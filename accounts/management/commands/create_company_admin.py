@@ -10,7 +10,7 @@ from django.db import transaction
 
 from accounts import services
 from accounts.models import Invitation, Membership
-from postings.models import Company, slug_for
+from postings.models import Company, company_slug
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         if language not in dict(settings.LANGUAGES):
             raise CommandError(f"unknown language {language!r}")
         company_obj, created = Company.objects.get_or_create(
-            name=company, defaults={"slug": slug_for(company) or "company"}
+            name=company, defaults={"slug": company_slug(company)}
         )
         invitation = Invitation(
             company=company_obj, email=email, role=Membership.Role.ADMIN, language=language

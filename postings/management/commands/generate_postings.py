@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from postings import demo_data as demo
 from postings.demo import STATUS_WEIGHTS, TYPE_WEIGHTS, JobWriter, weighted
-from postings.models import Category, Company, Posting, slug_for
+from postings.models import Category, Company, Posting, posting_slug, slug_for
 
 SOURCE = "generated"
 CHUNK = 20_000
@@ -237,7 +237,7 @@ def make_row(writer, rng, markets, weights, companies, categories, n: int, now: 
     return (
         language,
         title,
-        slug_for(title) or "job",
+        posting_slug(title),
         company_id,
         category_id,
         market.country,

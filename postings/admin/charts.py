@@ -1,0 +1,52 @@
+from datetime import timedelta
+
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+
+from .. import activity
+from ..models import Posting
+
+
+def activity_chart(posting: Posting) -> str:
+    """A bar chart of the last 30 days (views, and apply clicks in front), as inline SVG."""
+    since = activity.first_chart_day()
+    rows = activity.posting_days(posting)
+    width, height = 12, 80
+    top = max([day.views for day in rows.values()] + [1])
+    bars = []
+    for n in range(activity.CHART_DAYS):
+        day = since + timedelta(days=n)
+        views, applies = (rows[day].views, rows[day].applies) if day in rows else (0, 0)
+        bars.append(
+            (
+                day.isoformat(),
+                views,
+                applies,
+                n * width,
+                height - views * height // top,
+                views * height // top,
+                n * width,
+                height - applies * height // top,
+                applies * height // top,
+            )
+        )
+    bars = format_html_join(
+        "",
+        "<g><title>{}: {} / {}</title>"
+        '<rect x="{}" y="{}" width="10" height="{}" fill="#9bb7d4"></rect>'
+        '<rect x="{}" y="{}" width="10" height="{}" fill="#205493"></rect></g>',
+        bars,
+    )
+    views = sum(day.views for day in rows.values())
+    applies = sum(day.applies for day in rows.values())
+    return format_html(
+        '<svg class="activity" role="img" width="{}" height="{}" viewBox="0 0 {} {}">{}</svg>'
+        "<p>{}</p>",
+        width * activity.CHART_DAYS,
+        height,
+        width * activity.CHART_DAYS,
+        height,
+        bars,
+        gettext("%(views)d views, %(applies)d apply clicks in 30 days")
+        % {"views": views, "applies": applies},
+    )

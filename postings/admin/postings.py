@@ -1,0 +1,325 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.services import remember_language
+from accounts.tenancy import CompanyScopedAdmin, is_moderator
+from jobboard.csv_files import csv_response
+
+from .. import language, services
+from ..exports import POSTING_COLUMNS, posting_rows
+from ..models import Posting, TransitionError, date_errors
+from .base import URL_FIELDS
+from .charts import activity_chart
+
+
+class DuplicateForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the new version"))
+
+    def __init__(self, *args, languages: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = languages
+
+
+# The workflow buttons of the change form, each a step of services.py.
+WORKFLOW_STEPS = {
+    "_submit": (
+        lambda posting, user: services.submit_posting(posting=posting, by=user),
+        _("The posting was submitted."),
+    ),
+    "_renew": (
+        lambda posting, user: services.renew_posting(posting=posting),
+        _("The posting was renewed."),
+    ),
+    "_close": (
+        lambda posting, user: services.close_posting(posting=posting),
+        _("The posting was closed."),
+    ),
+}
+
+
+class PostingForm(forms.ModelForm):
+    def clean(self) -> dict:
+        data = super().clean()
+        # Only moderators have the dates in their form; a date past its bounds would overflow
+        # the expiry that publishing adds.
+        if "published_at" in self.fields:
+            published_at, expires_at = data.get("published_at"), data.get("expires_at")
+            for name, error in date_errors(published_at, expires_at).items():
+                self.add_error(name, error)
+        return data
+
+
+@admin.register(Posting)
+class PostingAdmin(CompanyScopedAdmin):
+    form = PostingForm
+    formfield_overrides = URL_FIELDS
+    change_form_template = "admin/postings/posting/change_form.html"
+    list_display = [
+        "title",
+        "company",
+        "language",
+        "country",
+        "status",
+        "published_at",
+        "expires_at",
+    ]
+    list_filter = ["status", "language", "remote", "employment_type", "category"]
+    list_select_related = ["company"]
+    search_fields = ["title", "company__name", "external_id"]
+    autocomplete_fields = ["company"]
+    # A changelist over a million postings: no date drill-down (a DISTINCT over the table) and
+    # no full count; the newest first by primary key.
+    ordering = ["-id"]
+    show_full_result_count = False
+    actions = ["renew_selected", "close_selected", "export_csv"]
+    fieldsets = [
+        (None, {"fields": ["language", "language_check", "title", "company", "category"]}),
+        (_("Location"), {"fields": ["country", "city", "remote", "employment_type"]}),
+        (
+            _("Text"),
+            {"fields": ["description", "responsibilities", "requirements", "nice_to_have"]},
+        ),
+        (_("Salary"), {"fields": ["salary_min", "salary_max", "salary_currency", "salary_period"]}),
+        (_("Apply"), {"fields": ["apply_url", "apply_email"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "expires_at",
+                    "refreshed_at",
+                    "review_comment",
+                    "submitted_by",
+                    "submitted_at",
+                    "reviewed_by",
+                ]
+            },
+        ),
+        (_("Activity"), {"fields": ["activity"]}),
+        (
+            _("Origin"),
+            {"fields": ["source", "external_id", "translation_group", "created_at", "updated_at"]},
+        ),
+    ]
+    # What only the workflow (or a moderator) changes.
+    WORKFLOW_FIELDS = [
+        "status",
+        "published_at",
+        "expires_at",
+        "review_comment",
+        "translation_group",
+    ]
+    ALWAYS_READONLY = [
+        "language_check",
+        "activity",
+        "refreshed_at",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "source",
+        "external_id",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        if is_moderator(request.user):
+            return self.ALWAYS_READONLY
+        return self.ALWAYS_READONLY + self.WORKFLOW_FIELDS
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        # Publication, activity and origin say nothing yet about a posting being written.
+        return self.fieldsets if obj is not None else self.fieldsets[:5]
+
+    @admin.display(description=_("Language check"))
+    def language_check(self, posting: Posting) -> str:
+        if not posting.detected_language:
+            return "—"
+        return gettext("The text looks like %(detected)s, not %(declared)s.") % {
+            "detected": language.name(posting.detected_language),
+            "declared": posting.get_language_display(),
+        }
+
+    @admin.display(description=_("Views and apply clicks, last 30 days"))
+    def activity(self, posting: Posting) -> str:
+        return activity_chart(posting)
+
+    def save_model(self, request: HttpRequest, obj: Posting, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        elif form.changed_data and services.edit_needs_review(posting=obj, by=request.user):
+            obj.resubmit(by=request.user)
+            self.message_user(
+                request,
+                gettext(
+                    "Your changes went to the moderators: the posting is offline until they "
+                    "approve it."
+                ),
+                messages.WARNING,
+            )
+        language.check(obj)
+        if obj.detected_language:
+            self.message_user(
+                request,
+                gettext(
+                    "The text looks like %(detected)s, not %(declared)s: check the language "
+                    "before you submit it."
+                )
+                % {
+                    "detected": language.name(obj.detected_language),
+                    "declared": obj.get_language_display(),
+                },
+                messages.WARNING,
+            )
+        super().save_model(request, obj, form, change)
+
+    def _workflow_response(self, request: HttpRequest, obj: Posting) -> HttpResponse | None:
+        for button, (step, done) in WORKFLOW_STEPS.items():
+            if button in request.POST:
+                remember_language(user=request.user, language=translation.get_language())
+                try:
+                    step(obj, request.user)
+                except TransitionError as error:
+                    self.message_user(request, str(error), messages.ERROR)
+                else:
+                    self.message_user(request, done, messages.SUCCESS)
+                return redirect("admin:postings_posting_change", obj.pk)
+        return None
+
+    def response_add(self, request: HttpRequest, obj: Posting, post_url_continue=None):
+        return self._workflow_response(request, obj) or super().response_add(request, obj)
+
+    def response_change(self, request: HttpRequest, obj: Posting):
+        return self._workflow_response(request, obj) or super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow_buttons"] = self.workflow_buttons(obj)
+        context["edit_needs_review"] = obj is not None and services.edit_needs_review(
+            posting=obj, by=request.user
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_buttons(self, obj: Posting | None) -> list[tuple[str, str]]:
+        status = obj.status if obj else Posting.Status.DRAFT
+        if status == Posting.Status.DRAFT:
+            trusted = obj is not None and obj.company.publishes_without_review()
+            return [
+                (
+                    "_submit",
+                    gettext("Save and publish") if trusted else gettext("Submit for review"),
+                )
+            ]
+        if status in (Posting.Status.PUBLISHED, Posting.Status.EXPIRED):
+            return [("_renew", gettext("Renew")), ("_close", gettext("Close (filled)"))]
+        return []
+
+    @admin.action(description=_("Renew the selected postings"))
+    def renew_selected(self, request: HttpRequest, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            services.renew_posting,
+            lambda n: ngettext("%(count)d posting renewed.", "%(count)d postings renewed.", n),
+        )
+
+    @admin.action(description=_("Close the selected postings"))
+    def close_selected(self, request: HttpRequest, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            services.close_posting,
+            lambda n: ngettext("%(count)d posting closed.", "%(count)d postings closed.", n),
+        )
+
+    def _each(self, request, queryset, step, done) -> None:
+        count, refused = 0, []
+        for posting in queryset.select_related("company"):
+            try:
+                step(posting=posting)
+                count += 1
+            except TransitionError:
+                refused.append(posting.title)
+        self.message_user(request, done(count) % {"count": count})
+        if refused:
+            self.message_user(
+                request,
+                gettext("Not possible in their status: %(titles)s")
+                % {"titles": ", ".join(refused)},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Download the selected postings as CSV"))
+    def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:
+        return csv_response("postings.csv", POSTING_COLUMNS, posting_rows(queryset))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/preview/", view(self.preview_view), name="postings_preview"),
+            path(
+                "<path:object_id>/duplicate/",
+                view(self.duplicate_view),
+                name="postings_duplicate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The posting as its public page will show it, whatever its status; never indexed."""
+        posting = self.get_object(request, unquote(object_id))
+        if posting is None:
+            raise Http404
+        with translation.override(posting.language):
+            response = TemplateResponse(
+                request,
+                "postings/detail.html",
+                {"posting": posting, "siblings": [], "language_urls": {}, "preview": True},
+            )
+            response.render()
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def duplicate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        posting = self.get_object(request, unquote(object_id))
+        if posting is None or not self.has_add_permission(request):
+            raise Http404
+        taken = {posting.language}
+        if posting.translation_group:
+            taken |= set(
+                Posting.objects.filter(translation_group=posting.translation_group).values_list(
+                    "language", flat=True
+                )
+            )
+        choices = [
+            (code, name)
+            for code, name in Posting._meta.get_field("language").choices
+            if code not in taken
+        ]
+        form = DuplicateForm(request.POST or None, languages=choices)
+        if request.method == "POST" and form.is_valid():
+            sibling = services.duplicate_posting(
+                posting=posting, language=form.cleaned_data["language"], by=request.user
+            )
+            self.message_user(
+                request,
+                gettext("A draft in %(language)s was made from the posting: rewrite its text.")
+                % {"language": sibling.get_language_display()},
+            )
+            return HttpResponseRedirect(reverse("admin:postings_posting_change", args=[sibling.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": posting,
+            "title": gettext("Duplicate into another language"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/postings/posting/duplicate.html", context)
