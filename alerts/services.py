@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from jobboard import ratelimit
+from jobboard.mail import one_line
 from jobboard.metrics import ALERT_MAILS as MAILS
 from jobboard.tasks import enqueue
 from postings.models import Category, Posting
@@ -132,7 +133,7 @@ def _is_temporary(error: Exception) -> bool:
 def _message(template: str, context: dict, *, to: str, headers: dict | None = None):
     subject = render_to_string(f"alerts/email/{template}_subject.txt", context)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=one_line(subject),
         body=render_to_string(f"alerts/email/{template}_body.txt", context),
         to=[to],
         headers=headers or {},
