@@ -2,10 +2,10 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.http import QueryDict
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from postings.formatting import number, quoted
 from postings.forms import PostingFilterForm
 from postings.models import Category, Posting
 
@@ -44,7 +44,7 @@ def describe(filters: dict, categories: list[Category], *, free_text: bool = Tru
     names = {category.slug: category.name for category in categories}
     parts = []
     if filters.get("q"):
-        parts.append(f"“{filters['q']}”" if free_text else str(_("with keywords")))
+        parts.append(quoted(filters["q"]) if free_text else str(_("with keywords")))
     if filters.get("country"):
         parts.append(", ".join(countries.name(code) for code in filters["country"]))
     if filters.get("category") in names:
@@ -55,10 +55,7 @@ def describe(filters: dict, categories: list[Category], *, free_text: bool = Tru
         parts.append(str(Posting.Remote(filters["remote"]).label))
     if filters.get("salary_min"):
         parts.append(
-            str(
-                _("at least %(amount)s a year")
-                % {"amount": number_format(filters["salary_min"], force_grouping=True)}
-            )
+            str(_("at least %(amount)s a year") % {"amount": number(filters["salary_min"])})
         )
     elif filters.get("with_salary"):
         parts.append(str(_("with a stated salary")))

@@ -5,6 +5,11 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from alerts.forms import describe
+from postings.formatting import number
 
 ROOT = Path(__file__).resolve().parent.parent
 SPACES = "\u00a0\u202f"  # no-break space, narrow no-break space
@@ -52,3 +57,36 @@ def test_it_quotes_with_the_language_own_marks(language):
         if any(mark in text for mark in FOREIGN_QUOTES[language])
     ]
     assert foreign == []
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("fr", "40\u202f013 nouvelles offres\xa0: Développement logiciel"),
+        ("de", "40.013 neue Stellenangebote: Développement logiciel"),
+        ("en", "40,013 new jobs: Développement logiciel"),
+    ],
+)
+def test_it_writes_counts_as_the_language_does(language, subject):
+    context = {"count": 40013, "search": ["Développement logiciel"]}
+    with translation.override(language):
+        rendered = render_to_string("alerts/email/alert_subject.txt", context)
+        more = render_to_string(
+            "alerts/email/alert_body.txt", {"postings": [], "more": 2500, "search": []}
+        )
+    assert rendered.strip() == subject
+    assert number(2500, language) in more
+
+
+@pytest.mark.parametrize(
+    ("language", "search"),
+    [
+        ("fr", ["«\xa0fromager\xa0»", "au moins 52\u202f000 par an"]),
+        ("de", ["„fromager“", "mindestens 52.000 pro Jahr"]),
+        ("pl", ["„fromager”", "co najmniej 52\xa0000 rocznie"]),
+        ("en", ["“fromager”", "at least 52,000 a year"]),
+    ],
+)
+def test_it_quotes_a_search_with_the_language_marks(language, search):
+    with translation.override(language):
+        assert describe({"q": "fromager", "salary_min": 52000}, []) == search
