@@ -55,6 +55,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 urlpatterns += i18n_patterns(
+    path("manifest.webmanifest", health.manifest, name="manifest"),
     path("", include("postings.urls")),
     path("", include("alerts.urls")),
     path("panel/", include("accounts.urls")),
