@@ -105,3 +105,13 @@ def test_it_keeps_a_plain_page_under_the_other_prefix(client):
 def test_it_switches_only_within_this_site(client):
     assert switch(client, "pl", "https://evil.example/fr/jobs/") == "/pl/"
     assert switch(client, "pl", "//evil.example/fr/jobs/") == "/pl/"
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["/fr/companies/acme/?a=\r\nSet-Cookie: x=1", "/fr/jobs/?q=\nSet-Cookie: x=1", "\x00/fr/"],
+)
+def test_it_writes_no_header_from_what_it_was_sent(client, next_url):
+    factories.company("Acme")
+    landing = switch(client, "de", next_url)
+    assert "\n" not in landing and "\r" not in landing and "\x00" not in landing
