@@ -2,10 +2,10 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.http import QueryDict
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from postings.formatting import number, quoted
 from postings.forms import PostingFilterForm
 from postings.models import Category, Posting
 from postings.selectors import Filters
@@ -46,7 +46,7 @@ def describe(filters: Filters, *, free_text: bool = True) -> list[str]:
     `free_text`, the search's words are only said to be there."""
     parts = []
     if filters.q:
-        parts.append(f"“{filters.q}”" if free_text else str(_("with keywords")))
+        parts.append(quoted(filters.q) if free_text else str(_("with keywords")))
     if filters.country:
         parts.append(", ".join(countries.name(code) for code in filters.country))
     if filters.category:
@@ -56,12 +56,7 @@ def describe(filters: Filters, *, free_text: bool = True) -> list[str]:
     if filters.remote:
         parts.append(str(Posting.Remote(filters.remote).label))
     if filters.salary_min:
-        parts.append(
-            str(
-                _("at least %(amount)s a year")
-                % {"amount": number_format(filters.salary_min, force_grouping=True)}
-            )
-        )
+        parts.append(str(_("at least %(amount)s a year") % {"amount": number(filters.salary_min)}))
     elif filters.with_salary:
         parts.append(str(_("with a stated salary")))
     return parts or [str(_("All jobs"))]

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from jobboard import mail, ratelimit
-from jobboard.mail import Bounced, TemporaryMailError
+from jobboard.mail import Bounced, TemporaryMailError, one_line
 from jobboard.tasks import enqueue
 from postings.models import Category, Posting
 from postings.selectors import matching
@@ -110,7 +110,7 @@ def purge_matches() -> int:
 def _message(template: str, context: dict, *, to: str, headers: dict | None = None):
     subject = render_to_string(f"alerts/email/{template}_subject.txt", context)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=one_line(subject),
         body=render_to_string(f"alerts/email/{template}_body.txt", context),
         to=[to],
         headers=headers or {},

@@ -1,5 +1,5 @@
 """Probes: /healthz says the process answers, /readyz that its backing services do; and
-robots.txt, which crawlers read at the same fixed place."""
+robots.txt, the icon and the web app manifest, which browsers and crawlers read at fixed places."""
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, TimeoutError
@@ -8,7 +8,10 @@ from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
-from django.views.decorators.cache import never_cache
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
 
 from . import metrics
 
@@ -85,3 +88,27 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """Asked for by browsers and crawlers that read no <link rel="icon">. The static file's
     (hashed) name is looked up per request: the manifest may not exist when URLs are loaded."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+@cache_control(public=True, max_age=86400)
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest of one language version: its name, and its home as the start."""
+    return JsonResponse(
+        {
+            "name": _("Job board"),
+            "short_name": _("Job board"),
+            "description": _(
+                "Job offers written in your language, in every country where they are published."
+            ),
+            "lang": translation.get_language(),
+            "dir": "rtl" if translation.get_language_bidi() else "ltr",
+            "start_url": reverse("postings:home"),
+            "scope": "/",
+            "display": "minimal-ui",
+            "background_color": "#ffffff",
+            "theme_color": "#0b5cad",  # the accent of static/css/site.css
+            "icons": [{"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )

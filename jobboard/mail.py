@@ -4,6 +4,7 @@ logged and not tried again, since it would fail the same way. Mails are template
 text, HTML), rendered in the recipient's language."""
 
 import logging
+import re
 import smtplib
 
 from django.conf import settings
@@ -16,6 +17,12 @@ from prometheus_client import Counter
 from .metrics import MAILS
 
 logger = logging.getLogger(__name__)
+
+
+def one_line(text: str) -> str:
+    """A rendered subject on one line. Only ASCII whitespace is folded: the no-break spaces of
+    French typography ("offre\u00a0: …") stay."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 class TemporaryMailError(Exception):
@@ -75,7 +82,7 @@ def send_template_mail(
     sent, False when the server refused it for good; TemporaryMailError for a retry."""
     context = {**context, "site_url": settings.SITE_URL}
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        subject = one_line(render_to_string(f"{template}_subject.txt", context))
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject, text, to=[to])

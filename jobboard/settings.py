@@ -126,6 +126,12 @@ MIDDLEWARE = [
     # Static files from the image itself (hashed names, compressed copies, immutable caching),
     # so that it serves a complete site without nginx in front.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages, feeds and API answers, compressed here so that the image needs no proxy for it
+    # (nginx leaves an answer that is compressed already alone). Below WhiteNoise, whose files
+    # come compressed at build time; above whatever reads or writes the body (the ETag of
+    # ConditionalGet is the uncompressed body's, made weak here). Against BREACH, Django pads
+    # each answer with random bytes, and masks the CSRF token differently each time.
+    "django.middleware.gzip.GZipMiddleware",
     # Before anything reads the database (the session): decides whether this request's reads
     # may go to the replica. Not used without DATABASE_REPLICA_URL.
     "jobboard.replica.ReplicaMiddleware",

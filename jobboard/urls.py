@@ -3,11 +3,11 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 
 from accounts import views as accounts_views
 from postings.api import api
 from postings.sitemaps import SITEMAPS, sitemap_index
+from postings.switching import set_language
 
 from . import health, metrics
 
@@ -27,7 +27,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
     # Without a CSRF token, so that the pages holding the language switcher can be cached
-    # whole: the view only sets a language cookie and redirects within this site.
+    # whole: the view only sets a language cookie and redirects within this site, to the same
+    # job or search in the chosen language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # Password reset for panel users, with the admin's own (translated) pages.
     path(
@@ -54,6 +55,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 urlpatterns += i18n_patterns(
+    path("manifest.webmanifest", health.manifest, name="manifest"),
     path("", include("postings.urls")),
     path("", include("alerts.urls")),
     path("panel/", include("accounts.urls")),

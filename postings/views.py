@@ -12,13 +12,12 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from . import og_image, selectors
+from . import og_image, selectors, switching
 from .caching import cached_page
 from .forms import PostingFilterForm
 from .models import Category, Company, Posting, PostingDay
@@ -72,16 +71,9 @@ def posting_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "results": results,
             "query_without_page": query.urlencode(),
+            "notices": switching.notices(request.GET, translation.get_language()),
         },
     )
-
-
-def _list_urls() -> dict[str, str]:
-    urls = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            urls[code] = reverse("postings:list")
-    return urls
 
 
 def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
@@ -99,17 +91,11 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         return render(
             request,
             "postings/gone.html",
-            {"posting": posting, "language_urls": _list_urls()},
+            {"posting": posting},
             status=410,
         )
 
     siblings = list(Posting.objects.translations_of(posting).only("id", "slug", "language"))
-    # The switcher leads to the same job in another language, or to that language's list.
-    language_urls = {
-        **_list_urls(),
-        **{sibling.language: sibling.get_absolute_url() for sibling in siblings},
-        posting.language: posting.get_absolute_url(),
-    }
     if not is_bot(request):
         PostingDay.record(posting.pk)
     return render(
@@ -118,7 +104,6 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         {
             "posting": posting,
             "siblings": siblings,
-            "language_urls": language_urls,
             "json_ld": job_posting_json_ld(posting),
         },
     )

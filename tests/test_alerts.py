@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from alerts import services, tasks
 from alerts.models import Alert, AlertMatch, Subscriber
 from jobboard.celery import app
+from jobboard.mail import one_line
 from postings.models import Posting
 from postings.templatetags.jobboard import salary
 from tests import factories
@@ -42,7 +43,7 @@ def subscribe(client, email: str, *, language: str = "en", query: str = "", freq
 
 
 def subject(message) -> str:
-    return " ".join(message["Subject"].split())  # a long header comes folded
+    return one_line(message["Subject"])  # a long header comes folded
 
 
 def text(message) -> str:
@@ -222,7 +223,7 @@ def test_it_matches_with_the_list_pages_filters_in_the_alerts_language(mailbox, 
     assert sweep() == 3
     mails = {m["To"]: m for m in mailbox.messages}
     assert mails.keys() == {"fr@example.org", "de@example.org", "en@example.org"}
-    assert subject(mails["fr@example.org"]) == "1 nouvelle offre : Développement logiciel"
+    assert subject(mails["fr@example.org"]) == "1 nouvelle offre\xa0: Développement logiciel"
     assert "Développeuse Python" in text(mails["fr@example.org"])
     assert "Comptable" not in text(mails["fr@example.org"])
     assert "Entwickler" not in text(mails["fr@example.org"])  # a German posting, same category

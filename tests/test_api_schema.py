@@ -35,4 +35,5 @@ def some_postings(db):
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_it_answers_every_request_as_documented(case, in_test_transaction, some_postings):
-    case.call_and_validate()
+    # Its WSGI transport asks for gzip and does not decode it, where an HTTP client would.
+    case.call_and_validate(headers={"Accept-Encoding": "identity"})

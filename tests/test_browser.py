@@ -102,12 +102,10 @@ def test_it_filters_french_jobs_by_country_then_switches_to_german(
     page.get_by_role("button", name="Deutsch").click()
     page.wait_for_url("**/de/jobs/**")
     assert page.locator("html").get_attribute("lang") == "de"
-    # The German country list; Belgium stays visible (at 0) because it is still selected.
+    # No German posting is in Belgium: the filter is dropped, and the page says so.
+    expect(page.get_by_role("status")).to_contain_text("aus der Suche entfernt: Belgien.")
     countries = page.locator("select[name=country] option:not([value=''])")
-    assert countries.all_inner_texts() == ["Belgien (0)", "Deutschland (1)", "Österreich (1)"]
-    # No German posting is in Belgium: the kept filter finds nothing, and says so.
-    assert page.locator(".posting-card").count() == 0
-    page.get_by_role("link", name="Filter zurücksetzen").first.click()
+    assert countries.all_inner_texts() == ["Deutschland (1)", "Österreich (1)"]
     titles = page.locator(".posting-card h3").all_inner_texts()
     assert sorted(titles) == ["Buchhalter in Graz", "Entwicklerin in Köln"]
 
@@ -448,3 +446,24 @@ def test_a_forgotten_password_is_reset_from_the_login_page(
     page.get_by_role("button", name="Réinitialiser mon mot de passe").click()
     page.wait_for_url(f"{live_server.url}/admin/password_reset/done/")
     assert_accessible(page)
+
+
+def test_it_says_a_job_is_only_published_in_french_after_switching_to_german(
+    django_db_serialized_rollback, transactional_db, live_server, page
+):
+    posting = factories.live_posting(language="fr", country="CH", title="Fromager à Gruyères")
+    factories.live_posting(language="de", country="CH", title="Käser in Bern")
+
+    page.goto(f"{live_server.url}{posting.get_absolute_url()}")
+    page.get_by_role("button", name="Deutsch").click()
+    page.wait_for_url(f"**/de/jobs/?from={posting.pk}")
+    notice = page.get_by_role("status")
+    expect(notice).to_have_text(
+        "Diese Stelle ist nur auf Französisch veröffentlicht: Fromager à Gruyères"
+    )
+    assert page.locator(".posting-card h3").all_inner_texts() == ["Käser in Bern"]
+    assert_accessible(page)
+
+    notice.get_by_role("link").click()
+    page.wait_for_url(f"**{posting.get_absolute_url()}")
+    assert page.locator("html").get_attribute("lang") == "fr"

@@ -421,7 +421,7 @@ def test_it_fails_a_run_whose_worker_died_twice_at_the_same_row(settings, tmp_pa
     assert run.status == "failed"
     assert run.message == (
         "L’import s’est arrêté deux fois à la ligne 1 sans aboutir (son processus a été tué, "
-        "faute de mémoire peut-être) : il n’est pas relancé."
+        "faute de mémoire peut-être)\xa0: il n’est pas relancé."
     )
 
 

@@ -191,13 +191,13 @@ def test_it_mails_the_recruiter_in_their_language_on_approval_and_rejection(
     # Django folds long encoded subjects onto a second line; clients unfold without the space.
     messages = {m["Subject"].strip(): m for m in mailbox.wait_for(2)}
     assert set(messages) == {
-        "Votre offre « Affineur » est en ligne",
-        "Votre offre « Vendeur » doit être modifiée",
+        "Votre offre «\xa0Affineur\xa0» est en ligne",
+        "Votre offre «\xa0Vendeur\xa0» doit être modifiée",
     }, "in French, Claire's language, not the moderator's German"
     assert all(m["To"] == "claire@dubois.example" for m in messages.values())
-    approved = messages["Votre offre « Affineur » est en ligne"]
+    approved = messages["Votre offre «\xa0Affineur\xa0» est en ligne"]
     assert good.get_absolute_url() in approved.get_body(("plain",)).get_content()
-    rejected = messages["Votre offre « Vendeur » doit être modifiée"]
+    rejected = messages["Votre offre «\xa0Vendeur\xa0» doit être modifiée"]
     assert comment in rejected.get_body(("plain",)).get_content()
     assert comment.replace("'", "&#x27;") in rejected.get_body(("html",)).get_content()
 
@@ -223,7 +223,7 @@ def test_it_warns_owners_once_before_expiry_and_again_after_a_renewal(mailbox, d
     assert services.warn_expiring_postings() == 0, "never twice for the same expiry"
     [message] = mailbox.wait_for(1)
     assert message["To"] == "claire@dubois.example"
-    assert message["Subject"].strip().startswith("Votre offre « Expire bientôt » expire le")
+    assert message["Subject"].strip().startswith("Votre offre «\xa0Expire bientôt\xa0» expire le")
 
     services.renew_posting(posting=soon)
     soon.refresh_from_db()

@@ -282,7 +282,7 @@ class PostingAdmin(CompanyScopedAdmin):
             response = TemplateResponse(
                 request,
                 "postings/detail.html",
-                {"posting": posting, "siblings": [], "language_urls": {}, "preview": True},
+                {"posting": posting, "siblings": [], "preview": True},
             )
             response.render()
         response["X-Robots-Tag"] = "noindex"

@@ -79,24 +79,13 @@ def salary(posting: Posting) -> str:
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
 def language_switcher(context: template.Context) -> dict:
-    """One button per language. A view may give `language_urls` (language -> target URL);
-    otherwise the current URL is kept, filters included, under the other language's prefix.
-
-    The target is translated here, while the page's language is active: set_language runs
-    outside the language prefixes and cannot resolve a prefixed URL of another language."""
+    """One button per language, each posting the page it is on (page 1: another language has
+    other results); set_language works out the target (postings/switching.py)."""
     request = context["request"]
-    overrides = context.get("language_urls") or {}
     query = request.GET.copy()
-    query.pop("page", None)  # another language has other results: start at page 1
-    current_path = request.path + (f"?{query.urlencode()}" if query else "")
+    query.pop("page", None)
     return {
         "current": translation.get_language(),
-        "languages": [
-            {
-                "code": code,
-                "name": name,
-                "next": overrides.get(code) or translate_url(current_path, code),
-            }
-            for code, name in settings.LANGUAGES
-        ],
+        "next": request.path + (f"?{query.urlencode()}" if query else ""),
+        "languages": [{"code": code, "name": name} for code, name in settings.LANGUAGES],
     }

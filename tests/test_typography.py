@@ -1,0 +1,93 @@
+"""Each language's typography: its quotation marks, its spaces, its way of writing numbers."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from alerts.forms import describe
+from postings.formatting import number
+from postings.selectors import Filters
+
+ROOT = Path(__file__).resolve().parent.parent
+SPACES = "\u00a0\u202f"  # no-break space, narrow no-break space
+# What is not prose: placeholders, URLs, code, HTML tags and entities, times of day.
+NOT_PROSE = re.compile(
+    r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}|https?://\S+|mailto:\S+|<code>.*?</code>|<[^>]*>|&#?\w+;"
+    r"|\b\d{1,2}:\d{2}\b"
+)
+# Quotation marks that are not the language's own.
+FOREIGN_QUOTES = {
+    "fr": "“”„",
+    "de": "”«»",
+    "pl": "“«»",
+}
+
+
+def translations(language: str) -> list[tuple[str, str]]:
+    """(msgid, each msgstr) of the language's catalog, the non-prose parts replaced by X."""
+    with (ROOT / "locale" / language / "LC_MESSAGES" / "django.po").open("rb") as handle:
+        catalog = read_po(handle)
+    pairs = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        pairs += [(str(msgid), NOT_PROSE.sub("X", str(text))) for text in strings]
+    return pairs
+
+
+def test_it_puts_a_no_break_space_before_french_high_punctuation():
+    missing = [
+        (msgid, text)
+        for msgid, text in translations("fr")
+        if re.search(rf"(?<![{SPACES}])[:;!?]|«(?![{SPACES}])|(?<![{SPACES}])»", text)
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("language", FOREIGN_QUOTES)
+def test_it_quotes_with_the_language_own_marks(language):
+    foreign = [
+        (msgid, text)
+        for msgid, text in translations(language)
+        if any(mark in text for mark in FOREIGN_QUOTES[language])
+    ]
+    assert foreign == []
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("fr", "40\u202f013 nouvelles offres\xa0: Développement logiciel"),
+        ("de", "40.013 neue Stellenangebote: Développement logiciel"),
+        ("en", "40,013 new jobs: Développement logiciel"),
+    ],
+)
+def test_it_writes_counts_as_the_language_does(language, subject):
+    context = {"count": 40013, "search": ["Développement logiciel"]}
+    with translation.override(language):
+        rendered = render_to_string("alerts/email/alert_subject.txt", context)
+        more = render_to_string(
+            "alerts/email/alert_body.txt", {"postings": [], "more": 2500, "search": []}
+        )
+    assert rendered.strip() == subject
+    assert number(2500, language) in more
+
+
+@pytest.mark.parametrize(
+    ("language", "search"),
+    [
+        ("fr", ["«\xa0fromager\xa0»", "au moins 52\u202f000 par an"]),
+        ("de", ["„fromager“", "mindestens 52.000 pro Jahr"]),
+        ("pl", ["„fromager”", "co najmniej 52\xa0000 rocznie"]),
+        ("en", ["“fromager”", "at least 52,000 a year"]),
+    ],
+)
+def test_it_quotes_a_search_with_the_language_marks(language, search):
+    with translation.override(language):
+        assert describe(Filters(q="fromager", salary_min=52000)) == search
