@@ -15,9 +15,10 @@ RUN apt-get update \
 RUN python -m venv /venv
 ENV PATH=/venv/bin:$PATH
 WORKDIR /app
-# The dependencies first: this layer is rebuilt only when pyproject.toml changes.
-COPY pyproject.toml README.md ./
-RUN pip install .
+# The dependencies first: this layer is rebuilt only when pyproject.toml changes. The README is
+# only the package's long description: an empty one, so that editing it reinstalls nothing.
+COPY pyproject.toml ./
+RUN touch README.md && pip install .
 COPY . .
 # Compiled catalogs and hashed, compressed static files go into the image. Settings need a
 # key, hosts and a database URL to load; these placeholders serve the build only.

@@ -10,5 +10,12 @@ tag="${1:-localhost/jobboard:latest}"
 base="${BASE_IMAGE:-localhost/debian-python:bookworm}"
 
 "$here/base-image.sh" "$base"
-# The host's network: the build reaches PyPI and Debian the way the machine does.
-exec podman build --network host --build-arg "PYTHON_IMAGE=$base" --tag "$tag" "$here/../.."
+# The host's network: the build reaches PyPI and Debian the way the machine does. The build
+# stage gets a tag of its own, so that pruning keeps its layers: they are the next build's cache.
+build() {
+    podman build --network host --build-arg "PYTHON_IMAGE=$base" "$@" "$here/../.."
+}
+build --target build --tag localhost/jobboard-build:cache
+build --tag "$tag"
+# What earlier builds left and this one no longer uses.
+podman image prune --force >/dev/null
