@@ -2,7 +2,8 @@
 # The Dockerfile's base image made from Debian's packages, for machines that reach Debian and
 # PyPI but no registry of container images (CI's):
 #   deploy/podman/base-image.sh [IMAGE]        (default localhost/debian-python:bookworm)
-# then build with --build-arg PYTHON_IMAGE=IMAGE. Does nothing when IMAGE exists already.
+# then build with --build-arg PYTHON_IMAGE=IMAGE. Does nothing when IMAGE exists already, made
+# by this version of this script.
 # The machine's own certificate authorities (/usr/local/share/ca-certificates: a proxy's, a
 # company's) go into it, so pip and apt inside the build trust what the machine trusts.
 set -eu
@@ -10,17 +11,21 @@ here=$(cd "$(dirname "$0")" && pwd)
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$here/containers.conf}"
 image="${1:-localhost/debian-python:bookworm}"
 
-if podman image exists "$image"; then
+recipe=$(sha256sum "$0" | cut -c1-16)
+if [ "$(podman image inspect --format '{{index .Labels "recipe"}}' "$image" 2>/dev/null)" \
+    = "$recipe" ]; then
     exit 0
 fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # python-is-python3 and python3-venv: the Dockerfile runs `python -m venv`, as in Python's own
-# images; passwd: it adds the user the roles run as. Like Debian's own images, apt keeps no
+# images; passwd: it adds the user the roles run as. The merged /usr made the way debootstrap
+# makes it, rather than by usrmerge and the 47 MB of Perl that it brings. Like Debian's own images, apt keeps no
 # package or cache files, and dpkg installs no manual pages, documentation or translations
 # (the copyright files stay), in this image and in the images built on it.
 set -- --variant=minbase \
     --include=python3,python3-venv,python-is-python3,passwd,ca-certificates \
+    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --aptopt='Dir::Cache::pkgcache ""' --aptopt='Dir::Cache::srcpkgcache ""' \
     --aptopt='DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb || true"; }' \
     --dpkgopt='path-exclude=/usr/share/man/*' \
@@ -34,4 +39,4 @@ if [ -d /usr/local/share/ca-certificates ]; then
 fi
 mmdebstrap "$@" bookworm "$scratch/rootfs.tar"
 podman import --change 'ENV LANG=C.UTF-8' --change 'CMD ["python"]' \
-    "$scratch/rootfs.tar" "$image"
+    --change "LABEL recipe=$recipe" "$scratch/rootfs.tar" "$image"
