@@ -19,10 +19,10 @@ fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # python-is-python3 and python3-venv: the Dockerfile runs `python -m venv`, as in Python's own
-# images; passwd: it adds the user the roles run as. The merged /usr made the way debootstrap
-# makes it, rather than by usrmerge and the 47 MB of Perl that it brings. Like Debian's own images, apt keeps no
-# package or cache files, and dpkg installs no manual pages, documentation or translations
-# (the copyright files stay), in this image and in the images built on it.
+# images; passwd: it adds the user the roles run as. The merged /usr is made the way debootstrap
+# makes it, rather than by usrmerge and the 47 MB of Perl that it brings. Like Debian's own
+# images, apt keeps no package or cache files, and dpkg installs no manual pages, documentation
+# or translations (the copyright files stay), in this image and in the images built on it.
 set -- --variant=minbase \
     --include=python3,python3-venv,python-is-python3,passwd,ca-certificates \
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
