@@ -112,7 +112,9 @@ class Site:
 
     def run(self, manifest: str, *command: str) -> str:
         """Runs a one-shot role to its end; its output."""
-        done = podman("run", "--rm", *self.options(manifest), self.image, *command, check=False)
+        done = podman(
+            "run", "--rm", *self.options(manifest), self.image, *command, timeout=600, check=False
+        )
         assert done.returncode == 0, f"{command} exited with {done.returncode}:\n{done.stderr}"
         return done.stdout + done.stderr
 
@@ -144,10 +146,10 @@ class Site:
             podman("rm", "--force", "--time", "5", name, check=False)
 
 
-def https(port: int, path: str, **headers: str):
-    """A request as the proxy in front of the container passes it on: plain HTTP from
-    loopback (TRUSTED_PROXY), with the visitor's scheme in X-Forwarded-Proto."""
-    return get(port, path, tls=False, **{"X-Forwarded-Proto": "https", **headers})
+def https(port: int, path: str, **request):
+    """A visitor's HTTPS request as the proxy in front of the container passes it on: plain
+    HTTP from loopback (TRUSTED_PROXY), with the visitor's scheme in X-Forwarded-Proto."""
+    return get(port, path, tls=False, **{"X-Forwarded-Proto": "https", **request})
 
 
 @pytest.fixture(scope="module")
