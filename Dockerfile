@@ -1,6 +1,8 @@
 # One image for every role: web (gunicorn), Celery worker, beat, migrate; the command picks
-# (deploy/entrypoint.sh). Build: docker build -t jobboard .
-# The tag of the base image is the pin: its Debian packages get their security updates.
+# (deploy/entrypoint.sh). Build: docker build -t jobboard . (or podman build).
+# PYTHON_IMAGE, the base: Python's official image by default, whose tag is the pin (its Debian
+# packages get their security updates). Any Debian bookworm with Python 3.11 as `python`, venv,
+# apt and useradd will do: CI builds on one made from Debian's packages (deploy/podman/).
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS build
@@ -13,9 +15,10 @@ RUN apt-get update \
 RUN python -m venv /venv
 ENV PATH=/venv/bin:$PATH
 WORKDIR /app
-# The dependencies first: this layer is rebuilt only when pyproject.toml changes.
-COPY pyproject.toml README.md ./
-RUN pip install .
+# The dependencies first: this layer is rebuilt only when pyproject.toml changes. The README is
+# only the package's long description: an empty one, so that editing it reinstalls nothing.
+COPY pyproject.toml ./
+RUN touch README.md && pip install .
 COPY . .
 # Compiled catalogs and hashed, compressed static files go into the image. Settings need a
 # key, hosts and a database URL to load; these placeholders serve the build only.
@@ -25,11 +28,14 @@ RUN DEBUG=0 SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=build \
         && python manage.py collectstatic --no-input'
 
 FROM ${PYTHON_IMAGE}
+# The root is read-only where the manifests say so; /tmp is the roles' scratch volume. gunicorn
+# puts its control socket (gunicornc) in XDG_RUNTIME_DIR, else in HOME (/app, on the root).
 ENV PATH=/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PROMETHEUS_MULTIPROC_DIR=/tmp/metrics \
-    PORT=8000
+    PORT=8000 \
+    XDG_RUNTIME_DIR=/tmp
 # DejaVu: the fonts of the link-preview pictures (OG_IMAGE_FONT_DIR).
 # hadolint ignore=DL3008
 RUN apt-get update \
