@@ -282,7 +282,9 @@ class Visitor:
             headers["Cookie"] = self.cookie
         body = None
         if data is not None:
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.page).group(1)
+            found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.page)
+            assert found, "the page has no CSRF token"
+            token = found.group(1)
             body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **data})
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         response, content = https(
