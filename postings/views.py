@@ -18,7 +18,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from . import og_image, selectors
+from . import og_image, presentation, selectors
 from .caching import cached_page
 from .forms import PostingFilterForm
 from .models import Category, Company, Posting, PostingDay
@@ -63,6 +63,8 @@ def posting_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "results": results,
             "query_without_page": query.urlencode(),
+            "chips": presentation.chips(request.GET, form, filters, results),
+            "pages": presentation.page_window(results.number, results.num_pages),
         },
     )
 
@@ -111,6 +113,10 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "siblings": siblings,
             "language_urls": language_urls,
             "json_ld": job_posting_json_ld(posting),
+            "similar": presentation.similar_postings(posting),
+            "back_url": presentation.back_to_results(
+                request.headers.get("Referer", ""), reverse("postings:list")
+            ),
         },
     )
 

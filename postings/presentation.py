@@ -1,0 +1,113 @@
+"""What the public pages show beside the results: the removable chips of the active filters,
+the window of page numbers, a company's initials and their colour, and similar jobs."""
+
+import zlib
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from .forms import PostingFilterForm
+from .models import Posting
+from .selectors import Results
+
+# As many as site.css has .avatar-N colours.
+AVATAR_COLOURS = 8
+SIMILAR = 4
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    url: str  # the same search without this one value
+
+
+def _without(query: QueryDict, name: str, value: str) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    query.setlist(name, [kept for kept in query.getlist(name) if kept != value])
+    return "?" + query.urlencode() if query else "?"
+
+
+def chips(query: QueryDict, form: PostingFilterForm, filters: dict, results: Results) -> list[Chip]:
+    """One chip per active filter value, labelled as the filter form labels it."""
+    labels = {
+        (name, facet.value): facet.label
+        for name, values in results.facets.items()
+        for facet in values
+        if facet.selected
+    }
+    found = []
+    for name in ("q", "country", "category", "type", "remote", "salary_min", "posted_within"):
+        value = filters.get(name)
+        if value in (None, "", []):
+            continue
+        for one in value if isinstance(value, list) else [value]:
+            text = str(one)
+            if name == "q":
+                label = f"“{text}”"
+            elif name == "salary_min":
+                label = _("Salary from %(amount)s") % {"amount": text}
+            elif name == "posted_within":
+                label = str(dict(form.fields["posted_within"].choices).get(text, text))
+            else:
+                label = labels.get((name, text), text)
+            found.append(Chip(label, _without(query, name, text)))
+    if filters.get("with_salary"):
+        found.append(Chip(_("With a salary"), _without(query, "with_salary", "1")))
+    return found
+
+
+def page_window(number: int, num_pages: int, *, around: int = 1) -> list[int | None]:
+    """Page numbers to link: the first, the last and those around the current one; None where
+    pages are skipped ("1 … 4 5 6 … 20")."""
+    shown = sorted(
+        {1, num_pages} | set(range(max(1, number - around), min(num_pages, number + around) + 1))
+    )
+    window: list[int | None] = []
+    for page in shown:
+        if window and page - window[-1] > 1:  # type: ignore[operator]
+            window.append(None)
+        window.append(page)
+    return window
+
+
+def initials(name: str) -> str:
+    words = [word for word in name.replace("-", " ").split() if word[:1].isalnum()]
+    return "".join(word[0] for word in words[:2]).upper() or name[:1].upper()
+
+
+def avatar_colour(name: str) -> int:
+    """The same company gets the same colour on every page and every server (not hash())."""
+    return zlib.crc32(name.encode()) % AVATAR_COLOURS
+
+
+def similar_postings(posting: Posting) -> QuerySet[Posting]:
+    """Live jobs in the posting's language, those of its category and country first: one query,
+    at most SIMILAR rows."""
+    return (
+        Posting.objects.live()
+        .in_language(posting.language)
+        .exclude(pk=posting.pk)
+        .select_related("company")
+        .annotate(
+            closeness=Case(
+                When(category_id=posting.category_id, country=posting.country, then=Value(2)),
+                When(category_id=posting.category_id, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-closeness", "-published_at")[:SIMILAR]
+    )
+
+
+def back_to_results(referer: str, list_path: str) -> str:
+    """The list page the visitor came from, with its search, or the plain list. Only a path
+    and query of our own list page is kept from the Referer: never another site's address."""
+    parts = urlsplit(referer)
+    if parts.path == list_path:
+        return f"{list_path}?{parts.query}" if parts.query else list_path
+    return list_path
