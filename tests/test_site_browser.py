@@ -102,6 +102,7 @@ def board(django_db_serialized_rollback, transactional_db, settings) -> dict:
                     apply_url="https://jobs.example/apply",
                 )
                 first.setdefault(language, posting)
+    first["expired"] = factories.expired_posting(language="fr", title="Boulanger à Dinant")
     return first
 
 
@@ -119,8 +120,9 @@ def browser(live_server):
 
 
 @contextmanager
-def visit(browser, viewport: dict, *, javascript: bool = True, scheme: str = "light"):
-    """A page of a fresh context at this size; no console error may appear while it is used."""
+def visit(browser, viewport: dict, *, javascript: bool = True, scheme: str = "light", gone=""):
+    """A page of a fresh context at this size; no console error may appear while it is used,
+    but the browser's report of `gone` answering 410 when the test expects it."""
     context = browser.new_context(
         viewport=viewport,
         java_script_enabled=javascript,
@@ -131,8 +133,11 @@ def visit(browser, viewport: dict, *, javascript: bool = True, scheme: str = "li
     errors = []
 
     def on_console(message) -> None:
-        if message.type == "error" and not getattr(message.page, "auditing", False):
-            errors.append(message.text)
+        if message.type != "error" or getattr(message.page, "auditing", False):
+            return
+        if gone and "status of 410" in message.text and message.location["url"].endswith(gone):
+            return
+        errors.append(message.text)
 
     context.on("console", on_console)
     context.on("weberror", lambda error: errors.append(str(error.error)))
@@ -144,6 +149,8 @@ def visit(browser, viewport: dict, *, javascript: bool = True, scheme: str = "li
 def shoot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    # Nothing sticks out sideways: a phone would zoom the page out to show it.
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 @pytest.mark.parametrize("language", ["fr", "de", "pl"])
@@ -153,7 +160,6 @@ def test_it_shows_the_first_job_on_the_first_screen_of_a_phone(
     with visit(browser, PHONE) as page:
         page.goto(f"{live_server.url}/{language}/jobs/")
         shoot(page, f"list-phone-{language}")
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         card = page.locator(".posting-card").first
         expect(card).to_be_visible()
         assert card.bounding_box()["y"] < PHONE["height"]
@@ -172,7 +178,6 @@ def test_it_shows_apply_and_the_key_facts_on_the_first_screen_of_a_posting(
     with visit(browser, viewport) as page:
         page.goto(live_server.url + board[language].get_absolute_url())
         shoot(page, f"posting-{size}-{language}")
-        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         apply = page.locator(".apply-bar .button" if size == "phone" else ".key-facts .button")
         expect(apply).to_be_visible()
         box = apply.bounding_box()
@@ -216,14 +221,14 @@ def test_it_applies_filters_on_change_and_removes_them_as_chips(board, live_serv
         page.goto(f"{live_server.url}/de/jobs/")
         page.select_option("select[name=country]", "AT")
         page.wait_for_url("**/de/jobs/?**country=AT**")
-        page.check("input[name=remote][value=remote]")
-        page.wait_for_url("**remote=remote**")
+        page.check("input[type=radio][name=remote][value=hybrid]")
+        page.wait_for_url("**remote=hybrid**")
         cities = page.locator(".posting-card .location").all_inner_texts()
         assert cities and all(city.endswith("Österreich") for city in cities)
         chips = page.locator(".chips .chip")
         expect(chips).to_have_count(2)
         chips.filter(has_text="Österreich").click()
-        page.wait_for_url(lambda url: "country=" not in url and "remote=remote" in url)
+        page.wait_for_url(lambda url: "country=" not in url and "remote=hybrid" in url)
         expect(page.locator(".chips .chip")).to_have_count(1)
 
     with visit(browser, PHONE) as page:
@@ -231,6 +236,9 @@ def test_it_applies_filters_on_change_and_removes_them_as_chips(board, live_serv
         page.get_by_text("Filter (0)").click()
         expect(page.locator("form.filters")).to_be_visible()
         shoot(page, "filters-phone-de")
+        page.get_by_role("button", name="Schließen").click()
+        expect(page.locator("form.filters")).to_be_hidden()
+        page.get_by_text("Filter (0)").click()
         page.select_option("select[name=category]", "finance")
         page.wait_for_url("**category=finance**")
         expect(page.get_by_text("Filter (1)")).to_be_visible()
@@ -270,3 +278,37 @@ def test_it_goes_back_to_the_results_with_the_search_kept(board, live_server, br
         page.locator(".posting-card h3 a").first.click()
         page.get_by_role("link", name="Retour aux résultats").click()
         page.wait_for_url("**/fr/jobs/?country=BE&page=1")
+
+
+def test_it_keeps_saved_jobs_in_the_browser_and_says_which_have_expired(
+    board, live_server, browser
+):
+    expired = board["expired"]
+    with visit(browser, PHONE, gone=f"/api/v1/postings/{expired.pk}") as page:
+        page.goto(f"{live_server.url}/fr/jobs/")
+        star = page.get_by_role("button", name="Sauvegarder cette offre: Commercial terrain").first
+        star.click()
+        expect(star).to_have_attribute("aria-pressed", "true")
+        # A job saved last month, gone since.
+        page.evaluate(
+            """([id, url]) => {
+                const saved = JSON.parse(localStorage.getItem("jobboard.saved"));
+                saved.push({id: String(id), title: "Boulanger à Dinant", url, language: "fr"});
+                localStorage.setItem("jobboard.saved", JSON.stringify(saved));
+            }""",
+            [expired.pk, expired.get_absolute_url()],
+        )
+        page.reload()
+        expect(star).to_have_attribute("aria-pressed", "true")
+        page.get_by_role("link", name="Offres sauvegardées").click()
+        jobs = page.locator(".saved-job")
+        expect(jobs).to_have_count(2)
+        expect(jobs.first).to_contain_text("Brasserie Meuse · Namur")
+        expect(jobs.nth(1)).to_contain_text("Cette offre a expiré ou a été pourvue.")
+        assert_accessible(page)
+        shoot(page, "saved-phone-fr")
+        jobs.nth(1).get_by_role("button", name="Retirer").click()
+        expect(jobs).to_have_count(1)
+        jobs.first.get_by_role("link").click()
+        expect(page.locator("h1")).to_have_text("Commercial terrain")
+        expect(page.locator(".key-facts .save")).to_have_attribute("aria-pressed", "true")

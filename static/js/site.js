@@ -19,6 +19,13 @@
     if (sheet && wide.matches) sheet.open = true;
   }
   sidebar();
+  var close = document.querySelector(".sheet-close");
+  if (close) {
+    close.addEventListener("click", function () {
+      sheet.open = false;
+      sheet.querySelector("summary").focus();
+    });
+  }
   wide.addEventListener("change", sidebar);
 
   // Escape closes an open sheet or menu, and gives the focus back to its button.
@@ -30,4 +37,109 @@
       details.querySelector("summary").focus();
     });
   });
+})();
+
+// Saved jobs: kept in this browser (no account), read back from the API on the Saved jobs page.
+(function () {
+  var KEY = "jobboard.saved";
+
+  function saved() {
+    try {
+      return JSON.parse(window.localStorage.getItem(KEY)) || [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function keep(list) {
+    try {
+      window.localStorage.setItem(KEY, JSON.stringify(list));
+    } catch (error) {
+      // Storage full or refused (private mode): the star simply does not stick.
+    }
+  }
+
+  function isSaved(id) {
+    return saved().some(function (job) { return job.id === id; });
+  }
+
+  function show(button) {
+    var on = isSaved(button.dataset.save);
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.querySelector(".save-star").textContent = on ? "★" : "☆";
+  }
+
+  document.querySelectorAll("button.save").forEach(function (button) {
+    button.hidden = false;
+    show(button);
+    button.addEventListener("click", function () {
+      var id = button.dataset.save;
+      var list = saved().filter(function (job) { return job.id !== id; });
+      if (list.length === saved().length) {
+        list.unshift({
+          id: id,
+          title: button.dataset.title,
+          company: button.dataset.company,
+          url: button.dataset.url,
+          language: button.dataset.language
+        });
+      }
+      keep(list);
+      show(button);
+    });
+  });
+
+  var page = document.querySelector(".saved");
+  if (!page) return;
+  var list = page.querySelector(".saved-list");
+  var empty = page.querySelector(".saved-empty");
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function render() {
+    var jobs = saved();
+    empty.hidden = jobs.length > 0;
+    list.replaceChildren();
+    jobs.forEach(function (job) {
+      var item = element("li", "card saved-job");
+      item.lang = job.language || "";
+      var title = element("a", "saved-title", job.title);
+      title.href = job.url;
+      var meta = element("p", "card-meta", job.company);
+      var status = element("p", "saved-status");
+      var remove = element("button", "button button-secondary", page.dataset.remove);
+      remove.type = "button";
+      remove.addEventListener("click", function () {
+        keep(saved().filter(function (other) { return other.id !== job.id; }));
+        render();
+      });
+      item.append(title, meta, status, remove);
+      list.append(item);
+      fetch("/api/v1/postings/" + encodeURIComponent(job.id), { headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (response.status === 404 || response.status === 410) {
+            item.classList.add("expired");
+            status.textContent = page.dataset.expired;
+            return null;
+          }
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        })
+        .then(function (posting) {
+          if (!posting) return;
+          title.textContent = posting.title;
+          meta.textContent = [posting.company.name, posting.city].filter(Boolean).join(" · ");
+        })
+        .catch(function () {
+          status.textContent = page.dataset.failed;
+        });
+    });
+  }
+
+  render();
 })();
