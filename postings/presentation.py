@@ -15,7 +15,7 @@ from .selectors import Results
 
 # As many as site.css has .avatar-N colours.
 AVATAR_COLOURS = 8
-SIMILAR = 4
+SIMILAR = 3
 
 
 @dataclass(frozen=True)

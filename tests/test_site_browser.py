@@ -146,9 +146,9 @@ def visit(browser, viewport: dict, *, javascript: bool = True, scheme: str = "li
     assert not errors, f"the browser's console has errors: {errors}"
 
 
-def shoot(page, name: str) -> None:
+def shoot(page, name: str, *, full_page: bool = False) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
     # Nothing sticks out sideways: a phone would zoom the page out to show it.
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
@@ -190,6 +190,7 @@ def test_it_shows_apply_and_the_key_facts_on_the_first_screen_of_a_posting(
             assert facts["y"] < text["y"], "the key facts come before the text"
         # Plain text became a list.
         expect(page.locator("section[aria-labelledby=responsibilities] li")).to_have_count(3)
+        shoot(page, f"posting-{size}-{language}-whole", full_page=True)
 
 
 @pytest.mark.parametrize("language", ["fr", "de", "pl"])
@@ -248,6 +249,8 @@ def test_it_applies_filters_on_change_and_removes_them_as_chips(board, live_serv
 def test_it_filters_without_javascript(board, live_server, browser, size):
     with visit(browser, SIZES[size], javascript=False) as page:
         page.goto(f"{live_server.url}/pl/jobs/")
+        # A star that only a script could keep is not offered without one.
+        expect(page.locator("button.save").first).to_be_hidden()
         if size == "phone":
             page.get_by_text("Filtry (0)").click()
         page.select_option("select[name=category]", "finance")
