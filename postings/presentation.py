@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import QueryDict
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .forms import PostingFilterForm
@@ -49,7 +50,9 @@ def chips(query: QueryDict, form: PostingFilterForm, filters: dict, results: Res
             if name == "q":
                 label = f"“{text}”"
             elif name == "salary_min":
-                label = _("Salary from %(amount)s") % {"amount": text}
+                label = _("Salary from %(amount)s") % {
+                    "amount": number_format(one, force_grouping=True)
+                }
             elif name == "posted_within":
                 label = str(dict(form.fields["posted_within"].choices).get(text, text))
             else:

@@ -78,3 +78,8 @@ def test_it_shows_similar_jobs_of_the_same_language_category_and_country_first(c
     html = client.get(posting.get_absolute_url()).content.decode()
     similar = html[html.index('id="similar-heading"') :]
     assert re.findall(r"<h3><a [^>]*>([^<]+)</a>", similar) == ["Très proche", "Proche", "Loin"]
+
+
+def test_it_writes_the_salary_chip_as_the_visitor_reads_numbers(client):
+    html = client.get("/de/jobs/?salary_min=45000").content.decode()
+    assert "Gehalt ab 45.000" in html
