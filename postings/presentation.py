@@ -32,34 +32,27 @@ def _without(query: QueryDict, name: str, value: str) -> str:
     return "?" + query.urlencode() if query else "?"
 
 
-def chips(query: QueryDict, form: PostingFilterForm, filters: dict, results: Results) -> list[Chip]:
-    """One chip per active filter value, labelled as the filter form labels it."""
-    labels = {
-        (name, facet.value): facet.label
-        for name, values in results.facets.items()
-        for facet in values
-        if facet.selected
-    }
+def chips(query: QueryDict, form: PostingFilterForm, results: Results) -> list[Chip]:
+    """One chip per active filter value: the facets' selected values with their labels, and the
+    form's other valid fields (what the search applied, whatever shape it passed them in)."""
+    form.is_valid()  # validated once (cached); an invalid field is simply absent from cleaned_data
+    data = form.cleaned_data
     found = []
-    for name in ("q", "country", "category", "type", "remote", "salary_min", "posted_within"):
-        value = filters.get(name)
-        if value in (None, "", []):
-            continue
-        for one in value if isinstance(value, list) else [value]:
-            text = str(one)
-            if name == "q":
-                label = f"“{text}”"
-            elif name == "salary_min":
-                label = _("Salary from %(amount)s") % {
-                    "amount": number_format(one, force_grouping=True)
-                }
-            elif name == "posted_within":
-                label = str(dict(form.fields["posted_within"].choices).get(text, text))
-            else:
-                label = labels.get((name, text), text)
-            found.append(Chip(label, _without(query, name, text)))
-    if filters.get("with_salary"):
+    if data.get("q"):
+        found.append(Chip(f"“{data['q']}”", _without(query, "q", query.get("q", ""))))
+    for name in ("country", "category", "type", "remote"):
+        for facet in results.facets.get(name, []):
+            if facet.selected:
+                found.append(Chip(facet.label, _without(query, name, facet.value)))
+    if data.get("salary_min"):
+        amount = number_format(data["salary_min"], force_grouping=True)
+        label = _("Salary from %(amount)s") % {"amount": amount}
+        found.append(Chip(label, _without(query, "salary_min", query.get("salary_min", ""))))
+    if data.get("with_salary"):
         found.append(Chip(_("With a salary"), _without(query, "with_salary", "1")))
+    if data.get("posted_within"):
+        label = str(dict(form.fields["posted_within"].choices)[str(data["posted_within"])])
+        found.append(Chip(label, _without(query, "posted_within", query.get("posted_within", ""))))
     return found
 
 

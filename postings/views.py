@@ -63,7 +63,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "results": results,
             "query_without_page": query.urlencode(),
-            "chips": presentation.chips(request.GET, form, filters, results),
+            "chips": presentation.chips(request.GET, form, results),
             "pages": presentation.page_window(results.number, results.num_pages),
         },
     )

@@ -83,3 +83,14 @@ def test_it_shows_similar_jobs_of_the_same_language_category_and_country_first(c
 def test_it_writes_the_salary_chip_as_the_visitor_reads_numbers(client):
     html = client.get("/de/jobs/?salary_min=45000").content.decode()
     assert "Gehalt ab 45.000" in html
+
+
+def test_it_shows_chips_for_the_category_the_date_and_a_stated_salary(client):
+    factories.live_posting(language="fr", country="FR", category=factories.category("sales"))
+    html = client.get("/fr/jobs/?category=sales&posted_within=7&with_salary=1").content.decode()
+    labels = re.findall(r'<a class="chip" href="[^"]*"><span[^>]*>[^<]*</span>([^<]*)', html)
+    assert [label.strip() for label in labels][:3] == [
+        "Vente",
+        "Avec salaire",
+        "les 7 derniers jours",
+    ]
