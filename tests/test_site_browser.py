@@ -2,6 +2,7 @@
 filters with and without JavaScript, accessibility, and the screenshots CI keeps."""
 
 import os
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -120,9 +121,9 @@ def browser(live_server):
 
 
 @contextmanager
-def visit(browser, viewport: dict, *, javascript: bool = True, scheme: str = "light", gone=""):
+def visit(browser, viewport: dict, *, javascript: bool = True, scheme: str = "light", gone=()):
     """A page of a fresh context at this size; no console error may appear while it is used,
-    but the browser's report of `gone` answering 410 when the test expects it."""
+    but the browser's report of a `gone` address answering 404 or 410 when the test expects it."""
     context = browser.new_context(
         viewport=viewport,
         java_script_enabled=javascript,
@@ -135,7 +136,8 @@ def visit(browser, viewport: dict, *, javascript: bool = True, scheme: str = "li
     def on_console(message) -> None:
         if message.type != "error" or getattr(message.page, "auditing", False):
             return
-        if gone and "status of 410" in message.text and message.location["url"].endswith(gone):
+        url = message.location["url"]
+        if re.search(r"status of 4(04|10)", message.text) and url.endswith(tuple(gone)):
             return
         errors.append(message.text)
 
@@ -287,7 +289,8 @@ def test_it_keeps_saved_jobs_in_the_browser_and_says_which_have_expired(
     board, live_server, browser
 ):
     expired = board["expired"]
-    with visit(browser, PHONE, gone=f"/api/v1/postings/{expired.pk}") as page:
+    gone = (f"/api/v1/postings/{expired.pk}", "/api/v1/postings/999999")
+    with visit(browser, PHONE, gone=gone) as page:
         page.goto(f"{live_server.url}/fr/jobs/")
         star = page.get_by_role("button", name="Sauvegarder cette offre: Commercial terrain").first
         star.click()
@@ -297,6 +300,8 @@ def test_it_keeps_saved_jobs_in_the_browser_and_says_which_have_expired(
             """([id, url]) => {
                 const saved = JSON.parse(localStorage.getItem("jobboard.saved"));
                 saved.push({id: String(id), title: "Boulanger à Dinant", url, language: "fr"});
+                // Storage is the visitor's to edit: a link there must not become a script.
+                saved.push({id: "999999", title: "Piège", url: "javascript:alert(1)"});
                 localStorage.setItem("jobboard.saved", JSON.stringify(saved));
             }""",
             [expired.pk, expired.get_absolute_url()],
@@ -305,6 +310,10 @@ def test_it_keeps_saved_jobs_in_the_browser_and_says_which_have_expired(
         expect(star).to_have_attribute("aria-pressed", "true")
         page.get_by_role("link", name="Offres sauvegardées").click()
         jobs = page.locator(".saved-job")
+        expect(jobs).to_have_count(3)
+        expect(jobs.nth(2)).to_contain_text("Cette offre a expiré")
+        assert jobs.nth(2).get_by_text("Piège").get_attribute("href") is None
+        jobs.nth(2).get_by_role("button", name="Retirer").click()
         expect(jobs).to_have_count(2)
         expect(jobs.first).to_contain_text("Brasserie Meuse · Namur")
         expect(jobs.nth(1)).to_contain_text("Cette offre a expiré ou a été pourvue.")

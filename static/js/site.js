@@ -109,7 +109,8 @@
       var item = element("li", "card saved-job");
       item.lang = job.language || "";
       var title = element("a", "saved-title", job.title);
-      title.href = job.url;
+      // Only a path of this site: storage is the visitor's to edit, a link must not run script.
+      if (/^\/[^/\\]/.test(job.url || "")) title.href = job.url;
       var meta = element("p", "card-meta", job.company);
       var status = element("p", "saved-status");
       var remove = element("button", "button button-secondary", page.dataset.remove);
