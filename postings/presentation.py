@@ -28,7 +28,8 @@ class Chip:
 def _without(query: QueryDict, name: str, value: str) -> str:
     query = query.copy()
     query.pop("page", None)
-    query.setlist(name, [kept for kept in query.getlist(name) if kept != value])
+    # "?country=be" applies as BE: the chip of BE removes it too.
+    query.setlist(name, [kept for kept in query.getlist(name) if kept.upper() != value.upper()])
     return "?" + query.urlencode() if query else "?"
 
 

@@ -94,3 +94,9 @@ def test_it_shows_chips_for_the_category_the_date_and_a_stated_salary(client):
         "Avec salaire",
         "les 7 derniers jours",
     ]
+
+
+def test_it_removes_a_country_typed_in_lower_case_with_its_chip(client):
+    factories.live_posting(language="fr", country="BE")
+    html = client.get("/fr/jobs/?country=be&remote=remote").content.decode()
+    assert '<a class="chip" href="?remote=remote">' in html
