@@ -40,7 +40,8 @@ def chips(query: QueryDict, form: PostingFilterForm, results: Results) -> list[C
     data = form.cleaned_data
     found = []
     if data.get("q"):
-        found.append(Chip(f"“{data['q']}”", _without(query, "q", query.get("q", ""))))
+        quoted = _("“%(text)s”") % {"text": data["q"]}
+        found.append(Chip(quoted, _without(query, "q", query.get("q", ""))))
     for name in ("country", "category", "type", "remote"):
         for facet in results.facets.get(name, []):
             if facet.selected:
