@@ -1,9 +1,14 @@
 """The safe HTML subset of posting text."""
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "a", "h3", "h4"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# Text with one of these was written as HTML; without, its line breaks are all its structure.
+_BLOCK_TAG = re.compile(r"<(p|br|ul|ol|li|h[1-6]|div|table)\b", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*[-•]\s+")
 
 
 # Built once: nh3.clean() builds the same cleaner from these sets on every call, which costs
@@ -16,6 +21,36 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+def _structured(text: str) -> str:
+    """Plain text as HTML: a blank line starts a paragraph, "- " or "• " starts a list item.
+    Nothing is escaped here: the cleaner escapes what is not an allowed tag."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        paragraph: list[str] = []
+        items: list[str] = []
+        for line in lines:
+            if _BULLET.match(line):
+                if paragraph:
+                    blocks.append("<p>" + "<br>".join(paragraph) + "</p>")
+                    paragraph = []
+                items.append("<li>" + _BULLET.sub("", line) + "</li>")
+            else:
+                if items:
+                    blocks.append("<ul>" + "".join(items) + "</ul>")
+                    items = []
+                paragraph.append(line)
+        if paragraph:
+            blocks.append("<p>" + "<br>".join(paragraph) + "</p>")
+        if items:
+            blocks.append("<ul>" + "".join(items) + "</ul>")
+    return "".join(blocks)
+
+
 def sanitize(html: str) -> str:
-    """Keep the allowlisted tags; links get rel="nofollow noopener" and only web or mail schemes."""
+    """Keep the allowlisted tags; links get rel="nofollow noopener" and only web or mail schemes.
+    Every write path (import, panel, API) and every page goes through here, so text written
+    without HTML is given its paragraphs and lists in one place."""
+    if html and not _BLOCK_TAG.search(html):
+        html = _structured(html)
     return _CLEANER.clean(html).strip()

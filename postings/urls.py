@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
 from . import views
 from .caching import cached_page
@@ -15,4 +16,6 @@ urlpatterns = [
     path("jobs/<int:pk>/image.png", views.posting_image, name="image"),
     path("jobs/<int:pk>/<slug:slug>/", views.posting_detail, name="detail"),
     path("companies/<slug:slug>/", views.company_detail, name="company"),
+    # Kept in the visitor's browser (localStorage) and read from the API: the page is a shell.
+    path("saved/", TemplateView.as_view(template_name="postings/saved.html"), name="saved"),
 ]

@@ -12,12 +12,12 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, render
-from django.utils import translation
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from . import og_image, selectors, switching
+from . import og_image, presentation, selectors, switching
 from .caching import cached_page
 from .forms import PostingFilterForm
 from .models import Category, Company, Posting, PostingDay
@@ -71,7 +71,9 @@ def posting_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "results": results,
             "query_without_page": query.urlencode(),
-            "notices": switching.notices(request.GET, translation.get_language()),
+            "notices": switching.notices(request.GET, request.LANGUAGE_CODE),
+            "chips": presentation.chips(request.GET, form, results),
+            "pages": presentation.page_window(results.number, results.num_pages),
         },
     )
 
@@ -105,6 +107,10 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "posting": posting,
             "siblings": siblings,
             "json_ld": job_posting_json_ld(posting),
+            "similar": presentation.similar_postings(posting),
+            "back_url": presentation.back_to_results(
+                request.headers.get("Referer", ""), reverse("postings:list")
+            ),
         },
     )
 

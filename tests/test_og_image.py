@@ -94,7 +94,7 @@ def test_it_writes_place_and_salary_in_the_postings_language_as_its_page_does(cl
     card = og_image.card_for(posting)
     assert card.location == "Berlin, Allemagne"
     html = client.get(posting.get_absolute_url()).content.decode()
-    assert f"</strong> {card.salary}</p>" in html
+    assert f'<dd class="salary">{card.salary}</dd>' in html
     assert card.site == "Site d'emploi"
 
 

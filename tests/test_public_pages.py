@@ -307,16 +307,22 @@ def test_it_never_shows_unsafe_html_even_if_stored(client):
     assert "alert(1)" not in html and "onerror" not in html
 
 
-def test_it_shows_a_posting_in_one_query_plus_one_for_siblings(client, django_assert_num_queries):
+def test_it_shows_a_posting_in_one_query_plus_similar_jobs_and_siblings(
+    client, django_assert_num_queries
+):
     posting = factories.live_posting(
         language="fr", country="FR", category=factories.category("sales")
     )
-    with django_assert_num_queries(1):
-        client.get(posting.get_absolute_url())
+    for _ in range(6):
+        factories.live_posting(language="fr", country="BE", category=posting.category)
+    # The posting, then its similar jobs with their companies in one bounded query.
+    with django_assert_num_queries(2):
+        html = client.get(posting.get_absolute_url()).content.decode()
+    assert html.count('class="posting-card"') == 3
     sibling = factories.live_posting(language="de", country="FR")
     sibling.join_translation_group(posting)
     sibling.save()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(posting.get_absolute_url())
 
 

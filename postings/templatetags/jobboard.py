@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import unescape
 
 from babel import Locale
@@ -7,10 +7,13 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from .. import presentation
 from ..html import sanitize
 from ..models import Posting
 
@@ -52,6 +55,35 @@ def sanitized(html: str) -> SafeString:
 def plain_text(html: str) -> str:
     """Posting HTML as text for meta tags; autoescape encodes it again."""
     return unescape(strip_tags(sanitize(html)))  # sanitize drops <script> with its content
+
+
+@register.filter
+def initials(name: str) -> str:
+    return presentation.initials(name)
+
+
+@register.filter
+def avatar_colour(name: str) -> int:
+    return presentation.avatar_colour(name)
+
+
+@register.filter
+def is_new(moment: datetime | None) -> bool:
+    """Published in the last 48 hours."""
+    return moment is not None and timezone.now() - moment < timedelta(hours=48)
+
+
+@register.filter
+def relative_date(moment: datetime) -> str:
+    """ "today", "yesterday", "3 days ago", then the date: a card needs the age, not the hour."""
+    days = (timezone.localdate() - timezone.localdate(moment)).days
+    if days <= 0:
+        return _("today")
+    if days == 1:
+        return _("yesterday")
+    if days < 30:
+        return ngettext("%(count)s day ago", "%(count)s days ago", days) % {"count": days}
+    return date_format(moment, "DATE_FORMAT")
 
 
 @register.filter

@@ -1,0 +1,119 @@
+"""What the public pages show beside the results: the removable chips of the active filters,
+the window of page numbers, a company's initials and their colour, and similar jobs."""
+
+import zlib
+from dataclasses import dataclass
+from typing import cast
+from urllib.parse import urlsplit
+
+from django import forms
+from django.db.models import IntegerField, Value
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from .formatting import number
+from .forms import PostingFilterForm
+from .models import Posting
+from .selectors import Results
+
+# As many as site.css has .avatar-N colours.
+AVATAR_COLOURS = 8
+SIMILAR = 3
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    url: str  # the same search without this one value
+
+
+def _without(query: QueryDict, name: str, value: str) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    # "?country=be" applies as BE: the chip of BE removes it too.
+    query.setlist(name, [kept for kept in query.getlist(name) if kept.upper() != value.upper()])
+    return "?" + query.urlencode() if query else "?"
+
+
+def chips(query: QueryDict, form: PostingFilterForm, results: Results) -> list[Chip]:
+    """One chip per active filter value: the facets' selected values with their labels, and the
+    form's other valid fields (what the search applied, whatever shape it passed them in)."""
+    form.is_valid()  # validated once (cached); an invalid field is simply absent from cleaned_data
+    data = form.cleaned_data
+    found = []
+    if data.get("q"):
+        quoted = _("“%(text)s”") % {"text": data["q"]}
+        found.append(Chip(quoted, _without(query, "q", query.get("q", ""))))
+    for name in ("country", "category", "type", "remote"):
+        for facet in results.facets.get(name, []):
+            if facet.selected:
+                found.append(Chip(facet.label, _without(query, name, facet.value)))
+    if data.get("salary_min"):
+        amount = number(data["salary_min"])
+        label = _("Salary from %(amount)s") % {"amount": amount}
+        found.append(Chip(label, _without(query, "salary_min", query.get("salary_min", ""))))
+    if data.get("with_salary"):
+        found.append(Chip(_("With a salary"), _without(query, "with_salary", "1")))
+    if data.get("posted_within"):
+        field = cast(forms.ChoiceField, form.fields["posted_within"])
+        label = str(dict(cast(list[tuple[str, str]], field.choices))[str(data["posted_within"])])
+        found.append(Chip(label, _without(query, "posted_within", query.get("posted_within", ""))))
+    return found
+
+
+def page_window(number: int, num_pages: int, *, around: int = 1) -> list[int | None]:
+    """Page numbers to link: the first, the last and those around the current one; None where
+    pages are skipped ("1 … 4 5 6 … 20")."""
+    shown = sorted(
+        {1, num_pages} | set(range(max(1, number - around), min(num_pages, number + around) + 1))
+    )
+    window: list[int | None] = []
+    for page in shown:
+        if window and page - window[-1] > 1:  # type: ignore[operator]
+            window.append(None)
+        window.append(page)
+    return window
+
+
+def initials(name: str) -> str:
+    words = [word for word in name.replace("-", " ").split() if word[:1].isalnum()]
+    return "".join(word[0] for word in words[:2]).upper() or name[:1].upper()
+
+
+def avatar_colour(name: str) -> int:
+    """The same company gets the same colour on every page and every server (not hash())."""
+    return zlib.crc32(name.encode()) % AVATAR_COLOURS
+
+
+def similar_postings(posting: Posting) -> list[Posting]:
+    """Live jobs in the posting's language, those of its category and country first, then of its
+    category, then the latest: one query of three short index scans (not a sort of every live
+    posting of the language), at most SIMILAR rows."""
+    base = (
+        Posting.objects.live()
+        .in_language(posting.language)
+        .exclude(pk=posting.pk)
+        .select_related("company")
+        .order_by("-published_at")
+    )
+    by_closeness = [(0, base)]
+    if posting.category_id is not None:
+        same = base.filter(category_id=posting.category_id)
+        by_closeness = [(2, same.filter(country=posting.country)), (1, same), *by_closeness]
+    first, *others = (
+        part.annotate(closeness=Value(rank, IntegerField()))[:SIMILAR]
+        for rank, part in by_closeness
+    )
+    found: dict[int, Posting] = {}
+    for row in first.union(*others, all=True).order_by("-closeness", "-published_at"):
+        found.setdefault(row.pk, row)
+    return list(found.values())[:SIMILAR]
+
+
+def back_to_results(referer: str, list_path: str) -> str:
+    """The list page the visitor came from, with its search, or the plain list. Only a path
+    and query of our own list page is kept from the Referer: never another site's address."""
+    parts = urlsplit(referer)
+    if parts.path == list_path:
+        return f"{list_path}?{parts.query}" if parts.query else list_path
+    return list_path

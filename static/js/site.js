@@ -1,0 +1,146 @@
+// The public site's enhancements. Every feature works without this file: it only saves clicks.
+"use strict";
+(function () {
+  document.documentElement.classList.add("js");
+
+  // Filters apply as soon as they change; the Filter button stays for browsers without script.
+  var form = document.querySelector("form.filters");
+  if (form) {
+    form.addEventListener("change", function () {
+      form.requestSubmit ? form.requestSubmit() : form.submit();
+    });
+  }
+
+  // On a wide screen the filters are a sidebar, never a closed sheet (for browsers that do not
+  // know ::details-content yet).
+  var sheet = document.querySelector(".filter-sheet");
+  var wide = window.matchMedia("(min-width: 60.01rem)");
+  function sidebar() {
+    if (sheet && wide.matches) sheet.open = true;
+  }
+  sidebar();
+  var close = document.querySelector(".sheet-close");
+  if (close) {
+    close.addEventListener("click", function () {
+      sheet.open = false;
+      sheet.querySelector("summary").focus();
+    });
+  }
+  wide.addEventListener("change", sidebar);
+
+  // Escape closes an open sheet or menu, and gives the focus back to its button.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details[open]").forEach(function (details) {
+      if (details === sheet && wide.matches) return;
+      details.open = false;
+      details.querySelector("summary").focus();
+    });
+  });
+})();
+
+// Saved jobs: kept in this browser (no account), read back from the API on the Saved jobs page.
+(function () {
+  var KEY = "jobboard.saved";
+
+  function saved() {
+    try {
+      return JSON.parse(window.localStorage.getItem(KEY)) || [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function keep(list) {
+    try {
+      window.localStorage.setItem(KEY, JSON.stringify(list));
+    } catch (error) {
+      // Storage full or refused (private mode): the star simply does not stick.
+    }
+  }
+
+  function isSaved(id) {
+    return saved().some(function (job) { return job.id === id; });
+  }
+
+  function show(button) {
+    var on = isSaved(button.dataset.save);
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.querySelector(".save-star").textContent = on ? "★" : "☆";
+  }
+
+  document.querySelectorAll("button.save").forEach(function (button) {
+    button.hidden = false;
+    show(button);
+    button.addEventListener("click", function () {
+      var id = button.dataset.save;
+      var list = saved().filter(function (job) { return job.id !== id; });
+      if (list.length === saved().length) {
+        list.unshift({
+          id: id,
+          title: button.dataset.title,
+          company: button.dataset.company,
+          url: button.dataset.url,
+          language: button.dataset.language
+        });
+      }
+      keep(list);
+      show(button);
+    });
+  });
+
+  var page = document.querySelector(".saved");
+  if (!page) return;
+  var list = page.querySelector(".saved-list");
+  var empty = page.querySelector(".saved-empty");
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function render() {
+    var jobs = saved();
+    empty.hidden = jobs.length > 0;
+    list.replaceChildren();
+    jobs.forEach(function (job) {
+      var item = element("li", "card saved-job");
+      item.lang = job.language || "";
+      var title = element("a", "saved-title", job.title);
+      // Only a path of this site: storage is the visitor's to edit, a link must not run script.
+      if (/^\/[^/\\]/.test(job.url || "")) title.href = job.url;
+      var meta = element("p", "card-meta", job.company);
+      var status = element("p", "saved-status");
+      var remove = element("button", "button button-secondary", page.dataset.remove);
+      remove.type = "button";
+      remove.addEventListener("click", function () {
+        keep(saved().filter(function (other) { return other.id !== job.id; }));
+        render();
+      });
+      item.append(title, meta, status, remove);
+      list.append(item);
+      fetch("/api/v1/postings/" + encodeURIComponent(job.id), { headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (response.status === 404 || response.status === 410) {
+            item.classList.add("expired");
+            status.textContent = page.dataset.expired;
+            return null;
+          }
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        })
+        .then(function (posting) {
+          if (!posting) return;
+          title.textContent = posting.title;
+          meta.textContent = [posting.company.name, posting.city].filter(Boolean).join(" · ");
+        })
+        .catch(function () {
+          status.textContent = page.dataset.failed;
+        });
+    });
+  }
+
+  render();
+})();

@@ -1,0 +1,102 @@
+"""What the list and posting pages show beside the results, read from the HTML a client gets."""
+
+import re
+
+import pytest
+
+from postings.presentation import avatar_colour, initials, page_window
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_numbers_the_pages_around_the_current_one():
+    assert page_window(1, 1) == [1]
+    assert page_window(1, 3) == [1, 2, 3]
+    assert page_window(5, 20) == [1, None, 4, 5, 6, None, 20]
+    assert page_window(20, 20) == [1, None, 19, 20]
+
+
+def test_it_links_numbered_pages_that_keep_the_filters(client, settings):
+    settings.POSTINGS_PER_PAGE = 2
+    for _ in range(9):
+        factories.live_posting(language="fr", country="BE")
+    html = client.get("/fr/jobs/?country=BE&page=3").content.decode()
+    pages = re.findall(r'<a (?:aria-current="page" )?href="\?country=BE&amp;page=(\d)">', html)
+    assert pages == ["1", "2", "3", "4", "5"]
+    assert 'aria-current="page" href="?country=BE&amp;page=3"' in html
+
+
+def test_it_shows_each_active_filter_as_a_chip_that_removes_it(client):
+    factories.live_posting(language="fr", country="BE", remote="remote")
+    html = client.get("/fr/jobs/?country=BE&remote=remote&q=boulanger").content.decode()
+    chips = dict(
+        (label.strip(), href)
+        for href, label in re.findall(
+            r'<a class="chip" href="([^"]*)"><span class="visually-hidden">[^<]*</span>([^<]*)',
+            html,
+        )
+    )
+    assert chips["Belgique"] == "?remote=remote&amp;q=boulanger"
+    assert chips["Télétravail complet"] == "?country=BE&amp;q=boulanger"
+    assert chips["«\xa0boulanger\xa0»"] == "?country=BE&amp;remote=remote"
+    assert "Filtres (3)" in html
+
+
+def test_it_tells_what_to_loosen_when_nothing_matches(client):
+    factories.live_posting(language="fr", country="BE")
+    html = client.get("/fr/jobs/?country=BE&q=astronaute").content.decode()
+    assert 'class="posting-card"' not in html
+    assert "Essayez de retirer un filtre" in html
+
+
+def test_it_goes_back_to_the_search_it_came_from_and_nowhere_else(client):
+    posting = factories.live_posting(language="fr", country="FR")
+    url = posting.get_absolute_url()
+    came_from = client.get(url, HTTP_REFERER="http://testserver/fr/jobs/?country=FR&page=2")
+    assert 'href="/fr/jobs/?country=FR&amp;page=2">' in came_from.content.decode()
+    elsewhere = client.get(url, HTTP_REFERER="https://evil.example/phish?next=/fr/jobs/")
+    assert '<a href="/fr/jobs/">' in elsewhere.content.decode()
+
+
+def test_it_gives_a_company_without_logo_its_initials_on_a_stable_colour():
+    assert initials("Fromagerie Dubois") == "FD"
+    assert initials("acme") == "A"
+    assert initials("Rheinwerk AG & Co. KG") == "RA"
+    assert avatar_colour("Fromagerie Dubois") == avatar_colour("Fromagerie Dubois")
+    assert len({avatar_colour(f"Company {n}") for n in range(50)}) == 8
+
+
+def test_it_shows_similar_jobs_of_the_same_language_category_and_country_first(client):
+    sales, finance = factories.category("sales"), factories.category("finance")
+    posting = factories.live_posting(language="fr", country="FR", category=sales)
+    factories.live_posting(language="fr", country="BE", category=finance, title="Loin")
+    factories.live_posting(language="fr", country="BE", category=sales, title="Proche")
+    factories.live_posting(language="fr", country="FR", category=sales, title="Très proche")
+    factories.live_posting(language="de", country="FR", category=sales, title="Deutsch")
+    factories.expired_posting(language="fr", country="FR", category=sales, title="Expirée")
+    html = client.get(posting.get_absolute_url()).content.decode()
+    similar = html[html.index('id="similar-heading"') :]
+    assert re.findall(r"<h3><a [^>]*>([^<]+)</a>", similar) == ["Très proche", "Proche", "Loin"]
+
+
+def test_it_writes_the_salary_chip_as_the_visitor_reads_numbers(client):
+    html = client.get("/de/jobs/?salary_min=45000").content.decode()
+    assert "Gehalt ab 45.000" in html
+
+
+def test_it_shows_chips_for_the_category_the_date_and_a_stated_salary(client):
+    factories.live_posting(language="fr", country="FR", category=factories.category("sales"))
+    html = client.get("/fr/jobs/?category=sales&posted_within=7&with_salary=1").content.decode()
+    labels = re.findall(r'<a class="chip" href="[^"]*"><span[^>]*>[^<]*</span>([^<]*)', html)
+    assert [label.strip() for label in labels][:3] == [
+        "Vente",
+        "Avec salaire",
+        "les 7 derniers jours",
+    ]
+
+
+def test_it_removes_a_country_typed_in_lower_case_with_its_chip(client):
+    factories.live_posting(language="fr", country="BE")
+    html = client.get("/fr/jobs/?country=be&remote=remote").content.decode()
+    assert '<a class="chip" href="?remote=remote">' in html
