@@ -96,16 +96,15 @@ def similar_postings(posting: Posting) -> list[Posting]:
         .select_related("company")
         .order_by("-published_at")
     )
-    by_closeness = [(0, base)]
-    if posting.category_id is not None:
-        same = base.filter(category_id=posting.category_id)
-        by_closeness = [(2, same.filter(country=posting.country)), (1, same), *by_closeness]
-    first, *others = (
+    if posting.category_id is None:
+        return list(base[:SIMILAR])
+    same = base.filter(category_id=posting.category_id)
+    closest, close, latest = (
         part.annotate(closeness=Value(rank, IntegerField()))[:SIMILAR]
-        for rank, part in by_closeness
+        for rank, part in ((2, same.filter(country=posting.country)), (1, same), (0, base))
     )
     found: dict[int, Posting] = {}
-    for row in first.union(*others, all=True).order_by("-closeness", "-published_at"):
+    for row in closest.union(close, latest, all=True).order_by("-closeness", "-published_at"):
         found.setdefault(row.pk, row)
     return list(found.values())[:SIMILAR]
 
