@@ -10,7 +10,9 @@ from django.utils import translation
 
 from alerts.forms import describe
 from postings.formatting import number
+from postings.models import Posting
 from postings.selectors import Filters
+from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 SPACES = "\u00a0\u202f"  # no-break space, narrow no-break space
@@ -91,3 +93,39 @@ def test_it_writes_counts_as_the_language_does(language, subject):
 def test_it_quotes_a_search_with_the_language_marks(language, search):
     with translation.override(language):
         assert describe(Filters(q="fromager", salary_min=52000)) == search
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "heading", "option", "home"),
+    [
+        ("fr", "1\u202f001 offres", "France (1\u202f001)", "1\u202f001 offres en ligne"),
+        ("de", "1.001 Stellenangebote", "Frankreich (1.001)", "1.001 "),
+        ("pl", "1\xa0001 ofert", "Francja (1\xa0001)", "1\xa0001 "),
+    ],
+)
+def test_it_writes_the_counts_of_the_pages_as_the_language_does(
+    client, language, heading, option, home
+):
+    # CLDR through Babel: French groups with a narrow no-break space, German with a dot, Polish
+    # with a no-break space.
+    first = factories.live_posting(language=language, country="FR")
+    Posting.objects.bulk_create(
+        Posting(
+            company=first.company,
+            language=language,
+            title=f"Poste {n}",
+            slug=f"poste-{n}",
+            country="FR",
+            description="<p>Texte</p>",
+            status=first.status,
+            published_at=first.published_at,
+            expires_at=first.expires_at,
+        )
+        for n in range(1000)
+    )
+
+    listed = client.get(f"/{language}/jobs/").content.decode()
+    assert heading in listed
+    assert option in listed
+    assert home in client.get(f"/{language}/").content.decode()
