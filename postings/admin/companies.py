@@ -12,7 +12,7 @@ from accounts.tenancy import CompanyScopedAdmin, is_moderator, reaches
 
 from .. import activity
 from ..models import Company, Posting
-from .base import URL_FIELDS
+from .base import URL_FIELDS, OwnMessages
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,7 +28,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(CompanyScopedAdmin):
+class CompanyAdmin(OwnMessages, CompanyScopedAdmin):
+    saved_message = _("The company “%(name)s” was saved.")
+    deleted_message = _("The company “%(name)s” was deleted.")
     company_path = "pk"
     formfield_overrides = URL_FIELDS
     list_display = ["name", "slug", "website", "trusted", "dashboard_link"]

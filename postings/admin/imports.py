@@ -12,11 +12,13 @@ from jobboard.csv_files import csv_response
 
 from .. import import_runs, services
 from ..models import ImportRun, ImportSource
-from .base import URL_FIELDS
+from .base import URL_FIELDS, OwnMessages
 
 
 @admin.register(ImportSource)
-class ImportSourceAdmin(CompanyScopedAdmin):
+class ImportSourceAdmin(OwnMessages, CompanyScopedAdmin):
+    saved_message = _("The import source “%(name)s” was saved.")
+    deleted_message = _("The import source “%(name)s” was deleted.")
     formfield_overrides = URL_FIELDS
     change_form_template = "admin/postings/importsource/change_form.html"
     list_display = [
