@@ -16,7 +16,7 @@ from .collation import collated
 
 
 def _folded(text: str) -> str:
-    """"España", "espana" and "ESPAÑA" alike."""
+    """ "España", "espana" and "ESPAÑA" alike."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 

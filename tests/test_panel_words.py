@@ -102,7 +102,7 @@ def test_it_offers_currencies_as_a_list_with_the_countrys_own_first(client, dubo
     client.force_login(factories.recruiter(dubois, "ana@dubois.example", language="es"))
     page = client.get(f"/admin/postings/posting/{posting.pk}/change/", HTTP_ACCEPT_LANGUAGE="es")
     options = select_options(page.content.decode(), "salary_currency")
-    assert options[1] == ("UYU", "peso uruguayo (UYU)")
+    assert options[0] == ("UYU", "peso uruguayo (UYU)")
     assert ("EUR", "euro (EUR)") in options
 
     def save(currency: str):

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from django.utils.html import format_html, format_html_join
 from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 
 from .. import activity

@@ -44,7 +44,9 @@ class ExpiringFilter(admin.SimpleListFilter):
         return [
             (
                 str(EXPIRING_DAYS),
-                ngettext("Expires within %(days)d day", "Expires within %(days)d days", EXPIRING_DAYS)
+                ngettext(
+                    "Expires within %(days)d day", "Expires within %(days)d days", EXPIRING_DAYS
+                )
                 % {"days": EXPIRING_DAYS},
             )
         ]
