@@ -193,3 +193,27 @@ def test_it_reports_which_postings_a_bulk_action_could_not_renew_and_why(client,
     assert (
         "“Vendeur” was not renewed: This step is not possible for a posting that is draft." in page
     )
+
+
+@pytest.mark.django_db
+def test_it_pages_and_sorts_the_dashboard_and_groups_its_numbers(client, dubois):
+    for n in range(30):
+        factories.live_posting(company=dubois, title=f"Poste {n:02d}")
+    busy = Posting.objects.get(title="Poste 07")
+    PostingDay.objects.create(posting=busy, day=timezone.now().date(), views=40155, applies=2)
+    client.force_login(factories.company_admin(dubois, "eva@dubois.example", language="de"))
+    url = f"/admin/postings/company/{dubois.pk}/dashboard/"
+
+    def titles(query: str) -> list[str]:
+        page = client.get(url + query, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+        return re.findall(r'<td class="title"><a [^>]*>([^<]*)</a>', page)
+
+    first = titles("")
+    assert len(first) == 25 and first[0] == "Poste 07"
+    assert len(titles("?page=2")) == 5
+    assert titles("?o=title")[:2] == ["Poste 00", "Poste 01"]
+    assert titles("?o=-title")[:2] == ["Poste 29", "Poste 28"]
+    assert titles("?o=company__name") == first  # not a column: the default order
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<td class="views-recent">40.155</td>' in page
+    assert "30 Stellenanzeigen online." in page

@@ -1,11 +1,11 @@
 from datetime import timedelta
 
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 
 from .. import activity
 from ..models import Posting
+from ..templatetags.panel import grouped
 
 
 def activity_chart(posting: Posting) -> str:
@@ -59,8 +59,3 @@ def counted_views(n: int) -> str:
 
 def counted_applies(n: int) -> str:
     return ngettext("%(count)s apply click", "%(count)s apply clicks", n) % {"count": grouped(n)}
-
-
-def grouped(n: int) -> str:
-    """A count in the active language's number format: "40.155" in German, "40,155" in English."""
-    return number_format(n, force_grouping=True)

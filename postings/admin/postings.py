@@ -19,8 +19,9 @@ from jobboard.csv_files import csv_response
 from .. import codes, language, services
 from ..exports import POSTING_COLUMNS, posting_rows
 from ..models import Posting, TransitionError, date_errors
+from ..templatetags.panel import grouped
 from .base import URL_FIELDS, OwnMessages
-from .charts import activity_chart, grouped
+from .charts import activity_chart
 
 
 class DuplicateForm(forms.Form):
