@@ -14,7 +14,7 @@ from postings.admin.charts import activity_chart
 from postings.importers.validation import ImportRowForm
 from postings.models import ImportSource, Posting, PostingDay
 from tests import factories
-from tests.conftest import select_options
+from tests.conftest import hidden_value, select_options
 from tests.test_panel_workflow import posting_form
 
 
@@ -217,3 +217,65 @@ def test_it_pages_and_sorts_the_dashboard_and_groups_its_numbers(client, dubois)
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert '<td class="views-recent">40.155</td>' in page
     assert "30 Stellenanzeigen online." in page
+
+
+def source_form(company, **fields) -> dict:
+    return {
+        "company": company.pk,
+        "name": "Feed ATS Hispano",
+        "format": "auto",
+        "default_language": "es",
+        "schedule": "manual",
+        "url": "",
+        **fields,
+    }
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_chosen_feed_file_when_the_source_form_has_an_error(
+    client, dubois, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(factories.company_admin(dubois, "eva@dubois.example", language="en"))
+    feed = SimpleUploadedFile("ofertas.jsonl", b'{"external_id": "1"}\n')
+    response = client.post(
+        "/admin/postings/importsource/add/",
+        {**source_form(dubois, schedule="hourly"), "feed": feed},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Only a feed URL can be imported on a schedule." in page
+    assert "ofertas.jsonl is kept: no need to choose it again." in page
+    token = hidden_value(page, "kept_feed")
+    response = client.post(
+        "/admin/postings/importsource/add/", {**source_form(dubois), "kept_feed": token}
+    )
+    assert response.status_code == 302
+    source = ImportSource.objects.get(company=dubois)
+    assert source.feed.read() == b'{"external_id": "1"}\n'
+    assert source.feed.name.endswith(".jsonl")
+    assert not list((tmp_path / "kept").rglob("*.*"))  # the kept copy is gone once used
+
+
+@pytest.mark.django_db
+def test_it_takes_a_kept_feed_file_only_from_whoever_chose_it(client, dubois, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    eva = factories.company_admin(dubois, "eva@dubois.example", language="en")
+    client.force_login(eva)
+    feed = SimpleUploadedFile("ofertas.jsonl", b'{"external_id": "secret"}\n')
+    page = client.post(
+        "/admin/postings/importsource/add/",
+        {**source_form(dubois, schedule="hourly"), "feed": feed},
+    ).content.decode()
+    token = hidden_value(page, "kept_feed")
+
+    other = factories.company("Laiterie")
+    client.force_login(factories.company_admin(other, "leo@laiterie.example", language="en"))
+    for forged in (token, token[:-3] + "abc", "feeds/x.jsonl"):
+        response = client.post(
+            "/admin/postings/importsource/add/",
+            {**source_form(other, name="Stolen"), "kept_feed": forged},
+        )
+        assert response.status_code == 200, forged
+        assert "The chosen file could not be kept: choose it again." in response.content.decode()
+    assert not ImportSource.objects.filter(name="Stolen").exists()
