@@ -448,3 +448,13 @@ def test_a_forgotten_password_is_reset_from_the_login_page(
     page.get_by_role("button", name="Réinitialiser mon mot de passe").click()
     page.wait_for_url(f"{live_server.url}/admin/password_reset/done/")
     assert_accessible(page)
+
+
+def test_it_counts_the_titles_characters_as_a_recruiter_types(
+    fromagerie_recruiter_and_moderator, live_server, page
+):
+    _log_in(page, live_server, "claire@dubois.example")
+    page.goto(f"{live_server.url}/admin/postings/posting/add/")
+    expect(page.locator("#id_title_count")).to_have_text("0 / 200")
+    page.fill("input[name=title]", "Affineur")
+    expect(page.locator("#id_title_count")).to_have_text("8 / 200")
