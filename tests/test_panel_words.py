@@ -279,3 +279,17 @@ def test_it_takes_a_kept_feed_file_only_from_whoever_chose_it(client, dubois, se
         assert response.status_code == 200, forged
         assert "The chosen file could not be kept: choose it again." in response.content.decode()
     assert not ImportSource.objects.filter(name="Stolen").exists()
+
+
+@pytest.mark.django_db
+def test_it_says_an_invitation_was_sent_in_words_that_agree_in_gender(client, dubois):
+    client.force_login(factories.company_admin(dubois, "eva@dubois.example", language="es"))
+    response = client.post(
+        "/admin/accounts/invitation/add/",
+        {"company": dubois.pk, "email": "ana@dubois.example", "role": "recruiter"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    page = response.content.decode()
+    assert "Se ha enviado la invitación a ana@dubois.example." in page
+    assert "El invitación" not in page

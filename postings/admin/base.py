@@ -1,10 +1,14 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.db import models
 from django.db.models import Model
 from django.http import HttpRequest
+
+if TYPE_CHECKING:  # django-stubs' helper, a development dependency
+    from django_stubs_ext import StrOrPromise
 
 # A recruiter types "example.com": it is a web address.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -15,15 +19,18 @@ class OwnMessages:
     generic "The {name} “{obj}” was added" puts the wrong article before a feminine noun in
     Spanish, French or German. `saved_message` and `deleted_message` take %(name)s."""
 
-    saved_message: str
-    deleted_message: str
+    saved_message: "StrOrPromise"
+    deleted_message: "StrOrPromise"
+
+    def message_name(self, obj: Model) -> str:
+        return str(obj)
 
     def response_add(self, request: HttpRequest, obj: Model, post_url_continue=None):
-        with _saying(request, self.saved_message % {"name": obj}):
+        with _saying(request, self.saved_message % {"name": self.message_name(obj)}):
             return super().response_add(request, obj, post_url_continue)  # type: ignore[misc]
 
     def response_change(self, request: HttpRequest, obj: Model):
-        with _saying(request, self.saved_message % {"name": obj}):
+        with _saying(request, self.saved_message % {"name": self.message_name(obj)}):
             return super().response_change(request, obj)  # type: ignore[misc]
 
     def response_delete(self, request: HttpRequest, obj_display: str, obj_id: int):
