@@ -1,3 +1,6 @@
+import secrets
+from pathlib import PurePosixPath
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -54,8 +57,12 @@ class ImportSourceForm(forms.ModelForm):
         super()._post_clean()
         upload = self.files.get("feed")
         if self.errors and upload and "feed" not in self.errors:
-            # The user's own folder, a random name: the token can only name what it was made for.
-            path = default_storage.save(f"kept/{self.user_id}/{upload.name}", upload)
+            # A random name in the user's own folder (the token alone names it): not guessable
+            # even where the media folder were served.
+            suffix = PurePosixPath(upload.name or "").suffix[:10]
+            path = default_storage.save(
+                f"kept/{self.user_id}/{secrets.token_urlsafe(16)}{suffix}", upload
+            )
             token = signing.dumps({"path": path, "user": self.user_id}, salt=KEPT_FEED_SALT)
             self.data = self.data.copy()
             self.data["kept_feed"] = token
