@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from jobboard import ratelimit
+from postings.admin.base import OwnMessages
 
 from . import services
 from .models import ApiToken, Invitation, Membership
@@ -63,8 +64,10 @@ class InvitationForm(forms.ModelForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(CompanyScopedAdmin):
+class InvitationAdmin(OwnMessages, CompanyScopedAdmin):
     admin_only = True
+    saved_message = _("The invitation was sent to %(name)s.")
+    deleted_message = _("The invitation “%(name)s” was withdrawn.")
     form = InvitationForm
     list_display = ["email", "company", "role", "invited_by", "created_at", "accepted_at"]
     list_select_related = ["company", "invited_by"]
@@ -72,6 +75,9 @@ class InvitationAdmin(CompanyScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # sent is sent: withdraw it (delete) and invite again
+
+    def message_name(self, obj: Invitation) -> str:  # type: ignore[override]
+        return obj.email
 
     def save_model(self, request: HttpRequest, obj: Invitation, form, change: bool) -> None:
         obj.invited_by, obj.language = panel_user(request), translation.get_language()

@@ -112,6 +112,7 @@ def _message(template: str, context: dict, *, to: str, headers: dict | None = No
     message = EmailMultiAlternatives(
         subject=one_line(subject),
         body=render_to_string(f"alerts/email/{template}_body.txt", context),
+        from_email=mail.sender(),
         to=[to],
         headers=headers or {},
     )

@@ -1,17 +1,19 @@
 """The one way the site sends mail. A temporary failure (a 4xx answer, a server that cannot be
 reached) raises TemporaryMailError, for the task to try again later; a permanent one (5xx) is
 logged and not tried again, since it would fail the same way. Mails are template sets (subject,
-text, HTML), rendered in the recipient's language."""
+text, HTML), rendered in the recipient's language and signed with the site's name in it."""
 
 import logging
 import re
 import smtplib
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 from prometheus_client import Counter
 
 from .metrics import MAILS
@@ -75,6 +77,11 @@ def send(
     return True
 
 
+def sender() -> str:
+    """DEFAULT_FROM_EMAIL's address under the site's name in the active language."""
+    return formataddr((gettext("Job board"), parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+
+
 def send_template_mail(
     template: str, context: dict[str, object], *, to: str, language: str
 ) -> bool:
@@ -85,7 +92,8 @@ def send_template_mail(
         subject = one_line(render_to_string(f"{template}_subject.txt", context))
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[to])
+        from_email = sender()
+    message = EmailMultiAlternatives(subject, text, from_email, to=[to])
     message.attach_alternative(html, "text/html")
     try:
         with get_connection() as connection:

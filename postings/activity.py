@@ -15,9 +15,17 @@ def first_chart_day() -> date:
     return timezone.now().date() - timedelta(days=CHART_DAYS - 1)
 
 
-def company_postings(company: Company) -> QuerySet[Posting]:
-    """The company's 200 most viewed postings of the chart's days, each with its counts over
-    those days and over all time."""
+# The dashboard's columns that sort; "-" before one sorts the other way.
+SORTS = ("title", "status", "recent_views", "recent_applies", "all_views", "all_applies")
+DEFAULT_SORT = "-recent_views"
+
+
+def company_postings(company: Company, sort: str = DEFAULT_SORT) -> QuerySet[Posting]:
+    """The company's postings, each with its counts over the chart's days and over all time,
+    in the order of `sort`, the most viewed of the chart's days first when it names no column
+    of SORTS."""
+    if sort.removeprefix("-") not in SORTS:
+        sort = DEFAULT_SORT
     recent = Q(days__day__gte=first_chart_day())
     return (
         Posting.objects.filter(company=company)
@@ -27,7 +35,7 @@ def company_postings(company: Company) -> QuerySet[Posting]:
             all_views=Sum("days__views", default=0),
             all_applies=Sum("days__applies", default=0),
         )
-        .order_by("-recent_views", "-id")[:200]
+        .order_by(sort, "-id")
     )
 
 

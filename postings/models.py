@@ -646,7 +646,9 @@ class ImportSource(models.Model):
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="import_sources", verbose_name=_("company")
     )
-    name = models.SlugField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    # Derived from the name by clean(): where a source needs a name in a URL or a file name.
+    slug = models.SlugField(_("slug"), max_length=100, editable=False, default="")
     format = models.CharField(_("format"), max_length=10, choices=Format.choices, default="auto")
     feed = models.FileField(_("feed file"), upload_to="feeds/", blank=True)
     url = models.URLField(
@@ -697,6 +699,9 @@ class ImportSource(models.Model):
         return f"feed:{self.pk}"
 
     def clean(self) -> None:
+        self.slug = slug_for(self.name, max_length=100)
+        if not self.slug:
+            raise ValidationError({"name": _("Give the source a name with letters or digits.")})
         if bool(self.feed) == bool(self.url):
             raise ValidationError(_("Give either a feed file or a feed URL, not both."))
         if self.schedule != self.Schedule.MANUAL and not self.url:

@@ -469,3 +469,13 @@ def test_it_says_a_job_is_only_published_in_french_after_switching_to_german(
     notice.get_by_role("link").click()
     page.wait_for_url(f"**{posting.get_absolute_url()}")
     assert page.locator("html").get_attribute("lang") == "fr"
+
+
+def test_it_counts_the_titles_characters_as_a_recruiter_types(
+    fromagerie_recruiter_and_moderator, live_server, page
+):
+    _log_in(page, live_server, "claire@dubois.example")
+    page.goto(f"{live_server.url}/admin/postings/posting/add/")
+    expect(page.locator("#id_title_count")).to_have_text("0 / 200")
+    page.fill("input[name=title]", "Affineur")
+    expect(page.locator("#id_title_count")).to_have_text("8 / 200")

@@ -386,7 +386,7 @@ def test_it_counts_views_and_apply_clicks_without_bots(client, dubois):
 
     client.force_login(factories.company_admin(dubois))
     change = client.get(f"/admin/postings/posting/{posting.pk}/change/").content.decode()
-    assert "2 views, 1 apply clicks in 30 days" in change
+    assert "2 views, 1 apply click in 30 days" in change
     dashboard = client.get(f"/admin/postings/company/{dubois.pk}/dashboard/")
     assert dashboard.context["totals"]["recent_views"] == 2
     assert dashboard.context["totals"]["recent_applies"] == 1

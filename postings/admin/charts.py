@@ -1,10 +1,11 @@
 from datetime import timedelta
 
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from .. import activity
 from ..models import Posting
+from ..templatetags.panel import grouped
 
 
 def activity_chart(posting: Posting) -> str:
@@ -47,6 +48,14 @@ def activity_chart(posting: Posting) -> str:
         width * activity.CHART_DAYS,
         height,
         bars,
-        gettext("%(views)d views, %(applies)d apply clicks in 30 days")
-        % {"views": views, "applies": applies},
+        gettext("%(views)s, %(applies)s in 30 days")
+        % {"views": counted_views(views), "applies": counted_applies(applies)},
     )
+
+
+def counted_views(n: int) -> str:
+    return ngettext("%(count)s view", "%(count)s views", n) % {"count": grouped(n)}
+
+
+def counted_applies(n: int) -> str:
+    return ngettext("%(count)s apply click", "%(count)s apply clicks", n) % {"count": grouped(n)}

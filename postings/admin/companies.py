@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +14,9 @@ from accounts.tenancy import CompanyScopedAdmin, is_moderator, reaches
 
 from .. import activity
 from ..models import Company, Posting
-from .base import URL_FIELDS
+from .base import URL_FIELDS, OwnMessages
+
+DASHBOARD_PAGE_SIZE = 25
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,7 +32,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(CompanyScopedAdmin):
+class CompanyAdmin(OwnMessages, CompanyScopedAdmin):
+    saved_message = _("The company “%(name)s” was saved.")
+    deleted_message = _("The company “%(name)s” was deleted.")
     company_path = "pk"
     formfield_overrides = URL_FIELDS
     list_display = ["name", "slug", "website", "trusted", "dashboard_link"]
@@ -58,6 +64,22 @@ class CompanyAdmin(CompanyScopedAdmin):
         url = reverse("admin:postings_company_dashboard", args=[company.pk])
         return format_html('<a href="{}">{}</a>', url, _("Dashboard"))
 
+    def dashboard_columns(self, sort: str) -> list[tuple[str, str]]:
+        """(header, link that sorts by it) of each column: a second click sorts the other way."""
+        labels = {
+            "title": gettext("Posting"),
+            "status": gettext("Status"),
+            "recent_views": gettext("Views, %(days)s days") % {"days": activity.CHART_DAYS},
+            "recent_applies": gettext("Apply clicks, %(days)s days")
+            % {"days": activity.CHART_DAYS},
+            "all_views": gettext("Views"),
+            "all_applies": gettext("Apply clicks"),
+        }
+        return [
+            (labels[column], "?" + urlencode({"o": "-" + column if sort == column else column}))
+            for column in activity.SORTS
+        ]
+
     def get_urls(self):
         return [
             path(
@@ -72,12 +94,17 @@ class CompanyAdmin(CompanyScopedAdmin):
         company = self.get_object(request, unquote(object_id))
         if company is None or not self.has_view_permission(request, company):
             raise Http404
+        sort = request.GET.get("o", activity.DEFAULT_SORT)
+        postings = activity.company_postings(company, sort)
+        page = Paginator(postings, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": gettext("Activity of %(company)s") % {"company": company.name},
             "company": company,
-            "postings": activity.company_postings(company),
+            "page": page,
+            "sort": sort,
+            "columns": self.dashboard_columns(sort),
             "totals": activity.company_totals(company),
             "live": Posting.objects.live().filter(company=company).count(),
             "days": activity.CHART_DAYS,

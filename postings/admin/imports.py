@@ -1,22 +1,79 @@
+import secrets
+from pathlib import PurePosixPath
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core import signing
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.tenancy import CompanyScopedAdmin
 from jobboard.csv_files import csv_response
 
 from .. import import_runs, services
 from ..models import ImportRun, ImportSource
-from .base import URL_FIELDS
+from .base import URL_FIELDS, OwnMessages
+
+KEPT_FEED_SALT = "postings.kept-feed"
+KEPT_FEED_MAX_AGE = 3600
+
+
+class ImportSourceForm(forms.ModelForm):
+    """A feed file chosen in a form that has an error is kept on the server, named by a token
+    signed for the user who chose it (a browser cannot set a file input): the next submission
+    takes it without the file being chosen again."""
+
+    user_id: int  # set by ImportSourceAdmin.get_form for the request's user
+
+    kept_feed = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        token = data.get("kept_feed")
+        if token and not self.files.get("feed"):
+            path = self._kept_path(token)
+            if path is None or not default_storage.exists(path):
+                self.add_error(None, gettext("The chosen file could not be kept: choose it again."))
+            else:
+                data["feed"] = File(default_storage.open(path), name=path.rsplit("/", 1)[-1])
+                self.kept_path = path
+        return data
+
+    def _kept_path(self, token: str) -> str | None:
+        try:
+            kept = signing.loads(token, salt=KEPT_FEED_SALT, max_age=KEPT_FEED_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        return kept["path"] if kept["user"] == self.user_id else None
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        upload = self.files.get("feed")
+        if self.errors and upload and "feed" not in self.errors:
+            # A random name in the user's own folder (the token alone names it): not guessable
+            # even where the media folder were served.
+            suffix = PurePosixPath(upload.name or "").suffix[:10]
+            path = default_storage.save(
+                f"kept/{self.user_id}/{secrets.token_urlsafe(16)}{suffix}", upload
+            )
+            token = signing.dumps({"path": path, "user": self.user_id}, salt=KEPT_FEED_SALT)
+            self.data = self.data.copy()
+            self.data["kept_feed"] = token
+            self.kept_name = upload.name
 
 
 @admin.register(ImportSource)
-class ImportSourceAdmin(CompanyScopedAdmin):
+class ImportSourceAdmin(OwnMessages, CompanyScopedAdmin):
+    form = ImportSourceForm
+    saved_message = _("The import source “%(name)s” was saved.")
+    deleted_message = _("The import source “%(name)s” was deleted.")
     formfield_overrides = URL_FIELDS
     change_form_template = "admin/postings/importsource/change_form.html"
     list_display = [
@@ -31,6 +88,16 @@ class ImportSourceAdmin(CompanyScopedAdmin):
     list_select_related = ["company"]
     autocomplete_fields = ["company"]
     actions = ["import_now"]
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user_id": request.user.pk})
+
+    def save_model(self, request: HttpRequest, obj: ImportSource, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        kept = getattr(form, "kept_path", None)
+        if kept:
+            default_storage.delete(kept)
 
     @admin.action(description=_("Import the feed now"))
     def import_now(self, request, queryset) -> None:

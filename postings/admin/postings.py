@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -5,7 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -13,10 +16,11 @@ from accounts.services import remember_language
 from accounts.tenancy import CompanyScopedAdmin, is_moderator
 from jobboard.csv_files import csv_response
 
-from .. import language, services
+from .. import codes, language, services
 from ..exports import POSTING_COLUMNS, posting_rows
 from ..models import Posting, TransitionError, date_errors
-from .base import URL_FIELDS
+from ..templatetags.panel import grouped
+from .base import URL_FIELDS, OwnMessages
 from .charts import activity_chart
 
 
@@ -26,6 +30,37 @@ class DuplicateForm(forms.Form):
     def __init__(self, *args, languages: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = languages
+
+
+EXPIRING_DAYS = 7
+
+
+class ExpiringFilter(admin.SimpleListFilter):
+    """The published postings whose end is near: renew them from the list before they go."""
+
+    title = _("expiry")
+    parameter_name = "expiring"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [
+            (
+                str(EXPIRING_DAYS),
+                ngettext(
+                    "Expires within %(days)d day", "Expires within %(days)d days", EXPIRING_DAYS
+                )
+                % {"days": EXPIRING_DAYS},
+            )
+        ]
+
+    def queryset(self, request: HttpRequest, queryset):
+        if self.value() != str(EXPIRING_DAYS):
+            return queryset
+        now = timezone.now()
+        return queryset.filter(
+            status=Posting.Status.PUBLISHED,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=EXPIRING_DAYS),
+        )
 
 
 # The workflow buttons of the change form, each a step of services.py.
@@ -46,6 +81,21 @@ WORKFLOW_STEPS = {
 
 
 class PostingForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "salary_currency" in self.fields:
+            posting = self.instance
+            country = self.data.get("country") or (posting.country and posting.country.code)
+            field = self.fields["salary_currency"]
+            self.fields["salary_currency"] = forms.ChoiceField(
+                label=field.label,
+                required=False,
+                choices=[
+                    ("", "---------"),
+                    *codes.currency_choices(country, current=posting.salary_currency),
+                ],
+            )
+
     def clean(self) -> dict:
         data = super().clean()
         # Only moderators have the dates in their form; a date past its bounds would overflow
@@ -58,7 +108,9 @@ class PostingForm(forms.ModelForm):
 
 
 @admin.register(Posting)
-class PostingAdmin(CompanyScopedAdmin):
+class PostingAdmin(OwnMessages, CompanyScopedAdmin):
+    saved_message = _("The posting “%(name)s” was saved.")
+    deleted_message = _("The posting “%(name)s” was deleted.")
     form = PostingForm
     formfield_overrides = URL_FIELDS
     change_form_template = "admin/postings/posting/change_form.html"
@@ -70,8 +122,9 @@ class PostingAdmin(CompanyScopedAdmin):
         "status",
         "published_at",
         "expires_at",
+        "expiring_badge",
     ]
-    list_filter = ["status", "language", "remote", "employment_type", "category"]
+    list_filter = [ExpiringFilter, "status", "language", "remote", "employment_type", "category"]
     list_select_related = ["company"]
     search_fields = ["title", "company__name", "external_id"]
     autocomplete_fields = ["company"]
@@ -148,6 +201,19 @@ class PostingAdmin(CompanyScopedAdmin):
             "detected": language.name(posting.detected_language),
             "declared": posting.get_language_display(),
         }
+
+    @admin.display(description=_("Expires soon"))
+    def expiring_badge(self, posting: Posting) -> str:
+        if posting.status != Posting.Status.PUBLISHED or posting.expires_at is None:
+            return ""
+        left = posting.expires_at - timezone.now()
+        if left <= timedelta(0) or left > timedelta(days=EXPIRING_DAYS):
+            return ""
+        days = max(1, left.days + (1 if left.seconds else 0))
+        return format_html(
+            '<span class="badge expiring">{}</span>',
+            ngettext("Expires in %(days)d day", "Expires in %(days)d days", days) % {"days": days},
+        )
 
     @admin.display(description=_("Views and apply clicks, last 30 days"))
     def activity(self, posting: Posting) -> str:
@@ -228,7 +294,8 @@ class PostingAdmin(CompanyScopedAdmin):
             request,
             queryset,
             services.renew_posting,
-            lambda n: ngettext("%(count)d posting renewed.", "%(count)d postings renewed.", n),
+            lambda n: ngettext("%(count)s posting renewed.", "%(count)s postings renewed.", n),
+            _("“%(title)s” was not renewed: %(reason)s"),
         )
 
     @admin.action(description=_("Close the selected postings"))
@@ -237,25 +304,24 @@ class PostingAdmin(CompanyScopedAdmin):
             request,
             queryset,
             services.close_posting,
-            lambda n: ngettext("%(count)d posting closed.", "%(count)d postings closed.", n),
+            lambda n: ngettext("%(count)s posting closed.", "%(count)s postings closed.", n),
+            _("“%(title)s” was not closed: %(reason)s"),
         )
 
-    def _each(self, request, queryset, step, done) -> None:
-        count, refused = 0, []
+    def _each(self, request, queryset, step, done, refused) -> None:
+        """Do `step` to each posting, then say how many it was done to and, one by one, which it
+        could not be done to and why."""
+        count = 0
         for posting in queryset.select_related("company"):
             try:
                 step(posting=posting)
                 count += 1
-            except TransitionError:
-                refused.append(posting.title)
-        self.message_user(request, done(count) % {"count": count})
-        if refused:
-            self.message_user(
-                request,
-                gettext("Not possible in their status: %(titles)s")
-                % {"titles": ", ".join(refused)},
-                messages.WARNING,
-            )
+            except TransitionError as error:
+                self.message_user(
+                    request, refused % {"title": posting.title, "reason": error}, messages.WARNING
+                )
+        if count:
+            self.message_user(request, done(count) % {"count": grouped(count)}, messages.SUCCESS)
 
     @admin.action(description=_("Download the selected postings as CSV"))
     def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:

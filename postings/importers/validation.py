@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from .. import codes
 from ..models import Company, Posting, date_errors
 from .rows import ChunkReport, RowError
 
@@ -52,8 +53,9 @@ class ImportRowForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     title = forms.CharField(max_length=200)
     company = forms.CharField(max_length=200)
-    # Checked against a set: a ChoiceField would walk 250 translated names for every row.
-    country = forms.CharField(max_length=2)
+    # Checked against a set: a ChoiceField would walk 250 translated names for every row. Longer
+    # than a code, so that a country written by its name is told its code.
+    country = forms.CharField(max_length=100)
     city = forms.CharField(max_length=120, required=False)
     remote = forms.ChoiceField(choices=Posting.Remote.choices, required=False)
     employment_type = forms.ChoiceField(choices=Posting.EmploymentType.choices, required=False)
@@ -78,8 +80,10 @@ class ImportRowForm(forms.Form):
     def __init__(self, row: dict, *, category_ids: dict[str, int]) -> None:
         data = {key: value for key, value in row.items() if key in self.base_fields}
         for key in ("country", "salary_currency"):
-            if isinstance(data.get(key), str):
-                data[key] = data[key].strip().upper()
+            value = data.get(key)
+            # A code in lower case is still the code; a name keeps its spelling for the error.
+            if isinstance(value, str) and len(value.strip()) <= 3:
+                data[key] = value.strip().upper()
         # An import row is never shown as a form: no label suffix to translate for each row.
         super().__init__(data, label_suffix="")
         self.category_ids = category_ids
@@ -105,11 +109,7 @@ class ImportRowForm(forms.Form):
     def clean_country(self) -> str:
         code = self.cleaned_data["country"]
         if code not in _country_codes():
-            raise ValidationError(
-                forms.ChoiceField.default_error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": code},
-            )
+            raise ValidationError(codes.country_error(code) or "", code="invalid_choice")
         return code
 
     def clean(self) -> dict:
