@@ -457,6 +457,7 @@ def test_it_says_a_job_is_only_published_in_french_after_switching_to_german(
     factories.live_posting(language="de", country="CH", title="Käser in Bern")
 
     page.goto(f"{live_server.url}{posting.get_absolute_url()}")
+    page.locator(".language-menu summary").click()
     page.get_by_role("button", name="Deutsch").click()
     page.wait_for_url(f"**/de/jobs/?from={posting.pk}")
     notice = page.get_by_role("status")
