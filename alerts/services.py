@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
+from typing import cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -182,10 +183,12 @@ class _Renderings:
     def card(self, posting: Posting) -> dict:
         """A posting as a mail shows it, in the active language (the posting's own)."""
         if posting.pk not in self.cards:
+            # django-stubs types a CountryField as the CharField it extends; it reads as a Country.
+            country = str(posting.country.name)  # type: ignore[attr-defined]
             self.cards[posting.pk] = {
                 "title": posting.title,
                 "company": posting.company.name,
-                "place": ", ".join(filter(None, [posting.city, str(posting.country.name)])),
+                "place": ", ".join(filter(None, [posting.city, country])),
                 "type": posting.get_employment_type_display(),
                 "salary": salary(posting),
                 "published": date_format(timezone.localtime(posting.published_at)),
@@ -391,10 +394,14 @@ def match_alerts(*, frequency: str, now: datetime | None = None) -> int:
     created = alerts = postings = 0
     batch: list[tuple[list[int], _Found]] = []
     for group in groups:
-        found = list(
-            matching(group["language"], parse_query(group["query"], categories))
-            .filter(published_at__gt=group["since"], published_at__lte=now)
-            .values_list("id", "published_at")
+        # Dates from published_at__gt: none is missing.
+        found = cast(
+            list[tuple[int, datetime]],
+            list(
+                matching(group["language"], parse_query(group["query"], categories))
+                .filter(published_at__gt=group["since"], published_at__lte=now)
+                .values_list("id", "published_at")
+            ),
         )
         search = _Found(found, since=group["since"])
         ids = group["ids"]

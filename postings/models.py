@@ -13,6 +13,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -325,6 +326,9 @@ class Posting(models.Model):
     objects = PostingQuerySet.as_manager()
 
     HTML_FIELDS = ("description", "responsibilities", "requirements", "nice_to_have")
+
+    # Set by selectors.search on the rows a results page shows: the text around the matches.
+    snippet: SafeString
 
     class Meta:
         ordering = ["-published_at", "-id"]

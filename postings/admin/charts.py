@@ -30,7 +30,7 @@ def activity_chart(posting: Posting) -> str:
                 applies * height // top,
             )
         )
-    bars = format_html_join(
+    drawn = format_html_join(
         "",
         "<g><title>{}: {} / {}</title>"
         '<rect x="{}" y="{}" width="10" height="{}" fill="#9bb7d4"></rect>'
@@ -46,7 +46,7 @@ def activity_chart(posting: Posting) -> str:
         height,
         width * activity.CHART_DAYS,
         height,
-        bars,
+        drawn,
         gettext("%(views)d views, %(applies)d apply clicks in 30 days")
         % {"views": views, "applies": applies},
     )

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.tenancy import CompanyScopedAdmin
 from jobboard.csv_files import csv_response
@@ -35,7 +35,9 @@ class ImportSourceAdmin(CompanyScopedAdmin):
     @admin.action(description=_("Import the feed now"))
     def import_now(self, request, queryset) -> None:
         runs = [services.start_import(source=source) for source in queryset]
-        self._tell(request, runs, queued=_("The imports are queued; their runs show the progress."))
+        self._tell(
+            request, runs, queued=gettext("The imports are queued; their runs show the progress.")
+        )
 
     def _import_response(self, request: HttpRequest, source: ImportSource) -> HttpResponse | None:
         """ "Save and import now": on to the run's page, where its progress shows live."""

@@ -198,7 +198,7 @@ def write_chunk(args: tuple) -> int:
     rng = random.Random(seed * 1_000_003 + start)
     writer = JobWriter(rng, timezone.now())
     markets = demo.MARKETS
-    weights = [market.count for market in markets]
+    weights = [market.postings for market in markets]
     now = timezone.now()
     with (
         worker_connection.cursor() as cursor,
