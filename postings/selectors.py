@@ -31,12 +31,9 @@ from .models import Category, FacetCount, Posting
 from .search import configs_for, search_query
 
 # Facet (query-string parameter) -> Posting column.
-FACET_COLUMNS = {
-    "country": "country",
-    "category": "category_id",
-    "type": "employment_type",
-    "remote": "remote",
-}
+FACET_COLUMNS = dict(
+    zip(("country", "category", "type", "remote"), FacetCount.FACET_COLUMNS, strict=True)
+)
 # Filters that FacetCount cannot answer: with any of them, facets count matching postings.
 ROW_FILTERS = ("salary_min", "with_salary", "posted_within")
 MAX_PAGES = 50

@@ -22,6 +22,12 @@ class FacetCount(models.Model):
     remote = models.CharField(max_length=10)
     n = models.IntegerField(default=0)
 
+    # The posting columns that the facets filter on, named alike in both tables; a cell is one
+    # combination of them in one language. The triggers (migrations 0003 and 0006) and the
+    # unique constraint below spell the same list: changing it takes a migration of them all.
+    FACET_COLUMNS = ("country", "category_id", "employment_type", "remote")
+    CELL = ("language", *FACET_COLUMNS)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -35,7 +41,7 @@ class FacetCount(models.Model):
         ]
 
     def __str__(self) -> str:
-        cell = (self.language, self.country, self.category_id, self.employment_type, self.remote)
+        cell = tuple(getattr(self, column) for column in self.CELL)
         return f"{cell}: {self.n}"
 
 
