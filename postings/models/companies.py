@@ -33,7 +33,7 @@ class Company(models.Model):
         default=False,
         help_text=_("Its recruiters' postings go live when submitted, without a moderator."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]

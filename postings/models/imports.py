@@ -73,7 +73,7 @@ class ImportSource(models.Model):
     last_modified = models.CharField(max_length=64, blank=True, editable=False)
     last_fetched_at = models.DateTimeField(_("last fetched at"), null=True, editable=False)
     next_run_at = models.DateTimeField(_("next run at"), null=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]

@@ -162,8 +162,8 @@ class Posting(models.Model):
     expiry_warned_at = models.DateTimeField(_("expiry warning sent at"), null=True, blank=True)
     # What a detector reads in the text, when it differs from `language` (see language.py).
     detected_language = models.CharField(_("detected language"), max_length=8, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # The company's name and the category's name in the posting's language, for the search
     # vector (a generated column reads only its own row); see refresh_search_context().
     search_context = models.TextField(blank=True, editable=False)
