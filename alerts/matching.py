@@ -155,7 +155,7 @@ def _record_matches(
             """,
             [now, [a for a, _ in pairs], [p for _, p in pairs]],
         )
-        inserted = cursor.rowcount
+        inserted: int = cursor.rowcount
         cursor.execute(
             """
             UPDATE alerts_alert AS a SET high_water = %s, more = a.more + t.counted,

@@ -2,7 +2,8 @@
 
 import hashlib
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -53,7 +54,7 @@ def subscribe(*, email: str, language: str, query: str, frequency: str) -> Alert
     return alert
 
 
-def purge_unconfirmed(*, now=None) -> int:
+def purge_unconfirmed(*, now: datetime | None = None) -> int:
     """Forgets the alerts never confirmed in time, and addresses left with nothing."""
     now = now or timezone.now()
     deadline = now - timedelta(days=settings.ALERT_CONFIRM_DAYS)
@@ -70,7 +71,7 @@ def unsubscribe(*, alert_id: int) -> None:
     Alert.objects.filter(pk=alert_id).delete()
 
 
-def export(*, subscriber: Subscriber) -> dict:
+def export(*, subscriber: Subscriber) -> dict[str, Any]:
     """Everything stored about the address."""
     alerts = subscriber.alerts.prefetch_related("matches")
     return {

@@ -37,7 +37,8 @@ class PostingQuerySet(models.QuerySet["Posting"]):
                 """,  # noqa: S608
                 params,
             )
-            return cursor.rowcount
+            updated: int = cursor.rowcount
+            return updated
 
     def translations_of(self, posting: "Posting") -> "PostingQuerySet":
         """Live postings of the same translation group, in the other languages."""
