@@ -76,7 +76,7 @@ class InvitationAdmin(OwnMessages, CompanyScopedAdmin):
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # sent is sent: withdraw it (delete) and invite again
 
-    def message_name(self, obj: Invitation) -> str:  # type: ignore[override]
+    def message_name(self, obj: Invitation) -> str:
         return obj.email
 
     def save_model(self, request: HttpRequest, obj: Invitation, form, change: bool) -> None:

@@ -5,28 +5,27 @@ public."""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from postings.models import Company
-
 from .models import MODERATORS_GROUP, RECRUITERS_GROUP, Membership, Profile
 
 PASSWORD = "demo-jobboard"  # noqa: S105 (public on purpose: DEBUG only)
 
 
-def ensure_demo_people(company: Company) -> list[tuple[str, str]]:
-    """Create the demo people who are missing; (email, what they do) of each."""
+def ensure_demo_people(*, company_id: int, company_name: str) -> list[tuple[str, str]]:
+    """Create the demo people who are missing, the company's admin and recruiter of the company
+    `company_id`; (email, what they do) of each."""
     people = [
         ("moderator@demo.example", MODERATORS_GROUP, None, "moderator: every company, reviews"),
         (
             "admin@demo.example",
             RECRUITERS_GROUP,
             Membership.Role.ADMIN,
-            f"company admin of {company.name}",
+            f"company admin of {company_name}",
         ),
         (
             "recruiter@demo.example",
             RECRUITERS_GROUP,
             Membership.Role.RECRUITER,
-            f"recruiter of {company.name}",
+            f"recruiter of {company_name}",
         ),
     ]
     User = get_user_model()
@@ -40,5 +39,7 @@ def ensure_demo_people(company: Company) -> list[tuple[str, str]]:
             user.groups.add(Group.objects.get(name=group))
             Profile.objects.get_or_create(user=user)
         if role is not None:
-            Membership.objects.get_or_create(user=user, company=company, defaults={"role": role})
+            Membership.objects.get_or_create(
+                user=user, company_id=company_id, defaults={"role": role}
+            )
     return [(email, what) for email, _group, _role, what in people]

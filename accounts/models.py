@@ -10,8 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from postings.models import Company
-
 # Panel users (company admins and recruiters) hold this group's model permissions; which
 # companies they reach is decided by their memberships (see tenancy.py).
 RECRUITERS_GROUP = "Recruiters"
@@ -43,8 +41,13 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("user"),
     )
+    # Company is named by its label, here and below: postings imports accounts (the panel's
+    # tenancy, tokens, people), so accounts does not import postings.
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("company")
+        "postings.Company",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("company"),
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.RECRUITER)
     created_at = models.DateTimeField(_("member since"), auto_now_add=True)
@@ -85,7 +88,10 @@ class Invitation(models.Model):
     SALT = "accounts.invitation"
 
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("company")
+        "postings.Company",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("company"),
     )
     email = models.EmailField(_("email"))
     role = models.CharField(
@@ -165,7 +171,10 @@ class ApiToken(models.Model):
     PREFIX = "jb_"
 
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("company")
+        "postings.Company",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("company"),
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("Which system uses it."))
     # The first characters of the key, to tell keys apart in lists and logs.

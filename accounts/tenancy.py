@@ -6,8 +6,6 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from postings.models import Company
-
 from .models import Membership
 
 
@@ -83,10 +81,12 @@ class CompanyScopedAdmin(admin.ModelAdmin):
         return not self._shut(request) and super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        if db_field.related_model is Company:
+        # The company model, as memberships name it: accounts does not import postings.
+        company = Membership._meta.get_field("company").related_model
+        if db_field.related_model is company:
             ids = company_ids(request, admin=self.admin_only)
             if ids is not None:
-                kwargs["queryset"] = Company.objects.filter(pk__in=ids)
+                kwargs["queryset"] = company._default_manager.filter(pk__in=ids)
         else:
             related_admin = self.admin_site._registry.get(db_field.related_model)
             if isinstance(related_admin, CompanyScopedAdmin):

@@ -4,13 +4,15 @@ from typing import Any
 from celery import shared_task
 from django.db import transaction
 
-from . import services
+from jobboard.mail import TemporaryMailError
+
+from . import matching, sending, subscriptions
 from .models import Alert
 
 # Temporary mail failures (4xx, unreachable server) come back later, further apart each time;
-# the services' claim-and-mark design makes a retry send only what was not sent.
+# sending's claim-and-mark design makes a retry send only what was not sent.
 RETRY: dict[str, Any] = {
-    "autoretry_for": (services.TemporaryMailError,),
+    "autoretry_for": (TemporaryMailError,),
     "retry_backoff": True,
     "retry_backoff_max": 600,
     "retry_jitter": True,
@@ -22,12 +24,12 @@ RETRY: dict[str, Any] = {
 def send_confirmation(alert_id: int) -> None:
     alert = Alert.objects.select_related("subscriber").filter(pk=alert_id).first()
     if alert is not None:  # deleted before its message arrived: nothing to confirm
-        services.send_confirmation(alert=alert)
+        sending.send_confirmation(alert=alert)
 
 
 @shared_task(**RETRY)
 def send_alert_batch(alert_ids: list[int]) -> int:
-    return services.send_alerts(alert_ids=alert_ids)
+    return sending.send_alerts(alert_ids=alert_ids)
 
 
 @shared_task
@@ -36,9 +38,9 @@ def sweep_alerts(frequency: str) -> int:
     nothing: the next one finds what is due in the database, and one cut short by its time
     limit leaves its committed batches of matches for the next."""
     if frequency == Alert.Frequency.DAILY:
-        services.purge_unconfirmed()
-        services.purge_matches()
-    batches = services.sweep(frequency=frequency)
+        subscriptions.purge_unconfirmed()
+        matching.purge_matches()
+    batches = matching.sweep(frequency=frequency)
     for batch in batches:
         transaction.on_commit(partial(send_alert_batch.delay, batch))
     return len(batches)

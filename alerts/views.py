@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from jobboard.observability import client_address
 from postings.models import Category
 
-from . import services
+from . import subscriptions
 from .forms import AlertForm, SubscribeForm, describe, parse_query, saved_query
 from .models import Alert, Subscriber
 
@@ -27,8 +27,8 @@ def new(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_valid():
         email = form.cleaned_data["email"]
-        if services.allow_subscription(email=email, ip=client_address(request)):
-            services.subscribe(
+        if subscriptions.allow_subscription(email=email, ip=client_address(request)):
+            subscriptions.subscribe(
                 email=email,
                 language=request.LANGUAGE_CODE,
                 query=query,
@@ -116,7 +116,7 @@ def delete(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     subscriber = _subscriber(token)
     if subscriber is None:
         return _invalid_link(request)
-    services.unsubscribe(alert_id=get_object_or_404(subscriber.alerts, pk=pk).pk)
+    subscriptions.unsubscribe(alert_id=get_object_or_404(subscriber.alerts, pk=pk).pk)
     return redirect("alerts:manage", token=token)
 
 
@@ -144,7 +144,7 @@ def export(request: HttpRequest, token: str) -> HttpResponse:
     if subscriber is None:
         return _invalid_link(request)
     response = HttpResponse(
-        json.dumps(services.export(subscriber=subscriber), indent=2, ensure_ascii=False),
+        json.dumps(subscriptions.export(subscriber=subscriber), indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="job-alerts.json"'
@@ -169,7 +169,7 @@ def one_click(request: HttpRequest, token: str) -> HttpResponse:
     if alert_id is None:
         return _invalid_link(request)
     if request.method == "POST":
-        services.unsubscribe(alert_id=alert_id)
+        subscriptions.unsubscribe(alert_id=alert_id)
         return render(request, "alerts/unsubscribed.html")
     return render(
         request, "alerts/unsubscribe.html", {"exists": Alert.objects.filter(pk=alert_id).exists()}

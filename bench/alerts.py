@@ -108,7 +108,7 @@ def main() -> None:
     from django.db.models import Sum
     from django.utils import timezone
 
-    from alerts import services
+    from alerts import matching, sending
     from alerts.models import Alert, AlertMatch, Subscriber
     from postings.models import Category, FacetCount, Posting
 
@@ -238,7 +238,7 @@ def main() -> None:
         reset_peak_memory()
         watch.reset()
         started = time.perf_counter()
-        recorded = services.match_alerts(frequency=Alert.Frequency.DAILY)
+        recorded = matching.match_alerts(frequency=Alert.Frequency.DAILY)
         elapsed = time.perf_counter() - started
         counted = Alert.objects.aggregate(n=Sum("more"))["n"] or 0
         return elapsed, recorded, counted, watch.longest, peak_memory_mb()
@@ -268,15 +268,15 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        batches = services.sweep(frequency=Alert.Frequency.DAILY)
+        batches = matching.sweep(frequency=Alert.Frequency.DAILY)
         due = [alert_id for batch in batches for alert_id in batch][:MAILS]
         size = django.conf.settings.ALERT_SEND_BATCH
         started = time.perf_counter()
         sent = sum(
-            services.send_alerts(alert_ids=due[start : start + size])
+            sending.send_alerts(alert_ids=due[start : start + size])
             for start in range(0, len(due), size)
         )
-        sending = time.perf_counter() - started
+        sending_time = time.perf_counter() - started
     finally:
         sink.terminate()
         sink.wait(timeout=10)
@@ -301,8 +301,8 @@ def main() -> None:
             f"| {counted:,} | {elapsed:.1f} | {longest:.1f} | {memory:.0f} |"
         )
     print(
-        f"\nAlerts with a mail to send: {mails_due:,}. Sent {sent:,} in {sending:.1f} s: "
-        f"{sent / sending:.0f} mails/s, one process, {size} per SMTP connection."
+        f"\nAlerts with a mail to send: {mails_due:,}. Sent {sent:,} in {sending_time:.1f} s: "
+        f"{sent / sending_time:.0f} mails/s, one process, {size} per SMTP connection."
     )
     print(f"Peak memory (RSS) of this process over the whole run: {peak_rss_mb():.0f} MB.")
 

@@ -4,77 +4,18 @@ Every value has a default that runs locally with DEBUG on. With DEBUG off the se
 production settings: they refuse to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
-import os
-import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 from psycopg_pool.base import AttemptWithBackoff
 
+from .env import database, env_bool, env_int, env_list, env_rate, env_str, env_url, redis_db
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in ("1", "true", "yes", "on"):
-        return True
-    if value.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {value!r}")
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
-
-
-def env_rate(name: str, default: str) -> str:
-    """A request rate, "N/s", "N/m", "N/h" or "N/d" (jobboard.ratelimit)."""
-    value = env_str(name, default)
-    if not re.fullmatch(r"[0-9]+/[smhd]", value):
-        raise ImproperlyConfigured(f"{name} must be a rate like 5/m or 100/h, got {value!r}")
-    return value
-
-
-def env_url(name: str, schemes: tuple[str, ...], default: str = "", *, host: bool = True) -> str:
-    """A URL with one of `schemes` and a host (unless `host` is False), or empty. The message
-    never shows the value: a URL may carry a password."""
-    value = env_str(name, default)
-    if not value:
-        return value
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in schemes or (host and not parts.hostname):
-        shapes = ", ".join(f"{scheme}://" for scheme in schemes)
-        raise ImproperlyConfigured(
-            f"{name} must be a URL starting with {shapes}"
-            + (" with a host and a numeric port, if any" if host else "")
-        )
-    return value
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
-
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -184,43 +125,18 @@ if not DATABASE_URL:
         "PostgreSQL, or point DATABASE_URL at a PostgreSQL server."
     )
 
-
-def _database(name: str, url: str) -> dj_database_url.DBConfig:
-    database = dj_database_url.parse(url)
-    if not database["NAME"]:
-        raise ImproperlyConfigured(
-            f"{name} must be a URL that names its database (postgres://host/NAME)."
-        )
-    # Keep the options of the URL (sslmode=...) and add the pool.
-    database.setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1,
-        "max_size": env_int("DB_POOL_SIZE", 10),
-        # A request waits this long (seconds) for a connection, then the visitor gets the 503
-        # page (jobboard/errors.py) instead of a thread held until gunicorn's timeout.
-        "timeout": env_int("DB_POOL_TIMEOUT", 3),
-    }
-    # Each attempt to open a connection gives up after this many seconds (libpq).
-    database["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3))
-    # The pool checks a connection before lending it (one round trip): after a restart of the
-    # server, the first request of each pooled connection would otherwise fail.
-    database["CONN_HEALTH_CHECKS"] = True
-    # Short web queries pay tens of milliseconds to JIT compilation and never win it back.
-    database["OPTIONS"].setdefault("options", "-c jit=off")
-    return database
-
-
 # psycopg_pool retries a lost server with delays that double (1, 2, 4, 8 s...), so a process
 # could stay down as long again as the outage lasted. Retrying every second costs one connect
 # attempt a second per process, and each comes back within a second of the database.
 AttemptWithBackoff.DELAY_BACKOFF = 1.0
 
-DATABASES = {"default": _database("DATABASE_URL", DATABASE_URL)}
+DATABASES = {"default": database("DATABASE_URL", DATABASE_URL)}
 # A streaming replica of the primary for the public pages' reads (jobboard/replica.py); the
 # admin, the panel, the workers and the commands stay on the primary.
 DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", POSTGRES_SCHEMES, host=False)
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
-        **_database("DATABASE_REPLICA_URL", DATABASE_REPLICA_URL),
+        **database("DATABASE_REPLICA_URL", DATABASE_REPLICA_URL),
         # Under the tests, the test database itself: no second one to create and migrate.
         "TEST": {"MIRROR": "default"},
     }
@@ -237,17 +153,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (CACHE_URL): a cache evicts under memory pressure, a broker must not.
 REDIS_SCHEMES = ("redis", "rediss")
 REDIS_URL = env_url("REDIS_URL", REDIS_SCHEMES).rstrip("/")
-
-
-def _redis_db(url: str, offset: int) -> str:
-    base, _, last = url.rpartition("/")
-    # redis://host:port has no database part; redis://host:port/3 has one.
-    if last.isdigit() and base.count("/") >= 2:
-        return f"{base}/{int(last) + offset}"
-    return f"{url}/{offset}"
-
-
-CACHE_URL = env_url("CACHE_URL", REDIS_SCHEMES) or (_redis_db(REDIS_URL, 1) if REDIS_URL else "")
+CACHE_URL = env_url("CACHE_URL", REDIS_SCHEMES) or (redis_db(REDIS_URL, 1) if REDIS_URL else "")
 # The cache is only a cache: a call that Redis does not answer within CACHE_TIMEOUT_MS is a miss,
 # and the cache is skipped for CACHE_RETRY_SECONDS after a failure (jobboard/cache.py).
 CACHE_TIMEOUT_MS = env_int("CACHE_TIMEOUT_MS", 250)
@@ -267,7 +173,7 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = _redis_db(REDIS_URL, 0) if REDIS_URL else "memory://"
+CELERY_BROKER_URL = redis_db(REDIS_URL, 0) if REDIS_URL else "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

@@ -9,7 +9,7 @@ explicit, required parameter rather than a URL prefix.
 import base64
 import binascii
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from csp.decorators import csp_replace
 from django.conf import settings
@@ -50,7 +50,12 @@ class ClientRateThrottle(AnonRateThrottle):
         return None
 
 
-Language = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    Language = str
+else:
+    # django-ninja checks the code against this Literal, built from the settings at run time,
+    # which a type checker cannot read.
+    Language = Literal[tuple(code for code, _name in settings.LANGUAGES)]
 
 api = NinjaAPI(
     title="Job board API",
@@ -192,7 +197,8 @@ def _out(posting: Posting) -> dict:
             "url": settings.SITE_URL + posting.company.get_absolute_url(),
         },
         "category": posting.category.slug if posting.category else None,
-        "country": posting.country.code,
+        # django-stubs types a CountryField as the CharField it extends; it reads as a Country.
+        "country": posting.country.code,  # type: ignore[attr-defined]
         "salary": salary,
         "summary": plain_text(posting.description),
     }
@@ -207,12 +213,15 @@ def _filters(params: Filters, categories: list[Category]) -> selectors.Filters:
     form = PostingFilterForm(query, categories=categories)
     filters = form.filters()
     if form.errors:
-        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        raise HttpError(
+            422, "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items())
+        )
     return filters
 
 
 def _encode(posting: Posting) -> str:
     """An opaque cursor: the position of the last posting of a page in the date order."""
+    assert posting.published_at is not None  # the API lists live postings only
     position = f"{posting.published_at.isoformat()}|{posting.pk}"
     return base64.urlsafe_b64encode(position.encode()).decode()
 

@@ -196,7 +196,7 @@ class Seeder(JobWriter):
 
     def run(self) -> None:
         for market in demo.MARKETS:
-            for n in range(market.count):
+            for n in range(market.postings):
                 # The first posting of a market is live, so every language lists all its countries.
                 city = self.rng.choice(market.cities)
                 self.add_job(market.country, {market.language: city}, live=n == 0)

@@ -29,7 +29,7 @@ class Market(NamedTuple):
 
     language: str
     country: str
-    count: int
+    postings: int
     cities: tuple[str, ...]  # named as the posting's language names them
 
 

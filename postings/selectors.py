@@ -31,12 +31,9 @@ from .models import Category, FacetCount, Posting
 from .search import configs_for, search_query
 
 # Facet (query-string parameter) -> Posting column.
-FACET_COLUMNS = {
-    "country": "country",
-    "category": "category_id",
-    "type": "employment_type",
-    "remote": "remote",
-}
+FACET_COLUMNS = dict(
+    zip(("country", "category", "type", "remote"), FacetCount.FACET_COLUMNS, strict=True)
+)
 # Filters that FacetCount cannot answer: with any of them, facets count matching postings.
 ROW_FILTERS = ("salary_min", "with_salary", "posted_within")
 MAX_PAGES = 50
@@ -182,7 +179,7 @@ def _facet_counts(cells: Counter, wanted: dict[str, list]) -> tuple[dict[str, Co
     """Counts per facet value, each facet with the other filters and without its own
     (rule 4 of docs/design.md), and the number of postings that match every filter."""
     facets = list(FACET_COLUMNS)
-    counts = {facet: Counter() for facet in facets}
+    counts: dict[str, Counter[object]] = {facet: Counter() for facet in facets}
     total = 0
     for cell, n in cells.items():
         misses = _misses(cell, wanted)
@@ -307,7 +304,7 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
     headlines = dict(
         Posting.objects.filter(pk__in=[posting.pk for posting in postings])
         .annotate(
-            snippet=SearchHeadline(
+            headline=SearchHeadline(
                 "description",
                 query,
                 config=config,
@@ -317,7 +314,7 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
                 min_words=12,
             )
         )
-        .values_list("pk", "snippet")
+        .values_list("pk", "headline")
     )
     for posting in postings:
         posting.snippet = _mark(headlines.get(posting.pk, ""))

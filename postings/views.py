@@ -143,7 +143,8 @@ def posting_image(request: HttpRequest, pk: int) -> HttpResponse:
         last_modified=int(posting.updated_at.timestamp()),
         response=response,
     )
-    if conditional is not response:  # 304 with the same headers, nothing read or drawn
+    # A 304 with the same headers, nothing read or drawn (never None when given a response).
+    if conditional is not None and conditional is not response:
         return conditional
     response.content = og_image.png(posting)
     return response

@@ -82,3 +82,13 @@ def test_it_edits_categories_in_every_language(admin_client):
     html = admin_client.get(f"/admin/postings/category/{category.pk}/change/").content.decode()
     for code in ("en", "fr", "de", "es", "it", "nl", "pl", "pt"):
         assert f'name="name_{code}"' in html
+
+
+def test_it_names_a_postings_timestamps_in_the_panels_language(admin_client):
+    posting = factories.live_posting()
+    response = admin_client.get(
+        f"/admin/postings/posting/{posting.pk}/change/", HTTP_ACCEPT_LANGUAGE="es"
+    )
+    html = response.content.decode()
+    assert "Fecha de creación" in html and "Fecha de actualización" in html
+    assert "Created at" not in html and "Updated at" not in html

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from alerts import services
+from alerts import matching
 from alerts.models import Alert, AlertMatch
 from tests.test_alerts import confirmed_alert, html, new_posting, subject, sweep, text
 
@@ -97,7 +97,7 @@ def test_it_records_and_counts_once_when_two_sweeps_match_at_once(mailbox, setti
 
     def match() -> None:
         try:
-            services.match_alerts(frequency="instant")
+            matching.match_alerts(frequency="instant")
         finally:
             connection.close()  # this thread's own
 
@@ -165,7 +165,7 @@ def test_it_mails_what_a_dead_sender_claimed_once_its_claim_is_older_than_a_task
 ):
     confirmed_alert("lea@example.org")
     new_posting(title="Welder")
-    assert services.match_alerts(frequency="instant") == 1
+    assert matching.match_alerts(frequency="instant") == 1
 
     def claimed(seconds_ago: float) -> None:
         """A sender took the mail that long ago, and nothing came of it since."""

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.test import Client, TestCase
 from django.utils import timezone, translation
 
-from alerts import services, tasks
+from alerts import matching, sending, tasks
 from alerts.models import Alert, AlertMatch, Subscriber
 from jobboard.celery import app
 from jobboard.mail import one_line
@@ -79,7 +79,7 @@ def new_posting(**fields):
 
 def sweep(frequency: str = "instant") -> int:
     return sum(
-        services.send_alerts(alert_ids=batch) for batch in services.sweep(frequency=frequency)
+        sending.send_alerts(alert_ids=batch) for batch in matching.sweep(frequency=frequency)
     )
 
 
@@ -289,7 +289,7 @@ def test_it_sends_a_posting_once_however_often_the_sweep_runs(mailbox):
     new_posting(title="Welder")
     call_command("send_alerts", "--frequency", "instant", stdout=None)
     call_command("send_alerts", "--frequency", "instant")
-    services.match_alerts(frequency="instant")
+    matching.match_alerts(frequency="instant")
     assert sweep() == 0
     assert len(mailbox.messages) == 1
     assert AlertMatch.objects.get().sent_at is not None
@@ -317,11 +317,11 @@ def test_it_checks_the_alert_again_just_before_sending(mailbox):
     gone = confirmed_alert("gone@example.org")
     kept = confirmed_alert("kept@example.org")
     new_posting(title="Welder")
-    (batch,) = services.sweep(frequency="instant")
+    (batch,) = matching.sweep(frequency="instant")
     assert batch == [paused.pk, gone.pk, kept.pk]
     Alert.objects.filter(pk=paused.pk).update(paused=True)
     gone.delete()
-    assert services.send_alerts(alert_ids=batch) == 1
+    assert sending.send_alerts(alert_ids=batch) == 1
     assert [m["To"] for m in mailbox.messages] == ["kept@example.org"]
 
 
@@ -450,7 +450,7 @@ def test_it_forgets_the_matches_it_can_no_longer_need(mailbox, settings):
     new_posting(title="Welder")
     new_posting(title="Plumber")
     assert sweep() == 1
-    assert services.purge_matches() == 0  # the next sweep looks back at these postings again
+    assert matching.purge_matches() == 0  # the next sweep looks back at these postings again
     # Time passes: the high-water mark is now further than the grace from their publication.
     Posting.objects.update(
         published_at=timezone.now() - timedelta(seconds=settings.ALERT_MATCH_GRACE_SECONDS + 60)
@@ -460,9 +460,9 @@ def test_it_forgets_the_matches_it_can_no_longer_need(mailbox, settings):
     AlertMatch.objects.create(alert=alert, posting=gone)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM postings_posting WHERE id = %s", [gone.pk])
-    assert services.purge_matches() == 3
+    assert matching.purge_matches() == 3
     assert not AlertMatch.objects.exists()
-    services.match_alerts(frequency="instant")
+    matching.match_alerts(frequency="instant")
     assert sweep() == 0  # forgotten, and not found again
     assert len(mailbox.messages) == 1
 

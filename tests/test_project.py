@@ -1,5 +1,6 @@
 """Project-wide safety nets: migrations, catalogs, production settings, probes."""
 
+import ast
 import gettext
 import os
 import re
@@ -252,3 +253,40 @@ def test_it_documents_every_environment_variable_in_the_readme():
     assert {"DEBUG", "SECURE_SSL_REDIRECT", "WEB_CONCURRENCY", "PORT"} <= reads.keys()
     missing = {name: path for name, path in reads.items() if name not in _configuration_table()}
     assert not missing, f"add these to the README's Configuration table: {missing}"
+
+
+APPS = ("accounts", "alerts", "postings")
+
+
+def _imported_apps(app: str) -> dict[str, list[str]]:
+    """The other apps that `app`'s modules import, at their top or inside a function, each
+    with where (migrations aside: they are history)."""
+    found: dict[str, list[str]] = {}
+    for path in sorted((ROOT / app).rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:  # relative imports stay inside the app
+                continue
+            for name in names:
+                other = name.split(".")[0]
+                if other in APPS and other != app:
+                    where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                    found.setdefault(other, []).append(where)
+    return found
+
+
+def test_it_keeps_the_imports_between_apps_one_way():
+    imports = {app: _imported_apps(app) for app in APPS}
+    for app in APPS:
+        reached, stack = set(), list(imports[app])
+        while stack:
+            other = stack.pop()
+            if other not in reached:
+                reached.add(other)
+                stack.extend(imports[other])
+        assert app not in reached, f"{app} imports {imports[app]}, and is imported back"

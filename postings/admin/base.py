@@ -1,17 +1,18 @@
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db import models
-from django.db.models import Model
 from django.http import HttpRequest
 
 if TYPE_CHECKING:  # django-stubs' helper, a development dependency
     from django_stubs_ext import StrOrPromise
 
 # A recruiter types "example.com": it is a web address.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS: "Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]" = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class OwnMessages:
@@ -22,14 +23,14 @@ class OwnMessages:
     saved_message: "StrOrPromise"
     deleted_message: "StrOrPromise"
 
-    def message_name(self, obj: Model) -> str:
+    def message_name(self, obj: Any) -> str:
         return str(obj)
 
-    def response_add(self, request: HttpRequest, obj: Model, post_url_continue=None):
+    def response_add(self, request: HttpRequest, obj: Any, post_url_continue=None):
         with _saying(request, self.saved_message % {"name": self.message_name(obj)}):
             return super().response_add(request, obj, post_url_continue)  # type: ignore[misc]
 
-    def response_change(self, request: HttpRequest, obj: Model):
+    def response_change(self, request: HttpRequest, obj: Any):
         with _saying(request, self.saved_message % {"name": self.message_name(obj)}):
             return super().response_change(request, obj)  # type: ignore[misc]
 

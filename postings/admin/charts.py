@@ -31,7 +31,7 @@ def activity_chart(posting: Posting) -> str:
                 applies * height // top,
             )
         )
-    bars = format_html_join(
+    drawn = format_html_join(
         "",
         "<g><title>{}: {} / {}</title>"
         '<rect x="{}" y="{}" width="10" height="{}" fill="#9bb7d4"></rect>'
@@ -47,7 +47,7 @@ def activity_chart(posting: Posting) -> str:
         height,
         width * activity.CHART_DAYS,
         height,
-        bars,
+        drawn,
         gettext("%(views)s, %(applies)s in 30 days")
         % {"views": counted_views(views), "applies": counted_applies(applies)},
     )

@@ -1,5 +1,6 @@
 import secrets
 from pathlib import PurePosixPath
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,7 +9,7 @@ from django.core import signing
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext, ngettext
@@ -34,8 +35,9 @@ class ImportSourceForm(forms.ModelForm):
 
     kept_feed = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         token = data.get("kept_feed")
         if token and not self.files.get("feed"):
             path = self._kept_path(token)
@@ -54,7 +56,9 @@ class ImportSourceForm(forms.ModelForm):
         return kept["path"] if kept["user"] == self.user_id else None
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        # ModelForm's own step after clean() (the model's validation), which django-stubs
+        # leaves out as private.
+        super()._post_clean()  # type: ignore[misc]
         upload = self.files.get("feed")
         if self.errors and upload and "feed" not in self.errors:
             # A random name in the user's own folder (the token alone names it): not guessable
@@ -64,8 +68,9 @@ class ImportSourceForm(forms.ModelForm):
                 f"kept/{self.user_id}/{secrets.token_urlsafe(16)}{suffix}", upload
             )
             token = signing.dumps({"path": path, "user": self.user_id}, salt=KEPT_FEED_SALT)
-            self.data = self.data.copy()
-            self.data["kept_feed"] = token
+            data = cast(QueryDict, self.data).copy()
+            data["kept_feed"] = token
+            self.data = data
             self.kept_name = upload.name
 
 
@@ -102,7 +107,9 @@ class ImportSourceAdmin(OwnMessages, CompanyScopedAdmin):
     @admin.action(description=_("Import the feed now"))
     def import_now(self, request, queryset) -> None:
         runs = [services.start_import(source=source) for source in queryset]
-        self._tell(request, runs, queued=_("The imports are queued; their runs show the progress."))
+        self._tell(
+            request, runs, queued=gettext("The imports are queued; their runs show the progress.")
+        )
 
     def _import_response(self, request: HttpRequest, source: ImportSource) -> HttpResponse | None:
         """ "Save and import now": on to the run's page, where its progress shows live."""

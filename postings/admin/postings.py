@@ -1,6 +1,8 @@
 from datetime import timedelta
+from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import remember_language
-from accounts.tenancy import CompanyScopedAdmin, is_moderator
+from accounts.tenancy import CompanyScopedAdmin, is_moderator, panel_user
 from jobboard.csv_files import csv_response
 
 from .. import codes, language, services
@@ -29,7 +31,7 @@ class DuplicateForm(forms.Form):
 
     def __init__(self, *args, languages: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = languages
+        cast(forms.ChoiceField, self.fields["language"]).choices = languages
 
 
 EXPIRING_DAYS = 7
@@ -96,8 +98,9 @@ class PostingForm(forms.ModelForm):
                 ],
             )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         # Only moderators have the dates in their form; a date past its bounds would overflow
         # the expiry that publishing adds.
         if "published_at" in self.fields:
@@ -221,7 +224,7 @@ class PostingAdmin(OwnMessages, CompanyScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Posting, form, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = panel_user(request)
         elif form.changed_data and services.edit_needs_review(posting=obj, by=request.user):
             obj.resubmit(by=request.user)
             self.message_user(
@@ -365,11 +368,7 @@ class PostingAdmin(OwnMessages, CompanyScopedAdmin):
                     "language", flat=True
                 )
             )
-        choices = [
-            (code, name)
-            for code, name in Posting._meta.get_field("language").choices
-            if code not in taken
-        ]
+        choices = [(code, name) for code, name in settings.LANGUAGES if code not in taken]
         form = DuplicateForm(request.POST or None, languages=choices)
         if request.method == "POST" and form.is_valid():
             sibling = services.duplicate_posting(

@@ -31,15 +31,19 @@ class PrivateAddress(OSError):
     """The feed's host is, or resolves to, an address off the public internet."""
 
 
-def _public_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
+def _public_connection(
+    address: tuple[str, int],
+    timeout: float | None,
+    source_address: tuple[str, int] | None = None,
+) -> socket.socket:
     """socket.create_connection, to an address resolved and checked here, once: connecting to
     the checked address (not to the name again) leaves no room for a DNS answer that changes
     in between. Every connection of a fetch goes through it, redirects' included."""
     host, port = address[:2]
-    resolved = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    if not resolved or not all(is_public(info[4][0]) for info in resolved):
+    resolved = [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    if not resolved or not all(is_public(ip) for ip in resolved):
         raise PrivateAddress(host)
-    return socket.create_connection(resolved[0][4][:2], timeout, source_address)
+    return socket.create_connection((resolved[0], port), timeout, source_address)
 
 
 class _PublicHTTPConnection(http.client.HTTPConnection):
@@ -63,7 +67,8 @@ class _PublicHTTPHandler(urllib.request.HTTPHandler):
 
 class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req):
-        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
+        # No context of its own: the connection makes the default one, certificate checks on.
+        return self.do_open(_PublicHTTPSConnection, req)
 
 
 class _HTTPOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):

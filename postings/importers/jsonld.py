@@ -92,7 +92,8 @@ def _document_rows(events) -> Iterator[tuple[int, dict | RowError]]:
     if event == "start_array":
         yield from _items(events)
     elif event == "start_map":
-        graph, document = False, {}
+        graph = False
+        document: dict[str, object] | Rejected = {}
         for event, value in events:
             if event == "end_map":
                 break

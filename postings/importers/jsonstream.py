@@ -105,7 +105,7 @@ def build(events: Events, event: str, value: object, shape: Shape) -> object:
             if chars > shape.chars:
                 problem = _("longer than %(count)s characters") % {"count": f"{shape.chars:,}"}
         if event == "map_key":
-            keys[-1] = value  # type: ignore[assignment]
+            keys[-1] = str(value)  # a map_key event carries the key, a string
             if len(container) >= shape.items:
                 problem = problem or too_many(shape)
             if problem is None:
@@ -125,6 +125,7 @@ def build(events: Events, event: str, value: object, shape: Shape) -> object:
         else:
             container.append(child)
         if event in STARTS:
+            # The container just opened, which the type checker sees as the value it replaced.
             stack.append(child)  # type: ignore[arg-type]
             keys.append("")
     return root

@@ -66,6 +66,7 @@ def _row(number: int, events: Iterator, event: str, value: object) -> dict | Row
         skip(events, 1 if event == "start_array" else 0)
         return RowError(number, _("a row must be a JSON object"))
     try:
+        # What starts with start_map builds a dict; build's type covers every JSON value.
         return build(events, event, value, FLAT)  # type: ignore[return-value]
     except Rejected as rejected:
         return RowError(number, rejected.reason)

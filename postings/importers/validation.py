@@ -5,6 +5,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
+from typing import Any
 
 from babel.numbers import list_currencies
 from django import forms
@@ -112,11 +113,12 @@ class ImportRowForm(forms.Form):
             raise ValidationError(codes.country_error(code) or "", code="invalid_choice")
         return code
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         for key, value in self.data.items():
             if value is not None and not isinstance(value, str | int | float):
                 self.add_error(key, _("must be a string or a number"))
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         slug = data.get("category")
         if slug and slug not in self.category_ids:
             self.add_error("category", _("unknown category “%(slug)s”") % {"slug": slug})

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from alerts import services
+from alerts import matching, sending
 from alerts.models import Alert
 
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, frequency: str, **options) -> None:
-        batches = services.sweep(frequency=frequency)
-        sent = sum(services.send_alerts(alert_ids=batch) for batch in batches)
+        batches = matching.sweep(frequency=frequency)
+        sent = sum(sending.send_alerts(alert_ids=batch) for batch in batches)
         due = sum(len(batch) for batch in batches)
         self.stdout.write(f"{frequency}: {due} alerts with new postings, {sent} mails sent")

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from postings import demo_data as demo
 from postings.demo import STATUS_WEIGHTS, TYPE_WEIGHTS, JobWriter, weighted
-from postings.models import Category, Company, Posting, posting_slug, slug_for
+from postings.models import Category, Company, FacetCount, Posting, posting_slug, slug_for
 
 SOURCE = "generated"
 CHUNK = 20_000
@@ -198,7 +198,7 @@ def write_chunk(args: tuple) -> int:
     rng = random.Random(seed * 1_000_003 + start)
     writer = JobWriter(rng, timezone.now())
     markets = demo.MARKETS
-    weights = [market.count for market in markets]
+    weights = [market.postings for market in markets]
     now = timezone.now()
     with (
         worker_connection.cursor() as cursor,
@@ -281,7 +281,7 @@ def rebuild() -> None:
             "CREATE INDEX IF NOT EXISTS posting_title_trgm_idx ON postings_posting "
             "USING gin (title gin_trgm_ops)"
         )
-    cells = "language, country, category_id, employment_type, remote"
+    cells = ", ".join(FacetCount.CELL)
     recount = (
         f"INSERT INTO postings_facetcount ({cells}, n) SELECT {cells}, count(*) "  # noqa: S608
         f"FROM postings_posting WHERE status = 'published' GROUP BY {cells}"

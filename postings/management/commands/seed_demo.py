@@ -44,7 +44,7 @@ class Command(BaseCommand):
         company = Company.objects.order_by("pk").first()
         if company is None:
             return
-        people = ensure_demo_people(company)
+        people = ensure_demo_people(company_id=company.pk, company_name=company.name)
         self.stdout.write(f"Panel: {settings.SITE_URL}/admin/, password {PASSWORD!r} for")
         for email, what in people:
             self.stdout.write(f"  {email:<26} {what}")

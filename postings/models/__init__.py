@@ -1,0 +1,32 @@
+"""The app's models, by concern; `from postings.models import X` finds each of them here."""
+
+from .categories import Category
+from .companies import Company, company_slug
+from .imports import API_SOURCE, ImportRun, ImportRunSeen, ImportSource, cli_source
+from .postings import DATES_AHEAD, Posting, PostingForReview, TransitionError, date_errors
+from .querysets import PostingQuerySet
+from .slugs import posting_slug, slug_for
+from .stats import DataVersion, FacetCount, LanguageVersion, PostingDay
+
+__all__ = [
+    "API_SOURCE",
+    "DATES_AHEAD",
+    "Category",
+    "Company",
+    "DataVersion",
+    "FacetCount",
+    "ImportRun",
+    "ImportRunSeen",
+    "ImportSource",
+    "LanguageVersion",
+    "Posting",
+    "PostingDay",
+    "PostingForReview",
+    "PostingQuerySet",
+    "TransitionError",
+    "cli_source",
+    "company_slug",
+    "date_errors",
+    "posting_slug",
+    "slug_for",
+]
