@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from jobboard import ratelimit
-from postings.admin.base import OwnMessages
 
 from . import services
 from .models import ApiToken, Invitation, Membership
+from .own_messages import OwnMessages
 from .tenancy import CompanyScopedAdmin, panel_user
 
 

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
+from accounts.own_messages import OwnMessages
+
 from ..models import Category
-from .base import OwnMessages
 
 
 @admin.register(Category)

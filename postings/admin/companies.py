@@ -10,11 +10,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
+from accounts.own_messages import OwnMessages
 from accounts.tenancy import CompanyScopedAdmin, is_moderator, reaches
 
 from .. import activity
 from ..models import Company, Posting
-from .base import URL_FIELDS, OwnMessages
+from .base import URL_FIELDS
 
 DASHBOARD_PAGE_SIZE = 25
 

@@ -15,12 +15,13 @@ from django.urls import path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.own_messages import OwnMessages
 from accounts.tenancy import CompanyScopedAdmin
 from jobboard.csv_files import csv_response
 
 from .. import import_runs, services
 from ..models import ImportRun, ImportSource
-from .base import URL_FIELDS, OwnMessages
+from .base import URL_FIELDS
 
 KEPT_FEED_SALT = "postings.kept-feed"
 KEPT_FEED_MAX_AGE = 3600

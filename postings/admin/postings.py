@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.own_messages import OwnMessages
 from accounts.services import remember_language
 from accounts.tenancy import CompanyScopedAdmin, is_moderator, panel_user
 from jobboard.csv_files import csv_response
@@ -22,7 +23,7 @@ from .. import codes, language, services
 from ..exports import POSTING_COLUMNS, posting_rows
 from ..models import Posting, TransitionError, date_errors
 from ..templatetags.panel import grouped
-from .base import URL_FIELDS, OwnMessages
+from .base import URL_FIELDS
 from .charts import activity_chart
 
 
