@@ -1,9 +1,12 @@
+from datetime import datetime
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -76,6 +79,10 @@ class ImportSourceAdmin(CompanyScopedAdmin):
         return self._import_response(request, obj) or super().response_change(request, obj)
 
 
+def _when(moment: datetime | None) -> str:
+    return formats.localize(timezone.localtime(moment)) if moment else ""
+
+
 @admin.register(ImportRun)
 class ImportRunAdmin(CompanyScopedAdmin):
     company_path = "source__company"
@@ -94,6 +101,9 @@ class ImportRunAdmin(CompanyScopedAdmin):
     ]
     list_filter = ["status"]
     list_select_related = ["source"]
+    # What does not change; the status, the counts and the times are the live part's alone
+    # (templates/admin/postings/importrun/change_form.html), which the page keeps up to date.
+    fields = ["source", "language", "queued_at"]
 
     def has_add_permission(self, request) -> bool:
         return False  # runs are made by "Import the feed now"
@@ -145,6 +155,8 @@ class ImportRunAdmin(CompanyScopedAdmin):
                         "message",
                     )
                 },
+                "started_at": _when(run.started_at),
+                "finished_at": _when(run.finished_at),
             },
             headers={"Cache-Control": "no-store"},
         )

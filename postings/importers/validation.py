@@ -4,8 +4,11 @@ written: unchanged rows are counted without being validated again."""
 import functools
 import hashlib
 import json
+import re
+import unicodedata
 from collections.abc import Callable
 
+from babel import Locale
 from babel.numbers import list_currencies
 from django import forms
 from django.conf import settings
@@ -13,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from .. import language
 from ..models import Company, Posting, date_errors
 from .rows import ChunkReport, RowError
 
@@ -34,6 +38,40 @@ def _country_codes() -> frozenset[str]:
 def _currency_codes() -> frozenset[str]:
     # babel builds a new set of every currency at each call.
     return frozenset(list_currencies())
+
+
+def _folded(name: str) -> str:
+    """The name without case and accents: "España", "espana" and "ESPANA" are one."""
+    decomposed = unicodedata.normalize("NFKD", name.strip().casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _names(codes: set[str], names_in: Callable[[Locale], dict[str, str]]) -> dict[str, str]:
+    """The codes by their folded names in every site language, and by themselves."""
+    names = {_folded(code): code for code in codes}
+    for locale, _name in settings.LANGUAGES:
+        for code, name in names_in(Locale.parse(locale)).items():
+            if code in codes:
+                names.setdefault(_folded(name), code)
+    return names
+
+
+@functools.cache
+def _language_names() -> dict[str, str]:
+    return _names({code for code, _name in settings.LANGUAGES}, lambda locale: locale.languages)
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    return _names(set(_country_codes()), lambda locale: locale.territories)
+
+
+def _hint(value: object, names: dict[str, str]) -> str:
+    """The code a wrong value most likely means ("Espana": "ES", "pt-BR": "pt"), or ""."""
+    if not isinstance(value, str):
+        return ""
+    folded = _folded(value)
+    return names.get(folded) or names.get(re.split(r"[-_]", folded)[0], "")
 
 
 class _IntegerField(forms.IntegerField):
@@ -116,6 +154,9 @@ class ImportRowForm(forms.Form):
         for key, value in self.data.items():
             if value is not None and not isinstance(value, str | int | float):
                 self.add_error(key, _("must be a string or a number"))
+        for name, names in (("language", _language_names), ("country", _country_names)):
+            if name in self.errors and (code := _hint(self.data.get(name), names())):
+                self.add_error(name, _("Did you mean “%(code)s”?") % {"code": code})
         data = super().clean()
         slug = data.get("category")
         if slug and slug not in self.category_ids:
@@ -210,18 +251,31 @@ def validate_chunk(
             "company__name", "external_id", "import_hash"
         )
     }
-    valid, read = [], set()
+    changed, read = [], set()
     for number, merged, digest in rows:
         key = (str(merged.get("company")), str(merged.get("external_id")))
         # A repeated id may follow a changed row of the chunk: its stored hash is out of date.
         if key not in read and known.get(key) == digest:
             report.unchanged += 1
         else:
-            form = ImportRowForm(merged, category_ids=category_ids)
-            if form.is_valid():
-                valid.append((number, form.cleaned_data, digest))
-            else:
-                errors = ValidationError(form.errors.as_data())
-                report.errors.append(RowError(number, reason(errors)))
+            changed.append((number, merged, digest))
         read.add(key)
+    # The text's language, for the rows to write only, in one call for the chunk.
+    detected = language.detect_many(
+        [(merged.get("title"), *map(merged.get, Posting.HTML_FIELDS)) for _, merged, _ in changed]
+    )
+    valid = []
+    for (number, merged, digest), found in zip(changed, detected, strict=True):
+        if merged.get("language") in (None, ""):
+            if not found:
+                message = _("language: none given, and the text is too short to tell which")
+                report.errors.append(RowError(number, message))
+                continue
+            merged = {**merged, "language": found}
+        form = ImportRowForm(merged, category_ids=category_ids)
+        if form.is_valid():
+            valid.append((number, {**form.cleaned_data, "detected_language": found}, digest))
+        else:
+            errors = ValidationError(form.errors.as_data())
+            report.errors.append(RowError(number, reason(errors)))
     return valid

@@ -10,6 +10,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import DEFERRED
 from django.utils import timezone
 
+from .. import language
 from ..html import sanitize
 from ..models import Category, Company, Posting, company_slug, posting_slug
 from .rows import ChunkReport, RowError
@@ -46,6 +47,8 @@ WRITTEN_FIELDS = [
     *(name.removesuffix("_id") for name in IMPORTED_FIELDS),
     "slug",
     "search_context",
+    "detected_language",
+    "language_check",
     "import_hash",
     "updated_at",
 ]
@@ -108,6 +111,7 @@ def _apply(
     # rules, and the database checks the rest (a refused row is then retried alone): full_clean
     # would check choices again and query for the company, the category and the unique key.
     posting.clean()
+    language.record(posting, data["detected_language"])
     posting.slug = posting_slug(posting.title)
     posting.search_context = posting.build_search_context()
 
