@@ -5,8 +5,8 @@ from functools import cache
 from html import unescape
 
 from django.conf import settings
-from django.utils import translation
 from django.db import models
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
@@ -29,7 +29,7 @@ def _detector() -> LanguageDetector:
 class Check(models.TextChoices):
     """The language check's result, stored on the posting for the moderators to sort by."""
 
-    MATCH = "match", _("matches")
+    MATCH = "match", _("as declared")
     MISMATCH = "mismatch", _("looks like another language")
     UNSURE = "unsure", _("too short to tell")
 

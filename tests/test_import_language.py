@@ -36,7 +36,7 @@ def row(external_id: str, **fields) -> dict:
 
 def xml_feed(*items: str) -> ContentFile:
     body = "".join(f"<job>{item}</job>" for item in items)
-    return ContentFile(f"<jobs>{body}</jobs>", name="feed.xml")
+    return ContentFile(f"<source>{body}</source>", name="feed.xml")
 
 
 def test_it_takes_the_detected_language_of_a_row_without_one_and_no_source_default():
@@ -70,7 +70,7 @@ def test_it_imports_the_aggregators_xml_without_a_language_field(settings, tmp_p
         company=factories.trusted_company("Acme"),
         name="aggregator",
         feed=xml_feed(
-            f"<external_id>1</external_id><title>Soldadora</title><country>ES</country>"
+            f"<referencenumber>1</referencenumber><title>Soldadora</title><country>ES</country>"
             f"<description><![CDATA[{SPANISH}]]></description>"
         ),
     )

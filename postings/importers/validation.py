@@ -266,16 +266,18 @@ def validate_chunk(
     )
     valid = []
     for (number, merged, digest), found in zip(changed, detected, strict=True):
-        if merged.get("language") in (None, ""):
-            if not found:
-                message = _("language: none given, and the text is too short to tell which")
-                report.errors.append(RowError(number, message))
-                continue
+        # A row without a language (the source has no default) is in the one of its text.
+        missing = merged.get("language") in (None, "")
+        if missing and found:
             merged = {**merged, "language": found}
         form = ImportRowForm(merged, category_ids=category_ids)
         if form.is_valid():
             valid.append((number, {**form.cleaned_data, "detected_language": found}, digest))
         else:
+            if missing and not found:
+                form.add_error(
+                    "language", _("The text is too short to tell which language it is in.")
+                )
             errors = ValidationError(form.errors.as_data())
             report.errors.append(RowError(number, reason(errors)))
     return valid

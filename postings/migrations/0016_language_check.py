@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='posting',
             name='language_check',
-            field=models.CharField(blank=True, choices=[('match', 'matches'), ('mismatch', 'looks like another language'), ('unsure', 'too short to tell')], max_length=8, verbose_name='language check'),
+            field=models.CharField(blank=True, choices=[('match', 'as declared'), ('mismatch', 'looks like another language'), ('unsure', 'too short to tell')], max_length=8, verbose_name='language check'),
         ),
         # The checks made before: only their mismatches were kept.
         migrations.RunSQL(
