@@ -204,6 +204,11 @@ def row_hash(row: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def texts(row: dict) -> tuple:
+    """What the language check reads of a row."""
+    return (row.get("title"), *map(row.get, Posting.HTML_FIELDS))
+
+
 def reason(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
         return "; ".join(
@@ -260,19 +265,21 @@ def validate_chunk(
         else:
             changed.append((number, merged, digest))
         read.add(key)
-    # The text's language, for the rows to write only, in one call for the chunk.
-    detected = language.detect_many(
-        [(merged.get("title"), *map(merged.get, Posting.HTML_FIELDS)) for _, merged, _ in changed]
-    )
+    # A row without a language (the source has none either) is in its text's. Only those are
+    # detected here, in one call for the chunk; the other rows' check waits for the writer, in
+    # its thread (Chunk.write): the detector leaves the GIL to this one's validation meanwhile.
+    unsaid = [i for i, (_, row, _) in enumerate(changed) if row.get("language") in (None, "")]
+    found_in = language.detect_many([texts(changed[i][1]) for i in unsaid])
+    detected = dict(zip(unsaid, found_in, strict=True))
     valid = []
-    for (number, merged, digest), found in zip(changed, detected, strict=True):
-        # A row without a language (the source has no default) is in the one of its text.
-        missing = merged.get("language") in (None, "")
-        if missing and found:
+    for i, (number, merged, digest) in enumerate(changed):
+        missing, found = i in detected, detected.get(i, "")
+        if found:
             merged = {**merged, "language": found}
         form = ImportRowForm(merged, category_ids=category_ids)
         if form.is_valid():
-            valid.append((number, {**form.cleaned_data, "detected_language": found}, digest))
+            checked = {"detected_language": found} if missing else {}
+            valid.append((number, {**form.cleaned_data, **checked}, digest))
         else:
             if missing and not found:
                 form.add_error(

@@ -14,7 +14,7 @@ from .. import language
 from ..html import sanitize
 from ..models import Category, Company, Posting, company_slug, posting_slug
 from .rows import ChunkReport, RowError
-from .validation import reason
+from .validation import reason, texts
 
 SIMPLE_FIELDS = (
     "language",
@@ -150,6 +150,13 @@ class Chunk:
     def write(
         self, valid: list[tuple[int, dict, str]], report: ChunkReport, companies: Companies
     ) -> None:
+        # The language check of the rows that have not had it (all but those whose language it
+        # gave), in one call for the chunk.
+        unchecked = [data for _, data, _ in valid if "detected_language" not in data]
+        for data, found in zip(
+            unchecked, language.detect_many([texts(data) for data in unchecked]), strict=True
+        ):
+            data["detected_language"] = found
         # A feed that repeats a posting within a chunk: the later row updates the earlier.
         part: list[tuple[int, dict, str]] = []
         keys: set[tuple[str, str]] = set()
