@@ -166,3 +166,23 @@ def test_it_writes_the_line_of_a_row_that_cannot_be_split_as_read_in_the_panels_
     assert rows[0][1] == "la fila tiene más campos que la cabecera"
     assert rows[0][-1] == lines[2]
     assert rows[1][-1] == "'" + lines[3], "a formula is written as text"
+
+
+@pytest.mark.django_db
+def test_it_writes_a_json_line_that_cannot_be_read_as_read(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    acme = factories.trusted_company("Acme")
+    lines = [json.dumps(ROWS[0]), '{"external_id": "2", "title": "Soudeur",', json.dumps(ROWS[2])]
+    source = ImportSource.objects.create(
+        company=acme,
+        name="acme",
+        default_language="fr",
+        feed=SimpleUploadedFile("feed.jsonl", "\n".join(lines).encode() + b"\n"),
+    )
+    run = ImportRun.objects.create(source=source)
+    services.run_import(run=run)
+    client.force_login(factories.recruiter(acme))
+    response = client.get(f"/admin/postings/importrun/{run.pk}/rejected.csv")
+    [row] = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert row["row"] == "2" and "invalid JSON" in row["reason"]
+    assert row["line as read"] == lines[1] and row["external_id"] == ""
