@@ -17,11 +17,11 @@ from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from jobboard.tasks import enqueue
 
-from .importers import ChunkReport, ImportRowForm, UnreadableFile, import_rows
+from .importers import ChunkReport, ImportRowForm, RowError, UnreadableFile, import_rows
 from .importers.estimate import estimate_rows
 from .importers.fetch import fetch_feed
 from .importers.formats import read_rows
@@ -52,10 +52,11 @@ def expected_rows(run: ImportRun) -> int | None:
 
 
 def rejected_rows(run: ImportRun) -> tuple[list[str], Iterator[list]]:
-    """The header and the rows of the rejected rows' table: each row's number, its reason and,
-    while the feed is there, the row as it was read."""
+    """The header and the rows of the rejected rows' table, in the active language: each row's
+    number, its reason and, while the feed is there, the row as it was read, field by field, or
+    as its line when it could not be split into fields."""
     reasons = {error["row"]: error["reason"] for error in run.errors}
-    originals: dict[int, dict] = {}
+    originals: dict[int, dict | str] = {}
     path = stored_feed(run)
     if reasons and path is not None:
         last = max(reasons)
@@ -63,16 +64,27 @@ def rejected_rows(run: ImportRun) -> tuple[list[str], Iterator[list]]:
             for number, row in read_rows(path, run.source.format):
                 if number in reasons and isinstance(row, dict):
                     originals[number] = row
+                elif number in reasons and isinstance(row, RowError) and row.raw is not None:
+                    originals[number] = row.raw
                 if number >= last:
                     break
         except UnreadableFile:
             originals = {}
     fields = list(ImportRowForm.base_fields)
-    rows = (
-        [number, reasons[number], *(originals.get(number, {}).get(f) for f in fields)]
-        for number in sorted(reasons)
-    )
-    return ["row", "reason", *fields], rows
+
+    def cells(number: int) -> list:
+        original = originals.get(number, {})
+        if isinstance(original, str):
+            return [number, reasons[number], *(None for _f in fields), original]
+        return [number, reasons[number], *(original.get(f) for f in fields), None]
+
+    header = [
+        pgettext("rejected rows column", "row"),
+        pgettext("rejected rows column", "reason"),
+        *fields,  # the native format's names, which a corrected file is imported with
+        pgettext("rejected rows column", "line as read"),
+    ]
+    return header, (cells(number) for number in sorted(reasons))
 
 
 def start_import(*, source: ImportSource) -> ImportRun:

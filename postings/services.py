@@ -16,6 +16,7 @@ from .import_runs import fail_import as fail_import
 from .import_runs import queue_due_imports as queue_due_imports
 from .import_runs import run_import as run_import
 from .import_runs import start_import as start_import
+from .language import check as check_language
 from .models import Posting
 
 # The fields a translation sibling starts from; its author then rewrites the text.
@@ -65,6 +66,7 @@ def submit_posting(*, posting: Posting, by) -> None:
     posting.submit(by=by)
     if posting.company.publishes_without_review() or is_moderator(by):
         posting.approve(by=None)
+    check_language(posting)  # what the moderation queue sorts by, whatever path it came by
     posting.save()
 
 
@@ -102,6 +104,7 @@ def duplicate_posting(*, posting: Posting, language: str, by) -> Posting:
         created_by=by,
     )
     sibling.join_translation_group(posting)
+    check_language(sibling)  # the copied text: a mismatch until its author rewrites it
     sibling.save()
     return sibling
 

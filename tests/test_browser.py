@@ -50,7 +50,13 @@ def assert_accessible(page) -> None:
 
 
 @pytest.fixture
-def page(live_server):
+def browser_locale() -> str:
+    """The browser's language, which the site and the panel answer in."""
+    return "fr-FR"
+
+
+@pytest.fixture
+def page(live_server, browser_locale):
     # Playwright's sync API runs an event loop in this thread, and Django's connections are
     # context-local: create test data before this fixture, or it lands on a connection of its own.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -58,7 +64,7 @@ def page(live_server):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="fr-FR")
+        context = browser.new_context(locale=browser_locale)
         # What the Content-Security-Policy refuses (and any script error) shows up here.
         errors = []
 
@@ -305,11 +311,12 @@ def test_a_recruiter_uploads_a_feed_watches_its_run_finish_and_downloads_the_rej
     assert download.suggested_filename.startswith("rejected-rows-")
     with open(download.path(), encoding="utf-8", newline="") as csv_file:
         rejected = list(csv.DictReader(csv_file))
-    assert [(row["row"], row["external_id"], row["country"]) for row in rejected] == [
+    # Its columns are named in the panel's language, but the native fields'.
+    assert [(row["ligne"], row["external_id"], row["country"]) for row in rejected] == [
         ("11", "dubois-zz-1", "ZZ"),
         ("23", "dubois-zz-2", "ZZ"),
     ]
-    assert all("country" in row["reason"] for row in rejected)
+    assert all("country" in row["motif"] for row in rejected)
     assert rejected[0]["title"] == "Fromager à Nulle-part"
 
     # The imported postings are online in French.

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from postings import services
 from postings.importers.estimate import estimate_rows
 from postings.models import ImportRun, ImportSource, Posting
 from tests import factories
@@ -114,3 +115,74 @@ def test_it_counts_a_marker_cut_by_a_block_boundary(tmp_path):
     padding = (1 << 20) - 5
     path.write_bytes(b" " * padding + line.encode() * 3)
     assert estimate_rows(path, "json") == 3
+
+
+@pytest.mark.django_db
+def test_it_shows_a_runs_status_and_counts_in_one_place(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    acme = factories.company("Acme")
+    source = ImportSource.objects.create(company=acme, name="acme", feed=feed_file(ROWS))
+    run = ImportRun.objects.create(
+        source=source, status=ImportRun.Status.SUCCEEDED, rows_done=40000, created=40000
+    )
+    client.force_login(factories.recruiter(acme))
+    page = client.get(f"/admin/postings/importrun/{run.pk}/change/").content.decode()
+    # The live part of the page holds the status and the counts; no field below repeats them
+    # (it would still say what the page was drawn with while the live part moves on).
+    assert page.count("Succeeded") == 1, page
+    assert page.count("40000") == 2, "rows read and created, once each"
+
+
+@pytest.mark.django_db
+def test_it_writes_the_line_of_a_row_that_cannot_be_split_as_read_in_the_panels_language(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    acme = factories.trusted_company("Acme")
+    lines = [
+        "external_id,title,country,description",
+        "1,Soudeuse,FR,<p>Atelier à Lyon</p>",
+        "2,Soudeuse, TIG,FR,<p>Atelier</p>",
+        '=HYPERLINK("https://evil.example"),x,y,FR,z',
+    ]
+    source = ImportSource.objects.create(
+        company=acme,
+        name="acme",
+        default_language="fr",
+        feed=SimpleUploadedFile("feed.csv", "\n".join(lines).encode()),
+    )
+    run = ImportRun.objects.create(source=source, language="es")
+    services.run_import(run=run)
+    run.refresh_from_db()
+    assert (run.created, run.rejected) == (1, 2), run.errors
+
+    client.force_login(factories.recruiter(acme))
+    response = client.get(
+        f"/admin/postings/importrun/{run.pk}/rejected.csv", HTTP_ACCEPT_LANGUAGE="es"
+    )
+    header, *rows = csv.reader(io.StringIO(response.content.decode()))
+    assert header[:2] == ["fila", "motivo"] and header[-1] == "línea leída"
+    assert [row[0] for row in rows] == ["3", "4"]
+    assert rows[0][1] == "la fila tiene más campos que la cabecera"
+    assert rows[0][-1] == lines[2]
+    assert rows[1][-1] == "'" + lines[3], "a formula is written as text"
+
+
+@pytest.mark.django_db
+def test_it_writes_a_json_line_that_cannot_be_read_as_read(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    acme = factories.trusted_company("Acme")
+    lines = [json.dumps(ROWS[0]), '{"external_id": "2", "title": "Soudeur",', json.dumps(ROWS[2])]
+    source = ImportSource.objects.create(
+        company=acme,
+        name="acme",
+        default_language="fr",
+        feed=SimpleUploadedFile("feed.jsonl", "\n".join(lines).encode() + b"\n"),
+    )
+    run = ImportRun.objects.create(source=source)
+    services.run_import(run=run)
+    client.force_login(factories.recruiter(acme))
+    response = client.get(f"/admin/postings/importrun/{run.pk}/rejected.csv")
+    [row] = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert row["row"] == "2" and "invalid JSON" in row["reason"]
+    assert row["line as read"] == lines[1] and row["external_id"] == ""

@@ -43,7 +43,11 @@ def test_it_has_a_complete_catalog(language):
         compiled = gettext.GNUTranslations(handle)
     for message in catalog:
         if message.id and not message.pluralizable:
-            assert compiled.gettext(message.id) == message.string, message.id
+            if message.context:
+                found = compiled.pgettext(message.context, message.id)
+            else:
+                found = compiled.gettext(message.id)
+            assert found == message.string, message.id
 
 
 @pytest.mark.skipif(not shutil.which("msgfmt"), reason="gettext's msgfmt is not installed")

@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any, cast
 
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -151,6 +153,10 @@ class ImportSourceAdmin(OwnMessages, CompanyScopedAdmin):
         return self._import_response(request, obj) or super().response_change(request, obj)
 
 
+def _when(moment: datetime | None) -> str:
+    return formats.localize(timezone.localtime(moment)) if moment else ""
+
+
 @admin.register(ImportRun)
 class ImportRunAdmin(CompanyScopedAdmin):
     company_path = "source__company"
@@ -169,6 +175,9 @@ class ImportRunAdmin(CompanyScopedAdmin):
     ]
     list_filter = ["status"]
     list_select_related = ["source"]
+    # What does not change; the status, the counts and the times are the live part's alone
+    # (templates/admin/postings/importrun/change_form.html), which the page keeps up to date.
+    fields = ["source", "language", "queued_at"]
 
     def has_add_permission(self, request) -> bool:
         return False  # runs are made by "Import the feed now"
@@ -220,6 +229,8 @@ class ImportRunAdmin(CompanyScopedAdmin):
                         "message",
                     )
                 },
+                "started_at": _when(run.started_at),
+                "finished_at": _when(run.finished_at),
             },
             headers={"Cache-Control": "no-store"},
         )

@@ -44,7 +44,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
 
     list_display = ["title", "company", "language", "language_warning", "submitted_at"]
     list_select_related = ["company"]
-    list_filter = ["language"]
+    list_filter = ["language", "language_check"]
     ordering = ["submitted_at", "id"]
     actions = ["approve_selected"]
 
@@ -66,7 +66,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    @admin.display(description=_("Language check"))
+    @admin.display(description=_("Language check"), ordering="language_check")
     def language_warning(self, posting: Posting) -> str:
         if not posting.detected_language:
             return ""

@@ -121,12 +121,19 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | RowError]]:
                 return
             values = [value for value in row.values() if isinstance(value, str)]
             if any("\udc80" <= ch <= "\udcff" for value in values for ch in value):
-                yield number, RowError(number, "the row is not valid UTF-8")
+                yield number, RowError(number, _("the row is not valid UTF-8"), raw=_as_read(raw))
                 continue
             if None in row:
-                yield number, RowError(number, "the row has more fields than the header")
+                reason = _("the row has more fields than the header")
+                yield number, RowError(number, reason, raw=_as_read(raw))
                 continue
             yield number, {k: v for k, v in row.items() if v not in ("", None)}
+
+
+def _as_read(record: str) -> str:
+    """The record without its line end, undecodable bytes shown as U+FFFD."""
+    text = record.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text.rstrip("\r\n")
 
 
 def _cut_in_quotes(record: str) -> bool:

@@ -72,6 +72,11 @@ def _row(number: int, events: Iterator, event: str, value: object) -> dict | Row
         return RowError(number, rejected.reason)
 
 
+def _as_read(line: bytes) -> str:
+    """The line without its line end, undecodable bytes shown as U+FFFD."""
+    return line.decode("utf-8", "replace").rstrip("\r\n")
+
+
 def _line_rows(lines: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
     parsed = 0
     number = 0
@@ -88,7 +93,7 @@ def _line_rows(lines: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
-            yield number, RowError(number, _("the line is not valid UTF-8"))
+            yield number, RowError(number, _("the line is not valid UTF-8"), raw=_as_read(line))
             continue
         try:
             stream = events(io.BytesIO(line))
@@ -100,7 +105,8 @@ def _line_rows(lines: BinaryIO) -> Iterator[tuple[int, dict | RowError]]:
         except ijson.JSONError as error:
             reason = _("invalid JSON: %(error)s") % {"error": error_line(error)}
             # A last line without its line break was cut short: the file ends early.
-            yield number, RowError(number, reason, final=not line.endswith(b"\n"))
+            final = not line.endswith(b"\n")
+            yield number, RowError(number, reason, final=final, raw=_as_read(line))
         else:
             parsed += 1
             yield number, row

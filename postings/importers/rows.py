@@ -45,6 +45,8 @@ class RowError:
     # The feed cannot be read past this row (a broken JSON array, XML document or CSV quote): a
     # full sync must not close the postings it did not get to.
     final: bool = False
+    # The record as read, when it could not be split into fields (its rejected row shows it).
+    raw: str | None = None
 
 
 @dataclass

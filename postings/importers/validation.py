@@ -4,9 +4,12 @@ written: unchanged rows are counted without being validated again."""
 import functools
 import hashlib
 import json
+import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from babel import Locale
 from babel.numbers import list_currencies
 from django import forms
 from django.conf import settings
@@ -14,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from .. import codes
+from .. import codes, language
 from ..models import Company, Posting, date_errors
 from .rows import ChunkReport, RowError
 
@@ -36,6 +39,33 @@ def _country_codes() -> frozenset[str]:
 def _currency_codes() -> frozenset[str]:
     # babel builds a new set of every currency at each call.
     return frozenset(list_currencies())
+
+
+def _folded(name: str) -> str:
+    """The name without case and accents: "España", "espana" and "ESPANA" are one."""
+    decomposed = unicodedata.normalize("NFKD", name.strip().casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@functools.cache
+def _language_names() -> dict[str, str]:
+    """The site's language codes by their folded names in every site language, and by
+    themselves."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    names = {_folded(code): code for code in codes}
+    for locale, _name in settings.LANGUAGES:
+        for code, name in Locale.parse(locale).languages.items():
+            if code in codes:
+                names.setdefault(_folded(str(name)), str(code))
+    return names
+
+
+def _hint(value: object, names: dict[str, str]) -> str:
+    """The code a wrong value most likely means ("Espana": "ES", "pt-BR": "pt"), or ""."""
+    if not isinstance(value, str):
+        return ""
+    folded = _folded(value)
+    return names.get(folded) or names.get(re.split(r"[-_]", folded)[0], "")
 
 
 class _IntegerField(forms.IntegerField):
@@ -117,6 +147,11 @@ class ImportRowForm(forms.Form):
         for key, value in self.data.items():
             if value is not None and not isinstance(value, str | int | float):
                 self.add_error(key, _("must be a string or a number"))
+        # A country given by name gets its hint from clean_country.
+        if "language" in self.errors and (
+            code := _hint(self.data.get("language"), _language_names())
+        ):
+            self.add_error("language", _("Did you mean “%(code)s”?") % {"code": code})
         super().clean()
         data = self.cleaned_data
         slug = data.get("category")
@@ -163,6 +198,11 @@ def row_hash(row: dict) -> str:
     known = {key: value for key, value in row.items() if key in ImportRowForm.base_fields}
     canonical = json.dumps(known, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def texts(row: dict) -> tuple:
+    """What the language check reads of a row."""
+    return (row.get("title"), *map(row.get, Posting.HTML_FIELDS))
 
 
 def reason(error: ValidationError) -> str:
@@ -212,18 +252,35 @@ def validate_chunk(
             "company__name", "external_id", "import_hash"
         )
     }
-    valid, read = [], set()
+    changed, read = [], set()
     for number, merged, digest in rows:
         key = (str(merged.get("company")), str(merged.get("external_id")))
         # A repeated id may follow a changed row of the chunk: its stored hash is out of date.
         if key not in read and known.get(key) == digest:
             report.unchanged += 1
         else:
-            form = ImportRowForm(merged, category_ids=category_ids)
-            if form.is_valid():
-                valid.append((number, form.cleaned_data, digest))
-            else:
-                errors = ValidationError(form.errors.as_data())
-                report.errors.append(RowError(number, reason(errors)))
+            changed.append((number, merged, digest))
         read.add(key)
+    # A row without a language (the source has none either) is in its text's. Only those are
+    # detected here, in one call for the chunk; the other rows' check waits for the writer, in
+    # its thread (Chunk.write): the detector leaves the GIL to this one's validation meanwhile.
+    unsaid = [i for i, (_, row, _) in enumerate(changed) if row.get("language") in (None, "")]
+    found_in = language.detect_many([texts(changed[i][1]) for i in unsaid])
+    detected = dict(zip(unsaid, found_in, strict=True))
+    valid = []
+    for i, (number, merged, digest) in enumerate(changed):
+        missing, found = i in detected, detected.get(i, "")
+        if found:
+            merged = {**merged, "language": found}
+        form = ImportRowForm(merged, category_ids=category_ids)
+        if form.is_valid():
+            checked = {"detected_language": found} if missing else {}
+            valid.append((number, {**form.cleaned_data, **checked}, digest))
+        else:
+            if missing and not found:
+                form.add_error(
+                    "language", _("The text is too short to tell which language it is in.")
+                )
+            errors = ValidationError(form.errors.as_data())
+            report.errors.append(RowError(number, reason(errors)))
     return valid

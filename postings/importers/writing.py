@@ -10,10 +10,11 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import DEFERRED
 from django.utils import timezone
 
+from .. import language
 from ..html import sanitize
 from ..models import Category, Company, Posting, company_slug, posting_slug
 from .rows import ChunkReport, RowError
-from .validation import reason
+from .validation import reason, texts
 
 SIMPLE_FIELDS = (
     "language",
@@ -46,6 +47,8 @@ WRITTEN_FIELDS = [
     *(name.removesuffix("_id") for name in IMPORTED_FIELDS),
     "slug",
     "search_context",
+    "detected_language",
+    "language_check",
     "import_hash",
     "updated_at",
 ]
@@ -108,6 +111,7 @@ def _apply(
     # rules, and the database checks the rest (a refused row is then retried alone): full_clean
     # would check choices again and query for the company, the category and the unique key.
     posting.clean()
+    language.record(posting, data["detected_language"])
     posting.slug = posting_slug(posting.title)
     posting.search_context = posting.build_search_context()
 
@@ -146,6 +150,13 @@ class Chunk:
     def write(
         self, valid: list[tuple[int, dict, str]], report: ChunkReport, companies: Companies
     ) -> None:
+        # The language check of the rows that have not had it (all but those whose language it
+        # gave), in one call for the chunk.
+        unchecked = [data for _, data, _ in valid if "detected_language" not in data]
+        for data, found in zip(
+            unchecked, language.detect_many([texts(data) for data in unchecked]), strict=True
+        ):
+            data["detected_language"] = found
         # A feed that repeats a posting within a chunk: the later row updates the earlier.
         part: list[tuple[int, dict, str]] = []
         keys: set[tuple[str, str]] = set()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from ..html import sanitize
+from ..language import Check as LanguageCheck
 from ..search import SEARCH_VECTOR_SQL
 from .categories import Category
 from .companies import Company
@@ -162,6 +163,10 @@ class Posting(models.Model):
     expiry_warned_at = models.DateTimeField(_("expiry warning sent at"), null=True, blank=True)
     # What a detector reads in the text, when it differs from `language` (see language.py).
     detected_language = models.CharField(_("detected language"), max_length=8, blank=True)
+    # Empty until the text is checked (postings from before the check ran on every path).
+    language_check = models.CharField(
+        _("language check"), max_length=8, choices=LanguageCheck.choices, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # The company's name and the category's name in the posting's language, for the search

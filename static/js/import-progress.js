@@ -11,7 +11,7 @@
     box.querySelector(".status").textContent = run.status_label;
     box.querySelector(".rows").textContent = run.rows_done;
     box.querySelector(".expected").textContent = run.rows_expected ? " (" + box.dataset.of + " " + run.rows_expected + ")" : "";
-    box.querySelectorAll("[data-count]").forEach(el => { el.textContent = run[el.dataset.count]; });
+    box.querySelectorAll("[data-count]").forEach(el => { el.textContent = run[el.dataset.count] === "" ? "-" : run[el.dataset.count]; });
     box.querySelector(".message").textContent = run.message;
     if (run.finished) {
       bar.value = 100;
