@@ -29,6 +29,7 @@ CONTAINERS_CONF = ROOT / "deploy" / "podman" / "containers.conf"
 IMAGE = "localhost/jobboard:test"
 MANIFESTS = ROOT / "deploy" / "k8s" / "base"
 SWEEP_SECONDS = 2  # beat's instant alert sweep, here
+CONTAINER_SOCKETS = "/run/postgresql"
 SIZE_BUDGET_MB = 550  # 460 MB on the Debian base (README, "Deployment")
 
 pytestmark = [
@@ -98,9 +99,32 @@ def image(tmp_path_factory) -> str:
     return IMAGE
 
 
+def database_socket(url: str) -> list[str]:
+    """The embedded PostgreSQL of `make test` without DATABASE_URL listens on a Unix socket
+    only, in its data folder, which only its own user may enter: the containers get the socket
+    itself, at the same path under /run."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    folder = str(info.get("host", ""))
+    if not folder.startswith("/"):
+        return []
+    socket = f".s.PGSQL.{info.get('port', 5432)}"
+    return [f"--volume={folder}/{socket}:{CONTAINER_SOCKETS}/{socket}"]
+
+
+def for_containers(url: str) -> str:
+    """`url` as the containers reach it (see database_socket)."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    if not str(info.get("host", "")).startswith("/"):
+        return url
+    folder = urllib.parse.quote(CONTAINER_SOCKETS, safe="")
+    return f"postgres://{info['user']}@{folder}:{info.get('port', 5432)}/{info['dbname']}"
+
+
 class Site:
     def __init__(self, image: str, scratch: Path, env: dict[str, str]) -> None:
         self.image, self.scratch, self.env = image, scratch, env
+        self.database_socket = database_socket(env["DATABASE_URL"])
+        self.env["DATABASE_URL"] = for_containers(env["DATABASE_URL"])
         self.names: dict[str, str] = {}
         self.port = int(env["PORT"])
         self.migrate_output = ""
@@ -108,7 +132,12 @@ class Site:
 
     def options(self, manifest: str) -> list[str]:
         environment = [f"--env={name}={value}" for name, value in self.env.items()]
-        return ["--network=host", *as_in_manifest(manifest, self.scratch), *environment]
+        return [
+            "--network=host",
+            *as_in_manifest(manifest, self.scratch),
+            *self.database_socket,
+            *environment,
+        ]
 
     def run(self, manifest: str, *command: str) -> str:
         """Runs a one-shot role to its end; its output."""
