@@ -55,6 +55,7 @@ COLUMNS = (
     "search_context",
     "review_comment",
     "detected_language",
+    "language_check",
     "import_hash",
 )
 REBUILT_INDEXES = ("posting_search_idx", "posting_title_trgm_idx")
@@ -264,6 +265,7 @@ def make_row(writer, rng, markets, weights, companies, categories, n: int, now: 
         f"{company} {category_names[language]}",
         "",
         "",
+        "",  # language_check: never checked, as an imported posting before the check ran
         "",
     )
 
