@@ -4,8 +4,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 
 from .. import activity
+from ..formatting import number
 from ..models import Posting
-from ..templatetags.panel import grouped
 
 
 def activity_chart(posting: Posting) -> str:
@@ -54,8 +54,8 @@ def activity_chart(posting: Posting) -> str:
 
 
 def counted_views(n: int) -> str:
-    return ngettext("%(count)s view", "%(count)s views", n) % {"count": grouped(n)}
+    return ngettext("%(count)s view", "%(count)s views", n) % {"count": number(n)}
 
 
 def counted_applies(n: int) -> str:
-    return ngettext("%(count)s apply click", "%(count)s apply clicks", n) % {"count": grouped(n)}
+    return ngettext("%(count)s apply click", "%(count)s apply clicks", n) % {"count": number(n)}

@@ -21,8 +21,8 @@ from jobboard.csv_files import csv_response
 
 from .. import codes, language, services
 from ..exports import POSTING_COLUMNS, posting_rows
+from ..formatting import number
 from ..models import Posting, TransitionError, date_errors
-from ..templatetags.panel import grouped
 from .base import URL_FIELDS
 from .charts import activity_chart
 
@@ -325,7 +325,7 @@ class PostingAdmin(OwnMessages, CompanyScopedAdmin):
                     request, refused % {"title": posting.title, "reason": error}, messages.WARNING
                 )
         if count:
-            self.message_user(request, done(count) % {"count": grouped(count)}, messages.SUCCESS)
+            self.message_user(request, done(count) % {"count": number(count)}, messages.SUCCESS)
 
     @admin.action(description=_("Download the selected postings as CSV"))
     def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:
