@@ -2,9 +2,11 @@
 a currency is chosen from the ISO 4217 list, with the posting's country's own first."""
 
 import functools
+import re
 import unicodedata
 from datetime import date
 
+from babel import Locale
 from babel.core import get_global
 from babel.numbers import get_currency_name, get_territory_currencies, is_currency
 from django.conf import settings
@@ -19,6 +21,28 @@ def _folded(text: str) -> str:
     """ "España", "espana" and "ESPAÑA" alike."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@functools.cache
+def _language_codes_by_name() -> dict[str, str]:
+    """The site's language codes by their names in every site language, and by themselves."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    names = {_folded(code): code for code in codes}
+    for locale, _name in settings.LANGUAGES:
+        for code, name in Locale.parse(locale).languages.items():
+            if code in codes:
+                names.setdefault(_folded(str(name)), str(code))
+    return names
+
+
+def language_code_for(value: object) -> str:
+    """The site language a wrong value most likely means ("Español": "es", "pt-BR": "pt"), or
+    ""."""
+    if not isinstance(value, str):
+        return ""
+    folded = _folded(value)
+    names = _language_codes_by_name()
+    return names.get(folded) or names.get(re.split(r"[-_]", folded)[0], "")
 
 
 @functools.cache

@@ -4,12 +4,9 @@ written: unchanged rows are counted without being validated again."""
 import functools
 import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from babel import Locale
 from babel.numbers import list_currencies
 from django import forms
 from django.conf import settings
@@ -39,33 +36,6 @@ def _country_codes() -> frozenset[str]:
 def _currency_codes() -> frozenset[str]:
     # babel builds a new set of every currency at each call.
     return frozenset(list_currencies())
-
-
-def _folded(name: str) -> str:
-    """The name without case and accents: "España", "espana" and "ESPANA" are one."""
-    decomposed = unicodedata.normalize("NFKD", name.strip().casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-@functools.cache
-def _language_names() -> dict[str, str]:
-    """The site's language codes by their folded names in every site language, and by
-    themselves."""
-    codes = {code for code, _name in settings.LANGUAGES}
-    names = {_folded(code): code for code in codes}
-    for locale, _name in settings.LANGUAGES:
-        for code, name in Locale.parse(locale).languages.items():
-            if code in codes:
-                names.setdefault(_folded(str(name)), str(code))
-    return names
-
-
-def _hint(value: object, names: dict[str, str]) -> str:
-    """The code a wrong value most likely means ("Espana": "ES", "pt-BR": "pt"), or ""."""
-    if not isinstance(value, str):
-        return ""
-    folded = _folded(value)
-    return names.get(folded) or names.get(re.split(r"[-_]", folded)[0], "")
 
 
 class _IntegerField(forms.IntegerField):
@@ -149,7 +119,7 @@ class ImportRowForm(forms.Form):
                 self.add_error(key, _("must be a string or a number"))
         # A country given by name gets its hint from clean_country.
         if "language" in self.errors and (
-            code := _hint(self.data.get("language"), _language_names())
+            code := codes.language_code_for(self.data.get("language"))
         ):
             self.add_error("language", _("Did you mean “%(code)s”?") % {"code": code})
         super().clean()
