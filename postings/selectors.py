@@ -8,6 +8,7 @@ published postings that are not live (past their expiry before the sweep ran, or
 a few rows instead of a count over every posting.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,7 +23,6 @@ from django.contrib.postgres.search import (
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
 
@@ -224,6 +224,26 @@ def country_list(language: str) -> list[FacetValue]:
     return _countries(+counts, [])
 
 
+def absent_countries(language: str, filters: Filters, results: Results) -> list[str]:
+    """The countries of the filters with no live posting at all in `language`: a filter that
+    can never match here, unlike a country whose jobs only miss the other filters. Asked only
+    when a selected country counts 0 on the page."""
+    empty = [
+        facet.value for facet in results.facets["country"] if facet.selected and not facet.count
+    ]
+    if not empty:
+        return []
+    present = set(
+        Posting.objects.live()
+        .in_language(language)
+        .filter(country__in=empty)
+        .values_list("country", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return [code for code in empty if code not in present]
+
+
 def _scored_matches(language: str, filters: Filters) -> list[tuple]:
     """(score, published_at, id, *cell) of every posting that matches the text and the other
     filters that are not facets: one pass over the matches serves the facets and the page."""
@@ -296,33 +316,49 @@ def search(
 
 
 def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
-    """Highlighted extracts of the text around the matched words, for the rows shown only."""
+    """The title with the matched words highlighted, and an extract of the text around them
+    (its start when only the title matches), for the rows shown only: one query."""
     # The accent-insensitive analysis, so that "developpeur" highlights "Développeur", and the
     # query as typed too, since the text shown is not folded ("développeuse").
     config = configs_for(language)[1]
     query = search_query(language, text) | SearchQuery(text, search_type="websearch", config=config)
-    headlines = dict(
-        Posting.objects.filter(pk__in=[posting.pk for posting in postings])
-        .annotate(
-            headline=SearchHeadline(
-                "description",
-                query,
-                config=config,
-                start_sel=_MARK_START,
-                stop_sel=_MARK_STOP,
-                max_words=30,
-                min_words=12,
-            )
+    marks = {"config": config, "start_sel": _MARK_START, "stop_sel": _MARK_STOP}
+    headlines = {
+        pk: (title, extract)
+        for pk, title, extract in Posting.objects.filter(
+            pk__in=[posting.pk for posting in postings]
         )
-        .values_list("pk", "headline")
-    )
+        .annotate(
+            title_marked=SearchHeadline("title", query, highlight_all=True, **marks),
+            extract=SearchHeadline("description", query, max_words=30, min_words=12, **marks),
+        )
+        .values_list("pk", "title_marked", "extract")
+    }
     for posting in postings:
-        posting.snippet = _mark(headlines.get(posting.pk, ""))
+        title, extract = headlines.get(posting.pk, ("", ""))
+        if _MARK_START in title:
+            posting.highlighted_title = _mark(escape(title, quote=False))
+        posting.snippet = _extract(extract, posting.description)
 
 
-def _mark(headline: str) -> SafeString:
-    text = escape(unescape(strip_tags(headline)), quote=False)
-    return mark_safe(text.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>"))  # noqa: S308
+def _plain(html: str) -> str:
+    """The words of an HTML text, its tags as spaces and its entities read, markers kept."""
+    return " ".join(unescape(re.sub(r"<[^>]*>", " ", html)).split())
+
+
+def _extract(headline: str, description: str) -> SafeString:
+    """The headline escaped, with an ellipsis on each side where it cuts the text."""
+    shown = _plain(headline)
+    words = _plain(description).split()
+    plain = shown.replace(_MARK_START, "").replace(_MARK_STOP, "").split()
+    start = next((i for i in range(len(words)) if words[i : i + len(plain)] == plain), 0)
+    before = "… " if start > 0 else ""
+    after = " …" if start + len(plain) < len(words) else ""
+    return _mark(f"{before}{escape(shown, quote=False)}{after}")
+
+
+def _mark(escaped: str) -> SafeString:
+    return mark_safe(escaped.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>"))  # noqa: S308
 
 
 def did_you_mean(language: str, text: str) -> str:

@@ -130,6 +130,17 @@ def _countries_in(query: QueryDict, language: str) -> tuple[list[str], list[str]
     )
 
 
+def dropping(query: QueryDict, codes: list[str]) -> str:
+    """The query string of the same search without the countries `codes`, saying so."""
+    query = query.copy()
+    query.pop("page", None)
+    query.setlist(
+        "country", [c.upper() for c in query.getlist("country") if c.upper() not in codes]
+    )
+    query.setlist(DROPPED, [*query.getlist(DROPPED), *codes])
+    return f"?{query.urlencode()}"
+
+
 def _public_posting(pk: str) -> Posting | None:
     if not pk.isdigit():
         return None

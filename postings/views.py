@@ -61,6 +61,9 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         page=page,
         per_page=settings.POSTINGS_PER_PAGE,
     )
+    # Never a country at "(0)" that has no job in this language: the search goes on without it.
+    if absent := selectors.absent_countries(request.LANGUAGE_CODE, filters, results):
+        return HttpResponseRedirect(switching.dropping(request.GET, absent))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -43,6 +43,7 @@ def test_it_publishes_a_feed_with_the_postings_of_the_same_search(client, feed):
 
 
 def test_it_links_the_feed_of_the_current_search(client):
+    factories.live_posting(language="de", country="AT")
     html = client.get("/de/jobs/?country=AT").content.decode()
     assert 'type="application/rss+xml"' in html
     assert 'href="/de/jobs/feed/?country=AT"' in html

@@ -19,6 +19,7 @@ def switch(client: Client, language: str, next_url: str) -> str:
 
 
 def test_it_offers_the_current_page_to_the_switcher(client):
+    factories.live_posting(language="fr", country="CH", title="Chef de projet")
     html = client.get("/fr/jobs/?q=chef&country=CH&page=2").content.decode()
     # Every button carries the page it is on; the target is decided on click, page 1.
     assert html.count('name="next" value="/fr/jobs/?q=chef&amp;country=CH"') == 7

@@ -100,10 +100,24 @@ def test_it_keeps_the_known_countries_beside_an_unknown_one(client, board):
     assert escape("Développeuse Java") in html and "Vendeur" not in html
 
 
-def test_it_keeps_a_selected_country_visible_when_it_has_no_postings(client, board):
-    html = client.get("/de/jobs/?country=BE").content.decode()
-    assert ("BE", "Belgien (0)") in select_options(html, "country")
-    assert 'class="posting-card"' not in html
+def test_it_drops_a_requested_country_without_postings_in_the_language_with_a_notice(client, board):
+    response = client.get("/de/jobs/?country=BE&page=2")
+    assert response.status_code == 302 and response["Location"] == "?dropped=BE"
+    html = client.get("/de/jobs/" + response["Location"]).content.decode()
+    assert "Belgien" in html.split('name="country"')[0]  # named in the notice, above the form
+    assert "BE" not in [value for value, _ in select_options(html, "country")]
+    assert html.count('class="posting-card"') == 3  # every German job: the country is ignored
+
+
+def test_it_keeps_the_other_filters_and_countries_beside_a_dropped_one(client, board):
+    response = client.get("/de/jobs/?country=AT&country=be&remote=onsite&country=DE")
+    assert response["Location"] == "?country=AT&country=DE&remote=onsite&dropped=BE"
+
+
+def test_it_keeps_a_selected_country_with_postings_that_match_nothing_else(client, board):
+    # Austria has German jobs, none of them matching the text: the visitor can undo the filter.
+    html = client.get("/de/jobs/?country=AT&q=Entwicklerin").content.decode()
+    assert ("AT", "Österreich (0)") in select_options(html, "country")
 
 
 def test_it_reports_invalid_filters_and_keeps_the_valid_ones(client, board):

@@ -15,7 +15,12 @@ def titles(client, url: str) -> list[str]:
     import re
 
     html = client.get(url).content.decode()
-    return re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', html)
+    found = re.findall(r'<h3><a href="[^"]+">(.*?)</a></h3>', html)
+    return [re.sub(r"</?mark>", "", title) for title in found]
+
+
+def snippet(html: str) -> str:
+    return html.split('class="snippet">')[1].split("</p>")[0]
 
 
 @pytest.mark.parametrize(
@@ -104,6 +109,47 @@ def test_it_highlights_the_matched_words_of_the_rows_shown(client):
     html = client.get("/fr/jobs/?q=projet").content.decode()
     assert "<mark>projets</mark>" in html
     assert "&amp; variés" in html and "<strong>" not in html.split('class="snippet"')[1][:200]
+
+
+def test_it_highlights_the_title_and_shows_the_start_of_the_text_when_only_the_title_matches(
+    client,
+):
+    factories.live_posting(
+        language="de",
+        title="Backend-Entwickler (m/w/d)",
+        description="<p>Wir bauen Software für Spediteure.</p><p>Komm zu uns!</p>",
+    )
+    html = client.get("/de/jobs/?q=Entwickler").content.decode()
+    assert ">Backend-<mark>Entwickler</mark> (m/w/d)</a></h3>" in html
+    shown = snippet(html)
+    assert shown.startswith("Wir bauen Software") and "<mark>" not in shown
+    assert "…" not in shown  # the whole text fits: nothing cut on either side
+
+
+def test_it_cuts_a_long_text_around_the_match_with_an_ellipsis_where_it_cuts(client):
+    words = " ".join(f"Wort{i}" for i in range(80))
+    factories.live_posting(
+        language="de", title="Lagerist", description=f"<p>{words} Entwickler {words}</p>"
+    )
+    shown = snippet(client.get("/de/jobs/?q=Entwickler").content.decode())
+    assert shown.startswith("… ") and shown.endswith(" …") and "<mark>Entwickler</mark>" in shown
+    factories.live_posting(language="de", title="Entwickler", description=f"<p>{words}</p>")
+    html = client.get("/de/jobs/?q=Entwickler&sort=date").content.decode()
+    shown = snippet(html)
+    assert shown.startswith("Wort0 ") and shown.endswith(" …") and "<mark>" not in shown
+
+
+def test_it_escapes_the_posting_text_around_the_highlights(client):
+    factories.live_posting(
+        language="en",
+        title="<script>alert(1)</script> Welder <b>now</b>",
+        description="<p>Weld &lt;img src=x onerror=alert(1)&gt; steel.</p>",
+    )
+    html = client.get("/en/jobs/?q=welder").content.decode()
+    main = html.split("<main")[1]
+    assert "<script>alert" not in main and "<b>now" not in main and "<img" not in main
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Welder</mark> &lt;b&gt;now" in main
+    assert "&lt;img src=x onerror=alert(1)&gt;" in snippet(html)
 
 
 def test_it_suggests_a_close_title_when_nothing_matches(client):

@@ -194,8 +194,10 @@ class Posting(models.Model):
 
     HTML_FIELDS = ("description", "responsibilities", "requirements", "nice_to_have")
 
-    # Set by selectors.search on the rows a results page shows: the text around the matches.
+    # Set by selectors.search on the rows a results page shows: the text around the matches,
+    # and the title with them highlighted when it has any.
     snippet: SafeString
+    highlighted_title: SafeString
 
     class Meta:
         ordering = ["-published_at", "-id"]
