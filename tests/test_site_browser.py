@@ -325,3 +325,44 @@ def test_it_keeps_saved_jobs_in_the_browser_and_says_which_have_expired(
         jobs.first.get_by_role("link").click()
         expect(page.locator("h1")).to_have_text("Commercial terrain")
         expect(page.locator(".key-facts .save")).to_have_attribute("aria-pressed", "true")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_it_shares_a_posting_by_links_and_copies_its_address(
+    board, live_server, browser, javascript
+):
+    posting = board["de"]
+    with visit(browser, DESKTOP, javascript=javascript) as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.goto(live_server.url + posting.get_absolute_url())
+        share = page.locator(".share")
+        for name in ("E-Mail", "LinkedIn", "X"):
+            expect(share.get_by_role("link", name=name, exact=True)).to_be_visible()
+        # This Chromium has no share sheet of its own: the copy button stands in.
+        expect(share.get_by_role("button", name="Teilen", exact=True)).to_be_hidden()
+        copy = share.get_by_role("button", name="Link kopieren")
+        if not javascript:
+            expect(copy).to_be_hidden()
+            return
+        copy.click()
+        expect(share.get_by_role("status")).to_have_text("Link kopiert")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.endswith(posting.get_absolute_url()) and copied.startswith("http")
+        shoot(page, "posting-share-desktop-de")
+
+
+def test_it_opens_the_share_sheet_of_a_browser_that_has_one(board, live_server, browser):
+    with visit(browser, PHONE) as page:
+        # A phone's browser: navigator.share opens the system's sheet, here recorded.
+        page.add_init_script(
+            "navigator.share = (data) => { window.shared = data; return Promise.resolve(); };"
+        )
+        page.goto(live_server.url + board["pl"].get_absolute_url())
+        share = page.locator(".share")
+        expect(share.get_by_role("link", name="LinkedIn")).to_be_hidden()
+        share.get_by_role("button", name="Udostępnij", exact=True).click()
+        shared = page.evaluate("window.shared")
+        assert shared["title"] == board["pl"].title
+        assert shared["url"].endswith(board["pl"].get_absolute_url())
+        assert_accessible(page)
+        shoot(page, "posting-share-phone-pl")

@@ -100,3 +100,20 @@ def test_it_removes_a_country_typed_in_lower_case_with_its_chip(client):
     factories.live_posting(language="fr", country="BE")
     html = client.get("/fr/jobs/?country=be&remote=remote").content.decode()
     assert '<a class="chip" href="?remote=remote">' in html
+
+
+def test_it_offers_to_share_a_posting_by_links_that_need_no_script(client, settings):
+    settings.SITE_URL = "https://jobs.example"
+    posting = factories.live_posting(
+        language="de", country="DE", title='Koch & "Chef" <b>Küche</b>?x=1'
+    )
+    html = client.get(posting.get_absolute_url()).content.decode()
+    share = html.split('<div class="share"')[1].split("</div>")[0]
+    url = f"https%3A%2F%2Fjobs.example%2Fde%2Fjobs%2F{posting.pk}%2F{posting.slug}%2F"
+    title = "Koch%20%26%20%22Chef%22%20%3Cb%3EK%C3%BCche%3C%2Fb%3E%3Fx%3D1"
+    assert f'href="mailto:?subject={title}&amp;body={url}">E-Mail</a>' in share
+    assert f'href="https://www.linkedin.com/sharing/share-offsite/?url={url}"' in share
+    assert f'href="https://x.com/intent/post?url={url}&amp;text={title}"' in share
+    assert "Diese Stelle teilen" in share and "Link kopieren" in share
+    # The title is data in an attribute, never markup.
+    assert "<b>" not in share and 'data-title="Koch &amp; &quot;Chef&quot; &lt;b&gt;' in share

@@ -144,3 +144,34 @@
 
   render();
 })();
+
+// Share: the system's share sheet where the browser has one (a phone's apps), else a copy
+// button beside the links, which work without script.
+(function () {
+  var box = document.querySelector(".share");
+  if (!box) return;
+  var job = { title: box.dataset.title, url: box.dataset.url };
+  var links = box.querySelector(".share-links");
+  var status = box.querySelector(".share-status");
+  if (navigator.share) {
+    var button = box.querySelector(".share-native");
+    button.hidden = false;
+    links.hidden = true;
+    button.addEventListener("click", function () {
+      navigator.share(job).catch(function (error) {
+        // Closed by the visitor: nothing to do. Refused: the links are the way.
+        if (error.name !== "AbortError") links.hidden = false;
+      });
+    });
+  }
+  var copy = box.querySelector(".share-copy");
+  if (!navigator.clipboard) return;
+  copy.parentElement.hidden = false;
+  copy.addEventListener("click", function () {
+    navigator.clipboard.writeText(job.url).then(
+      function () { status.textContent = box.dataset.copied; },
+      // Refused (no permission): the address to copy by hand.
+      function () { status.textContent = job.url; }
+    );
+  });
+})();
