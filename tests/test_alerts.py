@@ -520,7 +520,7 @@ def test_it_asks_how_often_in_a_group_the_frequency_choices_belong_to(client):
     """The choices are a group with its legend (a label tied to nothing before), and no
     block sits inside a paragraph (invalid HTML the browser rearranges)."""
     page = client.get("/fr/alerts/new/?q=comptable").content.decode()
-    start = page.index('<form method="post" action="/fr/alerts/new/')
+    start = page.index('<form class="form-card" method="post" action="/fr/alerts/new/')
     form = page[start : page.index("</form>", start)]
     assert re.search(r"<fieldset>\s*<legend>À quelle fréquence\W*\?</legend>", form), form
     assert not re.search(r"<p>(?:(?!</p>).)*<div", form, re.S)

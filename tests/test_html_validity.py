@@ -85,10 +85,16 @@ def test_it_serves_valid_html_in_every_language(client: Client, tmp_path):
             "posting": posting.get_absolute_url(),
             "alerts": f"/{language}/alerts/new/?q=fromager&country=CH",
             "company": f"/{language}/companies/{company.slug}/",
+            "saved": f"/{language}/saved/",
         }
         for name, url in urls.items():
-            response = client.get(url)
+            # The search names a country without jobs in some languages: it goes on without it.
+            response = client.get(url, follow=True)
             assert response.status_code == 200, url
             pages[f"{language}-{name}"] = response.content
+        # The alert form as it comes back with an error beside a field.
+        response = client.post(urls["alerts"], {"email": "not an address", "frequency": "daily"})
+        assert response.status_code == 200 and b'aria-invalid="true"' in response.content
+        pages[f"{language}-alerts-error"] = response.content
 
     assert vnu_errors(pages, tmp_path) == []

@@ -206,14 +206,35 @@ def test_it_has_no_accessibility_violation_on_the_job_seekers_pages(
         "list": f"/{language}/jobs/?page=2",
         "search": f"/{language}/jobs/?q={word}",
         "posting": board[language].get_absolute_url(),
+        "alerts": f"/{language}/alerts/new/?q={word}",
+        "saved": f"/{language}/saved/",
     }
     for size, viewport in SIZES.items():
-        with visit(browser, viewport) as page:
+        with visit(browser, viewport, gone=(f"/api/v1/postings/{board['expired'].pk}",)) as page:
             for name, path in pages.items():
                 page.goto(live_server.url + path)
                 assert_accessible(page)
                 if name != "posting":
                     shoot(page, f"{name}-{size}-{language}")
+            # The alert form as it comes back with an error, and saved jobs, one expired.
+            page.goto(live_server.url + pages["alerts"])
+            # Valid for the browser's own check, not for the server's (no top-level domain).
+            page.fill("input[name=email]", "someone@example")
+            page.locator("main form[method=post] button[type=submit]").click()
+            expect(page.locator("[aria-invalid=true]")).to_have_count(1)
+            assert_accessible(page)
+            shoot(page, f"alerts-error-{size}-{language}")
+            page.evaluate(
+                """(jobs) => localStorage.setItem("jobboard.saved", JSON.stringify(jobs))""",
+                [
+                    {"id": str(job.pk), "title": job.title, "url": job.get_absolute_url()}
+                    for job in (board[language], board["expired"])
+                ],
+            )
+            page.goto(live_server.url + pages["saved"])
+            expect(page.locator(".saved-job.expired")).to_have_count(1)
+            assert_accessible(page)
+            shoot(page, f"saved-jobs-{size}-{language}")
     with visit(browser, DESKTOP, scheme="dark") as page:
         page.goto(f"{live_server.url}/{language}/jobs/")
         assert_accessible(page)
