@@ -107,7 +107,19 @@ def manifest(request: HttpRequest) -> JsonResponse:
             "display": "minimal-ui",
             "background_color": "#ffffff",
             "theme_color": "#0b5cad",  # the accent of static/css/site.css
-            "icons": [{"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+            # PNGs beside the SVG: some browsers install an app only with a raster icon of
+            # these sizes (drawn from favicon.svg, once, by Pillow).
+            "icons": [
+                {"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+                *(
+                    {
+                        "src": static(f"icon-{size}.png"),
+                        "sizes": f"{size}x{size}",
+                        "type": "image/png",
+                    }
+                    for size in (192, 512)
+                ),
+            ],
         },
         content_type="application/manifest+json",
         json_dumps_params={"ensure_ascii": False},

@@ -23,3 +23,19 @@ def test_it_describes_the_site_in_the_visitor_language(client):
     assert icon["src"] == static("favicon.svg")
 
     assert client.get("/pl/manifest.webmanifest").json()["start_url"] == "/pl/"
+
+
+def test_it_offers_png_icons_for_browsers_that_install_no_svg_icon(client):
+    from django.contrib.staticfiles import finders
+    from PIL import Image
+
+    head = client.get("/de/").content.decode().split("</head>")[0]
+    assert f'<link rel="apple-touch-icon" href="{static("icon-192.png")}">' in head
+    icons = client.get("/de/manifest.webmanifest").json()["icons"]
+    pngs = [icon for icon in icons if icon["type"] == "image/png"]
+    assert [icon["sizes"] for icon in pngs] == ["192x192", "512x512"]
+    for icon in pngs:
+        assert icon["src"] == static(f"icon-{icon['sizes'].split('x')[0]}.png")
+        path = finders.find(icon["src"].removeprefix(static("")))
+        with Image.open(path) as image:
+            assert image.format == "PNG" and f"{image.width}x{image.height}" == icon["sizes"]
