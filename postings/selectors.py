@@ -322,15 +322,29 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
     # query as typed too, since the text shown is not folded ("développeuse").
     config = configs_for(language)[1]
     query = search_query(language, text) | SearchQuery(text, search_type="websearch", config=config)
-    marks = {"config": config, "start_sel": _MARK_START, "stop_sel": _MARK_STOP}
     headlines = {
         pk: (title, extract)
         for pk, title, extract in Posting.objects.filter(
             pk__in=[posting.pk for posting in postings]
         )
         .annotate(
-            title_marked=SearchHeadline("title", query, highlight_all=True, **marks),
-            extract=SearchHeadline("description", query, max_words=30, min_words=12, **marks),
+            title_marked=SearchHeadline(
+                "title",
+                query,
+                config=config,
+                start_sel=_MARK_START,
+                stop_sel=_MARK_STOP,
+                highlight_all=True,
+            ),
+            extract=SearchHeadline(
+                "description",
+                query,
+                config=config,
+                start_sel=_MARK_START,
+                stop_sel=_MARK_STOP,
+                max_words=30,
+                min_words=12,
+            ),
         )
         .values_list("pk", "title_marked", "extract")
     }
