@@ -20,7 +20,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramSimilarity,
 )
-from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Sum, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -39,6 +39,10 @@ ROW_FILTERS = ("salary_min", "with_salary", "posted_within")
 MAX_PAGES = 50
 # Highlight markers that no posting text contains; replaced by <mark> after escaping.
 _MARK_START, _MARK_STOP = "\x02", "\x03"
+# The inline tags of the sanitised HTML (postings.html.ALLOWED_TAGS): inside a line of text.
+_INLINE_TAG_SQL = r"</?(strong|b|em|i|a)\y[^>]*>"
+_BLOCK_TAG = re.compile(r"</?(?:p|br|ul|ol|li|h\d)\b[^>]*>", re.IGNORECASE)
+_INLINE_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -322,6 +326,12 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
     # query as typed too, since the text shown is not folded ("développeuse").
     config = configs_for(language)[1]
     query = search_query(language, text) | SearchQuery(text, search_type="websearch", config=config)
+    # And the words as typed, unstemmed, as prefixes: the text shown is not folded either, so
+    # "Entwickler" (matched through the fold) highlights "Entwicklerin" too, but not
+    # "Entwicklung" (stemmed, it would). Negated words are left out.
+    if words := re.findall(r"(?<![-\w])\w{3,}", text):
+        prefixes = " | ".join(f"'{word}':*" for word in words)
+        query |= SearchQuery(prefixes, search_type="raw", config="simple")
     headlines = {
         pk: (title, extract)
         for pk, title, extract in Posting.objects.filter(
@@ -337,7 +347,16 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
                 highlight_all=True,
             ),
             extract=SearchHeadline(
-                "description",
+                # ts_headline reads every tag as a space: without the inline ones first, so
+                # that "<strong>GmbH</strong>:" stays "GmbH:".
+                Func(
+                    F("description"),
+                    Value(_INLINE_TAG_SQL),
+                    Value(""),
+                    Value("gi"),
+                    function="regexp_replace",
+                    output_field=TextField(),
+                ),
                 query,
                 config=config,
                 start_sel=_MARK_START,
@@ -356,8 +375,10 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
 
 
 def _plain(html: str) -> str:
-    """The words of an HTML text, its tags as spaces and its entities read, markers kept."""
-    return " ".join(unescape(re.sub(r"<[^>]*>", " ", html)).split())
+    """The words of an HTML text, its entities read, markers kept: a block's edge ("</p><p>")
+    parts words, an inline tag ("<strong>GmbH</strong>:") does not."""
+    text = re.sub(_INLINE_TAG, "", re.sub(_BLOCK_TAG, " ", html))
+    return " ".join(unescape(text).split())
 
 
 def _extract(headline: str, description: str) -> SafeString:

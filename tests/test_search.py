@@ -117,13 +117,21 @@ def test_it_highlights_the_title_and_shows_the_start_of_the_text_when_only_the_t
     factories.live_posting(
         language="de",
         title="Backend-Entwickler (m/w/d)",
-        description="<p>Wir bauen Software für Spediteure.</p><p>Komm zu uns!</p>",
+        description="<p>Wir bauen <strong>Software</strong>: für Spediteure.</p><p>Komm!</p>",
     )
     html = client.get("/de/jobs/?q=Entwickler").content.decode()
     assert ">Backend-<mark>Entwickler</mark> (m/w/d)</a></h3>" in html
     shown = snippet(html)
-    assert shown.startswith("Wir bauen Software") and "<mark>" not in shown
+    assert shown == "Wir bauen Software: für Spediteure. Komm!"
     assert "…" not in shown  # the whole text fits: nothing cut on either side
+
+
+def test_it_highlights_a_feminine_title_found_through_the_masculine_form(client):
+    factories.live_posting(
+        language="de", title="Full-Stack-Entwicklerin", description="<p>Gut.</p>"
+    )
+    html = client.get("/de/jobs/?q=Entwickler -Java").content.decode()
+    assert ">Full-Stack-<mark>Entwicklerin</mark></a></h3>" in html
 
 
 def test_it_cuts_a_long_text_around_the_match_with_an_ellipsis_where_it_cuts(client):
