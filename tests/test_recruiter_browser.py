@@ -58,7 +58,7 @@ def test_an_invited_recruiter_publishes_her_first_german_posting(
     (message,) = mailbox.wait_for(1)
     assert message["To"] == "jana@rheinwerk.example"
     assert message["Subject"].strip() == "Treten Sie Rheinwerk AG auf der Jobbörse bei"
-    assert message["From"].display_name == "Jobbörse"
+    assert message["From"].addresses[0].display_name == "Jobbörse"
     body = message.get_body(("plain",)).get_content()
     match = re.search(r"https?://[^/\s]+(/de/panel/invitation/[^/\s]+/)", body)
     assert match, f"no German invitation link in {body!r}"
@@ -77,10 +77,17 @@ def test_an_invited_recruiter_publishes_her_first_german_posting(
     page.select_option("select[name=language]", "de")
     page.fill("input[name=title]", TITLE)
     assert page.locator("select[name=company] option:checked").inner_text() == "Rheinwerk AG"
-    page.select_option("select[name=country]", "DE")
+    # The country is found by its German name, typed without its capital.
+    page.get_by_label("Land suchen").fill("deutsch")
+    expect(page.locator("select[name=country]")).to_have_value("DE")
     page.fill("input[name=city]", "Köln")
     page.fill("textarea[name=description]", INTRODUCTION)
     page.fill("textarea[name=responsibilities]", TASKS)
+    # Beside each field, its text as the public page will show it, as she types.
+    expect(page.locator("#id_responsibilities_preview .prose li")).to_have_text(
+        ["Getriebe montieren", "Maschinen warten", "Neue Kolleginnen einarbeiten"]
+    )
+    expect(page.locator("#id_description_preview .prose p")).to_have_count(2)
     page.locator("input[name=_continue]").click()
     page.wait_for_url("**/admin/postings/posting/*/change/")
     assert page.locator(".errornote").count() == 0
