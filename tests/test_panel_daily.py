@@ -1,10 +1,14 @@
-"""A company admin's daily view: the last 30 days of the whole company in one chart."""
+"""A company admin's daily view: the last 30 days of the whole company in one chart; and the
+files kept from forms with errors, swept once nobody can use them any more."""
 
+import os
+import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from postings import tasks
 from postings.models import PostingDay
 from tests import factories
 
@@ -52,3 +56,41 @@ def test_it_shows_no_other_companys_chart(client, dubois):
     client.force_login(factories.company_admin(paul))
     html = client.get(f"/admin/postings/company/{paul.pk}/dashboard/").content.decode()
     assert f"<title>{timezone.now().date().isoformat()}: 7 / 7</title>" in html
+
+
+def kept_file(root, user: int, name: str, age_hours: float):
+    path = root / "kept" / str(user) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("external_id,title\n")
+    then = time.time() - age_hours * 3600
+    os.utime(path, (then, then))
+    return path
+
+
+def test_it_sweeps_kept_uploads_older_than_a_day_and_nothing_else(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    stale = kept_file(tmp_path, 1, "old.csv", 25)
+    other_stale = kept_file(tmp_path, 2, "older.json", 24 * 7)
+    fresh = kept_file(tmp_path, 1, "new.csv", 2)
+    feed = tmp_path / "feeds" / "source.csv"  # a source's own file: never a kept one
+    feed.parent.mkdir()
+    feed.write_text("x")
+    os.utime(feed, (0, 0))
+
+    assert tasks.sweep_kept_feeds() == 2
+    assert not stale.exists() and not other_stale.exists()
+    assert fresh.exists() and feed.exists()
+    # Again: nothing left to remove, no error.
+    assert tasks.sweep_kept_feeds() == 0
+    assert fresh.exists()
+
+
+def test_it_sweeps_nothing_when_no_upload_was_ever_kept(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "empty"
+    assert tasks.sweep_kept_feeds() == 0
+
+
+def test_it_sweeps_kept_uploads_every_hour(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["sweep-kept-feeds"]
+    assert schedule["task"] == "postings.tasks.sweep_kept_feeds"
+    assert schedule["schedule"] <= 3600
