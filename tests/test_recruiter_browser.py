@@ -11,7 +11,12 @@ from playwright.sync_api import expect
 
 from postings.models import ImportRun
 from tests import factories
-from tests.test_browser import _in_a_thread_of_its_own, _log_in, pytestmark  # noqa: F401
+from tests.test_browser import (  # noqa: F401 (the marks)
+    _in_a_thread_of_its_own,
+    _log_in,
+    assert_accessible,
+    pytestmark,
+)
 from tests.test_browser import page as page  # the fixture
 
 TITLE = "Industriemechanikerin in Köln"
@@ -88,6 +93,7 @@ def test_an_invited_recruiter_publishes_her_first_german_posting(
         ["Getriebe montieren", "Maschinen warten", "Neue Kolleginnen einarbeiten"]
     )
     expect(page.locator("#id_description_preview .prose p")).to_have_count(2)
+    assert_accessible(page)
     page.locator("input[name=_continue]").click()
     page.wait_for_url("**/admin/postings/posting/*/change/")
     assert page.locator(".errornote").count() == 0

@@ -22,16 +22,23 @@
       const mine = ++asked;
       const body = new FormData();
       body.append("text", field.value);
-      const response = await fetch(field.dataset.previewUrl, {
-        method: "POST",
-        body: body,
-        credentials: "same-origin",
-        headers: {"X-CSRFToken": token.value},
-      });
+      let html;
+      try {
+        const response = await fetch(field.dataset.previewUrl, {
+          method: "POST",
+          body: body,
+          credentials: "same-origin",
+          headers: {"X-CSRFToken": token.value},
+        });
+        if (!response.ok) return;
+        html = (await response.json()).html;
+      } catch (error) {
+        return;  // offline, or the page is being left: the preview is only an aid
+      }
       // An answer to older text than the latest question is dropped.
-      if (!response.ok || mine !== asked) return;
+      if (mine !== asked) return;
       // Sanitised by the server (the allowlist of the public page): safe to insert as HTML.
-      prose.innerHTML = (await response.json()).html;
+      prose.innerHTML = html;
     }
     field.addEventListener("input", function () {
       clearTimeout(timer);
