@@ -136,6 +136,17 @@ def test_an_invited_recruiter_publishes_her_first_german_posting(
         "Freigegeben: Die Anzeige ist online."
     )
 
+    # The approval reaches her through SMTP in German, with the posting's German address.
+    approved = mailbox.wait_for(2)[-1]
+    assert approved["To"] == "jana@rheinwerk.example"
+    assert approved["Subject"].strip() == f"Ihre Stellenanzeige „{TITLE}“ ist online"
+    body = approved.get_body(("plain",)).get_content()
+    match = re.search(r"https?://[^/\s]+(/de/jobs/\d+/[^/\s]+/)", body)
+    assert match, f"no German posting link in {body!r}"
+    page.goto(live_server.url + match.group(1))
+    expect(page.locator("h1")).to_have_text(TITLE)
+    assert page.locator("html").get_attribute("lang") == "de"
+
     # Online on the German home page and list, with Germany now among the countries.
     page.goto(f"{live_server.url}/de/")
     expect(page.get_by_role("link", name=TITLE)).to_be_visible()
