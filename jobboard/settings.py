@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["weekly"],
         "schedule": crontab(minute=30, hour=6, day_of_week="monday"),
     },
+    # Feed files kept from import forms with an error that never came back.
+    "sweep-kept-feeds": {
+        "task": "postings.tasks.sweep_kept_feeds",
+        "schedule": 3600,
+    },
     "expire-postings": {
         "task": "postings.tasks.expire_postings",
         # Frequent, so that few postings wait between their expiry and the sweep: the facet

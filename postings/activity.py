@@ -49,7 +49,21 @@ def company_totals(company: Company) -> dict[str, int]:
     )
 
 
-def posting_days(posting: Posting) -> dict[date, PostingDay]:
-    """The posting's counted days among the chart's days."""
+def posting_days(posting: Posting) -> dict[date, tuple[int, int]]:
+    """The posting's (views, apply clicks) of each counted day among the chart's days."""
     days = PostingDay.objects.filter(posting=posting, day__gte=first_chart_day())
-    return {day.day: day for day in days.only("day", "views", "applies")}
+    return {
+        day: (views, applies) for day, views, applies in days.values_list("day", "views", "applies")
+    }
+
+
+def company_days(company: Company) -> dict[date, tuple[int, int]]:
+    """The company's (views, apply clicks) of each counted day among the chart's days, all its
+    postings together."""
+    days = (
+        PostingDay.objects.filter(posting__company=company, day__gte=first_chart_day())
+        .values("day")
+        .annotate(day_views=Sum("views"), day_applies=Sum("applies"))
+        .values_list("day", "day_views", "day_applies")
+    )
+    return {day: (views, applies) for day, views, applies in days}

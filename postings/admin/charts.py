@@ -1,23 +1,31 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 
 from .. import activity
 from ..formatting import number
-from ..models import Posting
+from ..models import Company, Posting
 
 
 def activity_chart(posting: Posting) -> str:
+    return _chart(activity.posting_days(posting), "activity")
+
+
+def company_chart(company: Company) -> str:
+    """The same chart for all the company's postings together."""
+    return _chart(activity.company_days(company), "activity company-activity")
+
+
+def _chart(rows: dict[date, tuple[int, int]], css_class: str) -> str:
     """A bar chart of the last 30 days (views, and apply clicks in front), as inline SVG."""
     since = activity.first_chart_day()
-    rows = activity.posting_days(posting)
     width, height = 12, 80
-    top = max([day.views for day in rows.values()] + [1])
+    top = max([views for views, _ in rows.values()] + [1])
     bars = []
     for n in range(activity.CHART_DAYS):
         day = since + timedelta(days=n)
-        views, applies = (rows[day].views, rows[day].applies) if day in rows else (0, 0)
+        views, applies = rows.get(day, (0, 0))
         bars.append(
             (
                 day.isoformat(),
@@ -38,11 +46,11 @@ def activity_chart(posting: Posting) -> str:
         '<rect x="{}" y="{}" width="10" height="{}" fill="#205493"></rect></g>',
         bars,
     )
-    views = sum(day.views for day in rows.values())
-    applies = sum(day.applies for day in rows.values())
+    views = sum(views for views, _ in rows.values())
+    applies = sum(applies for _, applies in rows.values())
     return format_html(
-        '<svg class="activity" role="img" width="{}" height="{}" viewBox="0 0 {} {}">{}</svg>'
-        "<p>{}</p>",
+        '<svg class="{}" role="img" width="{}" height="{}" viewBox="0 0 {} {}">{}</svg><p>{}</p>',
+        css_class,
         width * activity.CHART_DAYS,
         height,
         width * activity.CHART_DAYS,

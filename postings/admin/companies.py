@@ -16,6 +16,7 @@ from accounts.tenancy import CompanyScopedAdmin, is_moderator, reaches
 from .. import activity
 from ..models import Company, Posting
 from .base import URL_FIELDS
+from .charts import company_chart
 
 DASHBOARD_PAGE_SIZE = 25
 
@@ -107,6 +108,7 @@ class CompanyAdmin(OwnMessages, CompanyScopedAdmin):
             "sort": sort,
             "columns": self.dashboard_columns(sort),
             "totals": activity.company_totals(company),
+            "chart": company_chart(company),
             "live": Posting.objects.live().filter(company=company).count(),
             "days": activity.CHART_DAYS,
         }

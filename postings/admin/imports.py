@@ -1,6 +1,4 @@
-import secrets
 from datetime import datetime
-from pathlib import PurePosixPath
 from typing import Any, cast
 
 from django import forms
@@ -21,7 +19,7 @@ from accounts.own_messages import OwnMessages
 from accounts.tenancy import CompanyScopedAdmin
 from jobboard.csv_files import csv_response
 
-from .. import import_runs, services
+from .. import import_runs, kept_feeds, services
 from ..models import ImportRun, ImportSource
 from .base import URL_FIELDS
 
@@ -64,12 +62,7 @@ class ImportSourceForm(forms.ModelForm):
         super()._post_clean()  # type: ignore[misc]
         upload = self.files.get("feed")
         if self.errors and upload and "feed" not in self.errors:
-            # A random name in the user's own folder (the token alone names it): not guessable
-            # even where the media folder were served.
-            suffix = PurePosixPath(upload.name or "").suffix[:10]
-            path = default_storage.save(
-                f"kept/{self.user_id}/{secrets.token_urlsafe(16)}{suffix}", upload
-            )
+            path = kept_feeds.keep(user_id=self.user_id, upload=upload)
             token = signing.dumps({"path": path, "user": self.user_id}, salt=KEPT_FEED_SALT)
             data = cast(QueryDict, self.data).copy()
             data["kept_feed"] = token

@@ -5,7 +5,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,15 +14,19 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django_countries import countries
 
 from accounts.own_messages import OwnMessages
 from accounts.services import remember_language
-from accounts.tenancy import CompanyScopedAdmin, is_moderator, panel_user
+from accounts.tenancy import CompanyScopedAdmin, company_ids, is_moderator, panel_user
 from jobboard.csv_files import csv_response
 
 from .. import codes, language, services
+from ..collation import collated
 from ..exports import POSTING_COLUMNS, posting_rows
 from ..formatting import number
+from ..html import sanitize
 from ..models import Posting, TransitionError, date_errors
 from .base import URL_FIELDS
 from .charts import activity_chart
@@ -83,9 +88,42 @@ WORKFLOW_STEPS = {
 }
 
 
+# What belongs in each section of a posting: the sections of the page the board was born from.
+SECTION_HINTS = {
+    "description": _("The introduction: the company, the team and what the job is about."),
+    "responsibilities": _("What the person will do: one task per line."),
+    "requirements": _("What a candidate must have: skills, experience, diplomas, languages."),
+    "nice_to_have": _("What would be a plus, but is not required."),
+}
+PLAIN_TEXT_HINT = _("A blank line starts a paragraph; a line starting with “- ” is a list item.")
+
+
 class PostingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for name, hint in SECTION_HINTS.items():
+            if name in self.fields:
+                self.fields[name].help_text = f"{hint} {PLAIN_TEXT_HINT}"
+                # text-preview.js shows the text beside the field as the public page will.
+                self.fields[name].widget.attrs.update(
+                    {
+                        "data-preview-url": reverse("admin:postings_text_preview"),
+                        "data-preview-label": gettext("Preview"),
+                    }
+                )
+        if "country" in self.fields:
+            # Names in the panel's language, in its alphabet; country-filter.js adds a box
+            # that narrows the list as one types.
+            country_field = cast(forms.ChoiceField, self.fields["country"])
+            language_code = translation.get_language() or settings.LANGUAGE_CODE
+            country_field.choices = [
+                ("", "---------"),
+                *(
+                    (country.code, country.name)
+                    for country in collated(countries, lambda c: c.name, language=language_code)
+                ),
+            ]
+            country_field.widget.attrs["data-filter-label"] = gettext("Find a country")
         if "salary_currency" in self.fields:
             posting = self.instance
             country = self.data.get("country") or (posting.country and posting.country.code)
@@ -334,6 +372,11 @@ class PostingAdmin(OwnMessages, CompanyScopedAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            path(
+                "text-preview/",
+                view(require_POST(self.text_preview_view)),
+                name="postings_text_preview",
+            ),
             path("<path:object_id>/preview/", view(self.preview_view), name="postings_preview"),
             path(
                 "<path:object_id>/duplicate/",
@@ -342,6 +385,15 @@ class PostingAdmin(OwnMessages, CompanyScopedAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def text_preview_view(self, request: HttpRequest) -> HttpResponse:
+        """A section's plain text as the public page will show it: the one sanitiser, so the
+        preview can be no more and no less than the page. Only for who writes postings for a
+        company (or moderates them); the text names nothing, so there is nothing else to scope."""
+        may_write = self.has_add_permission(request) or self.has_change_permission(request)
+        if not may_write or company_ids(request) == set():
+            raise PermissionDenied
+        return JsonResponse({"html": sanitize(request.POST.get("text", ""))})
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The posting as its public page will show it, whatever its status; never indexed."""
