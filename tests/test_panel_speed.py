@@ -146,3 +146,17 @@ def test_it_loads_the_language_detector_as_a_web_worker_starts():
     assert language._detector.cache_info().currsize == 1, "loaded before any text"
     text = "Wir suchen eine erfahrene Entwicklerin für unser Team in Berlin, die gerne plant."
     assert language.detect(text) == "de"
+
+
+def test_it_sorts_every_companys_postings_only_by_the_indexed_dates(client):
+    company = factories.company("Fromagerie Dubois")
+    factories.draft_posting(company=company, title="Affineur")
+    client.force_login(factories.moderator())
+    moderators = client.get("/admin/postings/posting/").content.decode()
+    client.force_login(factories.company_admin(company))
+    own = client.get("/admin/postings/posting/").content.decode()
+
+    assert 'class="sortable column-published_at' in moderators
+    assert 'class="sortable column-expires_at' in moderators
+    assert 'class="column-title"' in moderators, "a million titles are not sorted"
+    assert 'class="sortable column-title' in own, "a company's own list sorts by any column"

@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 
 # Counted exactly up to this many rows (an index scan of at most this many entries); beyond,
 # the planner's estimate: nobody pages to the end of a list that long, they filter or search.
-EXACT_UP_TO = 10_000
+EXACT_UP_TO = 1_000
 
 
 class EstimatedCountPaginator(Paginator):
