@@ -41,6 +41,10 @@ bench: install ## Benchmark search and lists on BENCH_COUNT postings (default 1,
 	BENCH_COUNT=$(or $(BENCH_COUNT),1000000) BENCH_RUNS=$(or $(BENCH_RUNS),200) \
 		$(PY) -m jobboard.localdb $(PY) bench/run.py
 
+bench-panel: install ## Benchmark the panel's pages and actions on the `make bench` database (PANEL_RUNS, 40)
+	BENCH_COUNT=$(or $(BENCH_COUNT),1000000) PANEL_RUNS=$(or $(PANEL_RUNS),40) \
+		$(PY) -m jobboard.localdb $(PY) bench/panel.py
+
 bench-alerts: install ## Benchmark alert matching and sending (BENCH_ALERTS subscriptions, default 100,000)
 	BENCH_ALERTS=$(or $(BENCH_ALERTS),100000) BENCH_ALERT_POSTINGS=$(or $(BENCH_ALERT_POSTINGS),5000) \
 		$(PY) -m jobboard.localdb $(PY) bench/alerts.py
@@ -77,5 +81,5 @@ messages: install ## Extract UI strings into the catalogs and compile them
 clean: ## Remove the virtual environment and the embedded databases
 	rm -rf $(VENV) .pgdata .redisdata
 
-.PHONY: help install run test test-fast bench bench-alerts bench-cache bench-imports bench-load \
+.PHONY: help install run test test-fast bench bench-panel bench-alerts bench-cache bench-imports bench-load \
 	bench-relevance lint typecheck messages clean

@@ -5,3 +5,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings")
 
 application = get_wsgi_application()
+
+# Once the apps are ready: what a worker would otherwise load during its first requests.
+from postings import language  # noqa: E402
+
+language.warm_up()

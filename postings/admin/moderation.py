@@ -14,6 +14,7 @@ from accounts.tenancy import is_moderator
 
 from .. import language, services
 from ..models import Posting, PostingForReview
+from .paging import EstimatedCountPaginator
 
 
 class ReviewForm(forms.Form):
@@ -46,6 +47,9 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     list_select_related = ["company"]
     list_filter = ["language", "language_check"]
     ordering = ["submitted_at", "id"]
+    # A backlog of tens of thousands after a large import: counted up to a point.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     actions = ["approve_selected"]
 
     def get_queryset(self, request: HttpRequest):

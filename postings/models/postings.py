@@ -255,6 +255,16 @@ class Posting(models.Model):
                 condition=Q(status="pending"),
                 name="posting_pending_idx",
             ),
+            # The panel's list over every company, newest first: its filters on a value that
+            # few postings have (drafts, Polish), and the dates that moderators sort by.
+            models.Index(fields=["status", "id"], name="posting_status_recent_idx"),
+            models.Index(fields=["language", "id"], name="posting_language_recent_idx"),
+            models.Index(fields=["published_at", "id"], name="posting_published_at_idx"),
+            models.Index(fields=["expires_at", "id"], name="posting_expires_at_idx"),
+            # The panel's search by a feed's id.
+            models.Index(
+                fields=["external_id"], condition=~Q(external_id=""), name="posting_external_id_idx"
+            ),
         ]
 
     def __str__(self) -> str:
