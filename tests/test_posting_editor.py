@@ -105,3 +105,14 @@ def test_it_lists_the_countries_by_their_name_in_the_panels_language(client, cla
     html = client.get("/admin/postings/posting/add/", HTTP_ACCEPT_LANGUAGE="pl").content.decode()
     names = [name for _, name in select_options(html, "country")]
     assert names.index("Luksemburg") < names.index("Łotwa") < names.index("Madagaskar")
+
+
+@pytest.mark.django_db
+def test_it_previews_with_the_panels_own_queries_only(
+    client, claire, django_assert_max_num_queries
+):
+    client.force_login(claire)
+    long_text = "\n\n".join(f"Absatz {n}.\n- Punkt {n}" for n in range(500))
+    # The session, the user, their permissions and their companies: nothing for the text.
+    with django_assert_max_num_queries(5):
+        assert preview(client, long_text).status_code == 200
