@@ -369,3 +369,12 @@ def test_it_has_an_icon(client):
     assert icon and icon.group(1).endswith(".svg")
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith(".svg")
+
+
+def test_it_drops_a_country_into_a_redirect_that_stays_on_this_page(client, board):
+    response = client.get(
+        "/de/jobs/", {"country": "BE", "q": "x\r\nSet-Cookie: a=1", "next": "//evil"}
+    )
+    location = response["Location"]
+    assert location.startswith("?") and "\n" not in location and "\r" not in location
+    assert "dropped=BE" in location and "Set-Cookie%3A" in location

@@ -342,3 +342,10 @@ def test_it_finds_a_category_by_its_new_name_after_a_rename_outside_the_admin(cl
     sales.save()
     assert titles(client, "/de/jobs/?q=Verkauf") == ["Teamleitung"]
     assert titles(client, "/de/jobs/?q=Vertrieb") == []
+
+
+@pytest.mark.parametrize("query", ["O'Brien", "welder':* | !x", "a\\'b welder", "___ welder 2024"])
+def test_it_highlights_whatever_the_text_typed(client, query):
+    factories.live_posting(language="en", title="Welder O'Brien", description="<p>Weld.</p>")
+    response = client.get("/en/jobs/", {"q": query})
+    assert response.status_code == 200

@@ -181,7 +181,9 @@ def test_it_shows_apply_and_the_key_facts_on_the_first_screen_of_a_posting(
     with visit(browser, viewport) as page:
         page.goto(live_server.url + board[language].get_absolute_url())
         shoot(page, f"posting-{size}-{language}")
-        apply = page.locator(".apply-bar .button" if size == "phone" else ".key-facts .button")
+        apply = page.locator(
+            ".apply-bar .button" if size == "phone" else ".key-facts .button-apply"
+        )
         expect(apply).to_be_visible()
         box = apply.bounding_box()
         assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]
