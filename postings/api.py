@@ -97,7 +97,16 @@ class Filters(Schema):
     category: str = Field("", description="Category slug")
     type: str = Field("", description="Employment type")
     remote: str = Field("", description="onsite, hybrid or remote")
-    salary_min: int | None = Field(None, ge=0, description="Minimum yearly salary")
+    salary_min: int | None = Field(
+        None, ge=0, description="Minimum salary, in salary_currency per salary_period"
+    )
+    salary_currency: str = Field(
+        "",
+        max_length=20,
+        description="ISO 4217 code; other currencies compare at the ECB's reference rates. "
+        "Default: the language's (PLN for pl, EUR otherwise)",
+    )
+    salary_period: Literal["", "hour", "month", "year"] = Field("", description="Default: year")
     with_salary: bool = False
     posted_within: int | None = Field(None, description="Days: 1, 3, 7, 14 or 30")
 

@@ -4,7 +4,7 @@ from django.db import InterfaceError, OperationalError
 
 from jobboard.mail import TemporaryMailError
 
-from . import services
+from . import rates, services
 from .importers.fetch import FeedUnavailable
 from .models import ImportRun, Posting
 
@@ -67,3 +67,8 @@ def send_posting_mail(posting_id: int, kind: str) -> None:
 @shared_task
 def import_due_sources() -> int:
     return services.queue_due_imports()
+
+
+@shared_task
+def refresh_exchange_rates() -> bool:
+    return rates.refresh()
