@@ -206,7 +206,8 @@ def test_it_bounds_deep_pages_with_a_clear_message(client, settings):
 def test_it_keeps_the_query_count_of_a_search_constant(query_counts):
     for n in range(30):
         factories.live_posting(language="fr", country="FR", title=f"Développeur {n}")
-    small, large = query_counts("/fr/jobs/?q=développeur", most=7)
+    # The rates of the salary filter's note: one more query, whatever the page size.
+    small, large = query_counts("/fr/jobs/?q=développeur", most=8)
     assert small == large
 
 
@@ -215,7 +216,7 @@ def test_it_reports_an_out_of_range_salary_in_the_visitor_language(client):
     assert 'role="alert"' in html
     assert "größer oder gleich 0" in html
     assert Posting.objects.count() == 0
-    assert "Mindestjahresgehalt" in html
+    assert "Mindestgehalt" in html
 
 
 def test_it_finds_a_company_by_its_new_name_after_a_rename_in_the_admin(client, admin_user):
