@@ -27,6 +27,7 @@ from jobboard import ratelimit
 from jobboard.observability import client_address
 
 from . import selectors
+from .codes import current_currencies
 from .forms import PostingFilterForm
 from .models import Category, Posting
 from .partner_api import router as partner_router
@@ -102,9 +103,10 @@ class Filters(Schema):
     )
     salary_currency: str = Field(
         "",
-        max_length=20,
         description="ISO 4217 code; other currencies compare at the ECB's reference rates. "
         "Default: the language's (PLN for pl, EUR otherwise)",
+        # The form checks it (a 422 in the request's language); the document lists the codes.
+        json_schema_extra={"enum": ["", *current_currencies()]},
     )
     salary_period: Literal["", "hour", "month", "year"] = Field("", description="Default: year")
     with_salary: bool = False

@@ -32,7 +32,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .codes import _current_currencies
+from .codes import current_currencies
 from .collation import collated
 from .formatting import money
 from .metrics import EXCHANGE_RATE_FETCHES
@@ -54,7 +54,7 @@ def default_currency(language: str) -> str:
 
 def currency_error(text: str) -> str | None:
     """What is wrong with `text` as the currency of a salary filter, in the active language."""
-    if text.upper() in _current_currencies():
+    if text.upper() in current_currencies():
         return None
     return _("“%(text)s” is not a currency code: write its three letters, such as EUR or PLN.") % {
         "text": text[:20]
@@ -204,10 +204,9 @@ def parse(body: bytes) -> tuple[date, dict[str, Decimal]]:
             rate = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"{code}: rate {text[:20]!r}") from None
-        valid = rate.is_finite() and 0 < rate < 10**12 and rate == round(rate, 6)
-        if not re.fullmatch("[A-Z]{3}", code) or not valid:
+        if not re.fullmatch("[A-Z]{3}", code) or not (rate.is_finite() and 0 < rate < 10**12):
             raise ValueError(f"{code[:20]!r}: rate {text[:20]!r}")
-        rates[code] = rate
+        rates[code] = round(rate, 6)  # as stored: an unchanged file compares equal
     if len(rates) == 1:
         raise ValueError("no rates")
     return day, rates

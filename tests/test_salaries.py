@@ -181,6 +181,12 @@ def test_it_explains_an_unknown_currency_in_the_visitor_language(client, rates):
     ]
 
 
+def test_it_shows_a_currency_typed_as_html_as_text(client, rates):
+    html = client.get("/en/jobs/?salary_min=1&salary_currency=<b>x</b>").content.decode()
+    assert "“&lt;b&gt;x&lt;/b&gt;” is not a currency code" in html
+    assert "<b>x</b>" not in html
+
+
 def test_it_answers_an_unknown_currency_in_the_api_with_a_422_in_the_language(client, rates):
     response = client.get("/api/v1/postings?language=fr&salary_min=1000&salary_currency=XXX")
     assert response.status_code == 422
@@ -321,6 +327,7 @@ def test_it_writes_nothing_when_the_rates_are_the_same(ecb, settings):
         (200, b"<html><body>Maintenance</body></html>"),
         (200, ECB_FILE.read_bytes()[:700]),  # cut short
         (200, ECB_FILE.read_bytes().replace(b"rate='4.2548'", b"rate='-4.2548'")),
+        (200, b'<!DOCTYPE x [<!ENTITY a "a"><!ENTITY b "&a;&a;">]><x>&b;</x>'),  # entities
     ],
 )
 def test_it_keeps_the_last_rates_when_a_fetch_fails(ecb, settings, client, caplog, status, body):
