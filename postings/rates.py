@@ -4,11 +4,12 @@ converted for display.
 
 A posting matches a minimum when the top of its range made yearly (Posting.salary_top_yearly)
 is worth at least the minimum made yearly with the same factors (Posting.PERIODS_PER_YEAR:
-hour × 40 × 52, month × 12), both in euros at the stored rates. Written without a division,
-top × rate(seeker's currency) >= minimum × rate(posting's currency), in numeric: exact. The
-rates are read inside the same statement (one uncorrelated subquery, run once), so a page's
-facets and rows agree, and no query is added. A currency without a rate compares with itself
-only: the fallback of a table left empty.
+hour × 40 × 52, month × 12), both in euros at the stored rates: top / rate(posting's currency)
+>= minimum / rate(seeker's), that is top >= ceil(minimum × rate(posting's) / rate(seeker's)),
+an integer computed per currency in numeric, exactly. The rates are read inside the same
+statement (one uncorrelated subquery, run once), so a page's facets and rows agree, no query is
+added, and each row costs one lookup and one integer comparison. A currency without a rate
+compares with itself only: the fallback of a table left empty.
 """
 
 import functools
@@ -25,10 +26,9 @@ from babel.numbers import get_currency_name
 from defusedxml import ElementTree
 from django.conf import settings
 from django.db import transaction
-from django.db.models import DecimalField, ExpressionWrapper, F, Func, Q, TextField, Value
-from django.db.models.expressions import Expression, RawSQL
+from django.db.models import DecimalField, F, Func, Q, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
-from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -70,32 +70,29 @@ def minimum(amount: int, *, period: str = "", currency: str = "") -> str:
 
 # -- The filter --------------------------------------------------------------------------------
 
-# Every currency's rate, read once per statement whatever the rows.
-_RATES_SQL = "(SELECT jsonb_object_agg(currency, rate) FROM postings_exchangerate)"
-_NUMERIC = DecimalField(max_digits=30, decimal_places=6)
-
-
-def _rate(currency: Expression | F) -> Cast:
-    """The rate of `currency` per euro; NULL for a currency without one."""
-    found = Func(
-        RawSQL(_RATES_SQL, ()),  # noqa: S611 (constant SQL, no input)
-        currency,
-        template="(%(expressions)s)",
-        arg_joiner=" ->> ",
-        output_field=TextField(),
-    )
-    return Cast(found, _NUMERIC)
+# For each currency with a rate, the least yearly top in it that is worth `yearly` of the
+# seeker's currency: ceil(yearly × its rate / the seeker's rate), exactly (div and mod of
+# numeric); one small map per statement, looked up by each row.
+_FLOORS_SQL = (
+    "(SELECT jsonb_object_agg(r.currency,"
+    " div(%s * r.rate, s.rate) + (mod(%s * r.rate, s.rate) > 0)::int)"
+    " FROM postings_exchangerate r JOIN postings_exchangerate s ON s.currency = %s)"
+)
 
 
 def salary_at_least(amount: int, *, period: str, currency: str) -> Q:
     """Postings whose top salary is worth at least `amount` of `currency` per `period`."""
     yearly = amount * Posting.PERIODS_PER_YEAR[period or "year"]
-    same_currency = Q(salary_currency=currency, salary_top_yearly__gte=yearly)
-    converted = GreaterThanOrEqual(
-        ExpressionWrapper(F("salary_top_yearly") * _rate(Value(currency)), output_field=_NUMERIC),
-        ExpressionWrapper(Value(yearly) * _rate(F("salary_currency")), output_field=_NUMERIC),
+    floor = Func(
+        RawSQL(_FLOORS_SQL, (yearly, yearly, currency)),  # noqa: S611 (values as parameters)
+        F("salary_currency"),
+        template="(%(expressions)s)",
+        arg_joiner=" ->> ",
+        output_field=TextField(),
     )
-    return same_currency | Q(converted)
+    in_its_currency = Cast(floor, DecimalField(max_digits=40, decimal_places=0))
+    same_currency = Q(salary_currency=currency, salary_top_yearly__gte=yearly)
+    return same_currency | Q(salary_top_yearly__gte=in_its_currency)
 
 
 # -- Display -----------------------------------------------------------------------------------
