@@ -367,3 +367,11 @@ def test_it_keeps_newer_rates_than_a_stale_copy(ecb, settings):
 def test_it_fetches_the_rates_daily_from_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "postings.tasks.refresh_exchange_rates" in tasks
+
+
+def test_it_shows_the_age_of_the_rates_in_the_metrics(client, rates):
+    from django.utils import timezone
+
+    body = client.get("/metrics").content.decode()
+    age = (timezone.now().date() - ECB_DAY).days
+    assert f"jobboard_exchange_rates_age_days {float(age)}" in body
