@@ -5,9 +5,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from postings.formatting import number, quoted
+from postings.formatting import quoted
 from postings.forms import PostingFilterForm
 from postings.models import Category, Posting
+from postings.rates import minimum
 from postings.selectors import Filters
 
 from .models import Alert
@@ -56,7 +57,10 @@ def describe(filters: Filters, *, free_text: bool = True) -> list[str]:
     if filters.remote:
         parts.append(str(Posting.Remote(filters.remote).label))
     if filters.salary_min:
-        parts.append(str(_("at least %(amount)s a year") % {"amount": number(filters.salary_min)}))
+        amount = minimum(
+            filters.salary_min, period=filters.salary_period, currency=filters.salary_currency
+        )
+        parts.append(str(_("at least %(amount)s") % {"amount": amount}))
     elif filters.with_salary:
         parts.append(str(_("with a stated salary")))
     return parts or [str(_("All jobs"))]

@@ -275,6 +275,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "postings.tasks.import_due_sources",
         "schedule": env_int("IMPORT_SWEEP_SECONDS", 10),
     },
+    # The ECB publishes its reference rates around 16:00 CET on working days (15:00 UTC in
+    # winter); the second run, three hours later, catches a first one that failed. A run
+    # that finds the same rates writes nothing.
+    "refresh-exchange-rates": {
+        "task": "postings.tasks.refresh_exchange_rates",
+        "schedule": crontab(minute=15, hour="15,18"),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -429,6 +436,17 @@ IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 15 * 60)
 # Feed URLs reach the public internet only, unless this is on (feeds served inside a private
 # network, tests against a local server).
 IMPORT_ALLOW_PRIVATE_ADDRESSES = env_bool("IMPORT_ALLOW_PRIVATE_ADDRESSES", False)
+
+# The European Central Bank's daily reference rates (euro against about 30 currencies), for
+# salaries compared and shown across currencies (postings/rates.py); an operator's setting, so
+# any address it names is trusted (a mirror inside the network, a test's local server).
+EXCHANGE_RATES_URL = env_url(
+    "EXCHANGE_RATES_URL",
+    ("https", "http"),
+    "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml",
+)
+# Seconds to connect, and for each read, of a fetch of the rates.
+EXCHANGE_RATES_TIMEOUT = env_int("EXCHANGE_RATES_TIMEOUT", 10)
 
 # The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
 # X-Forwarded-Proto are believed; from anyone else they are ignored

@@ -27,6 +27,7 @@ from jobboard import ratelimit
 from jobboard.observability import client_address
 
 from . import selectors
+from .codes import current_currencies
 from .forms import PostingFilterForm
 from .models import Category, Posting
 from .partner_api import router as partner_router
@@ -97,7 +98,17 @@ class Filters(Schema):
     category: str = Field("", description="Category slug")
     type: str = Field("", description="Employment type")
     remote: str = Field("", description="onsite, hybrid or remote")
-    salary_min: int | None = Field(None, ge=0, description="Minimum yearly salary")
+    salary_min: int | None = Field(
+        None, ge=0, description="Minimum salary, in salary_currency per salary_period"
+    )
+    salary_currency: str = Field(
+        "",
+        description="ISO 4217 code; other currencies compare at the ECB's reference rates. "
+        "Default: the language's (PLN for pl, EUR otherwise)",
+        # The form checks it (a 422 in the request's language); the document lists the codes.
+        json_schema_extra={"enum": ["", *current_currencies()]},
+    )
+    salary_period: Literal["", "hour", "month", "year"] = Field("", description="Default: year")
     with_salary: bool = False
     posted_within: int | None = Field(None, description="Days: 1, 3, 7, 14 or 30")
 

@@ -72,7 +72,7 @@ def country_error(text: str) -> str | None:
 
 
 @functools.cache
-def _current_currencies() -> tuple[str, ...]:
+def current_currencies() -> tuple[str, ...]:
     """The currencies that some country uses today (no pesetas, no test codes)."""
     today = date.today()
     used = set()
@@ -87,7 +87,7 @@ def currency_choices(country: str | None, *, current: str = "") -> list[tuple[st
     language = translation.get_language() or settings.LANGUAGE_CODE
     locale = language.replace("-", "_")
     own = get_territory_currencies(country, date.today()) if country else []
-    codes = set(_current_currencies()) | ({current} if is_currency(current) else set())
+    codes = set(current_currencies()) | ({current} if is_currency(current) else set())
     others = collated(
         [code for code in codes if code not in own],
         key=lambda code: get_currency_name(code, locale=locale),

@@ -6,6 +6,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from . import rates
 from .models import Category, Posting
 from .selectors import Filters
 
@@ -29,7 +30,13 @@ class PostingFilterForm(forms.Form):
         choices=[("", _("Any")), *Posting.Remote.choices],
     )
     salary_min = forms.IntegerField(
-        label=_("Minimum yearly salary"), required=False, min_value=0, max_value=10_000_000
+        label=_("Minimum salary"), required=False, min_value=0, max_value=10_000_000
+    )
+    salary_currency = forms.CharField(label=_("Currency"), required=False)
+    salary_period = forms.ChoiceField(
+        label=_("Period"),
+        required=False,
+        choices=list(reversed(Posting.SalaryPeriod.choices)),  # year first: the default
     )
     with_salary = forms.BooleanField(label=_("Only jobs that state a salary"), required=False)
     posted_within = forms.TypedChoiceField(
@@ -67,10 +74,22 @@ class PostingFilterForm(forms.Form):
         text = self.cleaned_data["q"]
         return text if re.search(r"\w", text) else ""
 
+    def clean_salary_currency(self) -> str:
+        code = self.cleaned_data["salary_currency"].strip()
+        if code and (error := rates.currency_error(code)):
+            raise forms.ValidationError(error, code="invalid_currency")
+        return code.upper()
+
     def filters(self) -> Filters:
         """The valid filters; an invalid one is left out."""
         self.is_valid()
         filters = {name: value for name, value in self.cleaned_data.items() if value}
+        if "salary_min" not in filters or filters.get("salary_period") == "year":
+            # A currency or a period alone filters nothing, and "year" is the default: one
+            # search, one shape (alerts save it).
+            filters.pop("salary_period", None)
+        if "salary_min" not in filters:
+            filters.pop("salary_currency", None)
         if "category" in filters:
             filters["category"] = self.categories[filters["category"]]
         if "country" in self.errors:

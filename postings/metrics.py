@@ -1,12 +1,22 @@
-"""The postings' figures for /metrics, read at each scrape (jobboard.metrics.BusinessCollector)."""
+"""The postings' figures for /metrics: fetches of the exchange rates as they go, and figures read
+at each scrape (jobboard.metrics.BusinessCollector)."""
 
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+from prometheus_client import Counter
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
-from .models import FacetCount, ImportRun
+from .models import ExchangeRate, FacetCount, ImportRun
+
+EXCHANGE_RATE_FETCHES = Counter(
+    "jobboard_exchange_rate_fetches",
+    "Fetches of the ECB's reference rates by outcome: updated, unchanged, failed (the last "
+    "rates stay).",
+    ["outcome"],
+)
 
 
 def collect() -> Iterator[Metric]:
@@ -34,3 +44,12 @@ def collect() -> Iterator[Metric]:
     for status in ImportRun.Status.values:
         runs.add_metric([status], by_status.get(status, 0))
     yield runs
+
+    day = ExchangeRate.objects.aggregate(day=Max("day"))["day"]
+    if day is not None:  # days, not a timestamp: the ECB publishes on working days only
+        yield GaugeMetricFamily(
+            "jobboard_exchange_rates_age_days",
+            "Days since the date of the stored reference rates (3 over a weekend, more when "
+            "fetches fail).",
+            value=(timezone.now().date() - day).days,
+        )

@@ -11,7 +11,7 @@ from django.db.models import IntegerField, Value
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from .formatting import number
+from . import rates
 from .forms import PostingFilterForm
 from .models import Posting
 from .selectors import Results
@@ -49,7 +49,11 @@ def chips(query: QueryDict, form: PostingFilterForm, results: Results) -> list[C
             if facet.selected:
                 found.append(Chip(facet.label, _without(query, name, facet.value)))
     if data.get("salary_min"):
-        amount = number(data["salary_min"])
+        amount = rates.minimum(
+            data["salary_min"],
+            period=data.get("salary_period", ""),
+            currency=data.get("salary_currency", ""),
+        )
         label = _("Salary from %(amount)s") % {"amount": amount}
         found.append(Chip(label, _without(query, "salary_min", query.get("salary_min", ""))))
     if data.get("with_salary"):

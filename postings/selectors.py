@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
 
+from . import rates
 from .collation import collated
 from .models import Category, FacetCount, Posting
 from .search import configs_for, search_query
@@ -57,6 +58,8 @@ class Filters:
     type: str = ""
     remote: str = ""
     salary_min: int | None = None
+    salary_period: str = ""  # hour, month; empty: year
+    salary_currency: str = ""  # ISO 4217; empty: the language's (rates.default_currency)
     with_salary: bool = False
     posted_within: int | None = None  # days
     sort: str = ""
@@ -114,7 +117,11 @@ def filter_postings(language: str, filters: Filters) -> QuerySet[Posting]:
     if filters.q:
         postings = postings.filter(search_vector=search_query(language, filters.q))
     if filters.salary_min:
-        enough = Q(salary_top_yearly__gte=filters.salary_min)
+        enough = rates.salary_at_least(
+            filters.salary_min,
+            period=filters.salary_period,
+            currency=filters.salary_currency or rates.default_currency(language),
+        )
         # Postings that do not say their pay stay in, unless the seeker wants a stated salary.
         postings = postings.filter(
             enough if filters.with_salary else enough | Q(salary_currency="")

@@ -4,7 +4,7 @@ from django.db import InterfaceError, OperationalError
 
 from jobboard.mail import TemporaryMailError
 
-from . import kept_feeds, services
+from . import kept_feeds, rates, services
 from .importers.fetch import FeedUnavailable
 from .models import ImportRun, Posting
 
@@ -72,3 +72,8 @@ def import_due_sources() -> int:
 @shared_task
 def sweep_kept_feeds() -> int:
     return kept_feeds.sweep()
+
+
+@shared_task
+def refresh_exchange_rates() -> bool:
+    return rates.refresh()

@@ -17,7 +17,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from . import og_image, presentation, selectors, switching
+from . import og_image, presentation, rates, selectors, switching
 from .caching import cached_page
 from .forms import PostingFilterForm
 from .models import Category, Company, Posting, PostingDay
@@ -77,6 +77,9 @@ def posting_list(request: HttpRequest) -> HttpResponse:
             "notices": switching.notices(request.GET, request.LANGUAGE_CODE),
             "chips": presentation.chips(request.GET, form, results),
             "pages": presentation.page_window(results.number, results.num_pages),
+            "salary_conversion": rates.Conversion(
+                filters.salary_currency or rates.default_currency(request.LANGUAGE_CODE)
+            ),
         },
     )
 
@@ -111,6 +114,7 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "siblings": siblings,
             "json_ld": job_posting_json_ld(posting),
             "similar": presentation.similar_postings(posting),
+            "salary_conversion": rates.Conversion(rates.default_currency(posting.language)),
             "back_url": presentation.back_to_results(
                 request.headers.get("Referer", ""), reverse("postings:list")
             ),

@@ -2,7 +2,9 @@
 docs/design.md)."""
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.db import connection
@@ -11,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postings import selectors
-from postings.models import Category, Company, Posting
+from postings.models import Category, Company, ExchangeRate, Posting
 
 LANGUAGES = ["fr", "de"]
 COUNTRIES = ["FR", "BE", "DE", "CH"]
@@ -19,7 +21,19 @@ CATEGORIES = [None, "sales", "design"]
 TYPES = ["full_time", "part_time"]
 REMOTES = ["onsite", "hybrid", "remote"]
 STATES = ["live", "old", "unswept", "expired", "draft", "scheduled", "closed"]
-SALARIES = [None, (30, "hour"), (3000, "month"), (45000, "year"), (80000, "year")]
+SALARIES = [
+    None,
+    (30, "hour", "EUR"),
+    (3000, "month", "EUR"),
+    (45000, "year", "EUR"),
+    (80000, "year", "EUR"),
+    (15000, "month", "PLN"),
+    (200000, "year", "PLN"),
+    (85000, "year", "CHF"),
+    (40, "hour", "CHF"),
+    (42548, "year", "PLN"),  # 10 000 € exactly: a rounding would move it across the minimum
+]
+RATES = {"EUR": Decimal(1), "PLN": Decimal("4.2548"), "CHF": Decimal("0.9309")}
 
 postings_strategy = st.lists(
     st.fixed_dictionaries(
@@ -45,12 +59,16 @@ facet_filters = {
 no_row_filters = {
     "q": st.just(""),
     "salary_min": st.none(),
+    "salary_period": st.just(""),
+    "salary_currency": st.just(""),
     "with_salary": st.just(False),
     "posted_within": st.none(),
 }
 row_filters = {
     "q": st.sampled_from(["", "alpha"]),
-    "salary_min": st.sampled_from([None, 40000, 60000]),
+    "salary_min": st.sampled_from([None, 40, 3500, 10000, 40000, 60000]),
+    "salary_period": st.sampled_from(["", "month", "hour"]),
+    "salary_currency": st.sampled_from(["", "EUR", "PLN", "CHF"]),
     "with_salary": st.booleans(),
     "posted_within": st.sampled_from([None, 3]),
 }
@@ -77,7 +95,7 @@ def make_board(specs: list[dict]) -> None:
     postings = []
     for n, spec in enumerate(specs):
         status, published_at, expires_at = dates[spec["state"]]
-        amount, period = spec["salary"] or (None, "")
+        amount, period, currency = spec["salary"] or (None, "", "")
         postings.append(
             Posting(
                 language=spec["language"],
@@ -93,7 +111,7 @@ def make_board(specs: list[dict]) -> None:
                 published_at=published_at,
                 expires_at=expires_at,
                 salary_min=amount,
-                salary_currency="EUR" if amount else "",
+                salary_currency=currency,
                 salary_period=period,
             )
         )
@@ -114,8 +132,14 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
     def salary_ok(p: Posting) -> bool:
         if p.salary_min is None:
             return not filters["with_salary"]
-        yearly = p.salary_min * {"hour": 2080, "month": 12, "year": 1}[p.salary_period]
-        return yearly >= (filters["salary_min"] or 0)
+        # In euros, exactly: the top made yearly over its currency's rate against the seeker's
+        # minimum made yearly over theirs (the board's default: euros in French and German).
+        per_year = {"hour": 40 * 52, "month": 12, "year": 1, "": 1}
+        top = Fraction(p.salary_min * per_year[p.salary_period]) / Fraction(
+            RATES[p.salary_currency]
+        )
+        wanted = (filters["salary_min"] or 0) * per_year[filters["salary_period"]]
+        return top >= Fraction(wanted) / Fraction(RATES[filters["salary_currency"] or "EUR"])
 
     def facet_values(p: Posting) -> dict[str, str]:
         return {
@@ -173,6 +197,13 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
 )
 def test_it_counts_facets_like_a_naive_count(specs, filters, language, sweep):
     Posting.objects.all().delete()
+    ExchangeRate.objects.all().delete()
+    ExchangeRate.objects.bulk_create(
+        [
+            ExchangeRate(currency=code, rate=rate, day=date(2025, 10, 9))
+            for code, rate in RATES.items()
+        ]
+    )
     make_board(specs)
     if sweep:  # the expiry sweep changes statuses behind the counts' back: they must follow
         Posting.objects.filter(status="published", expires_at__lte=timezone.now()).update(

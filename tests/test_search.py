@@ -269,7 +269,7 @@ def test_it_reports_an_out_of_range_salary_in_the_visitor_language(client):
     assert 'role="alert"' in html
     assert "größer oder gleich 0" in html
     assert Posting.objects.count() == 0
-    assert "Mindestjahresgehalt" in html
+    assert "Mindestgehalt" in html
 
 
 def test_it_finds_a_company_by_its_new_name_after_a_rename_in_the_admin(client, admin_user):

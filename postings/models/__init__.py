@@ -5,6 +5,7 @@ from .companies import Company, company_slug
 from .imports import API_SOURCE, ImportRun, ImportRunSeen, ImportSource, cli_source
 from .postings import DATES_AHEAD, Posting, PostingForReview, TransitionError, date_errors
 from .querysets import PostingQuerySet
+from .rates import ExchangeRate
 from .slugs import posting_slug, slug_for
 from .stats import DataVersion, FacetCount, LanguageVersion, PostingDay
 
@@ -14,6 +15,7 @@ __all__ = [
     "Category",
     "Company",
     "DataVersion",
+    "ExchangeRate",
     "FacetCount",
     "ImportRun",
     "ImportRunSeen",

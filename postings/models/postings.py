@@ -22,6 +22,11 @@ from .companies import Company
 from .querysets import PostingQuerySet
 from .slugs import posting_slug
 
+# Salary periods in a year (40-hour weeks): the generated salary_top_yearly and the seeker's
+# salary filter (postings/rates.py) make amounts yearly with the same factors.
+PERIODS_PER_YEAR = {"hour": 40 * 52, "month": 12, "year": 1}
+_TOP = "coalesce(salary_max, salary_min)::bigint"
+
 
 class TransitionError(ValueError):
     """A workflow step that the posting's status does not allow."""
@@ -177,12 +182,13 @@ class Posting(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    PERIODS_PER_YEAR = PERIODS_PER_YEAR
     # The top of the salary range as a yearly amount (40-hour weeks), for the salary filter.
     salary_top_yearly = models.GeneratedField(
-        expression=RawSQL(
+        expression=RawSQL(  # noqa: S611 (constant SQL, no input)
             "CASE salary_period"
-            " WHEN 'hour' THEN coalesce(salary_max, salary_min)::bigint * 2080"
-            " WHEN 'month' THEN coalesce(salary_max, salary_min)::bigint * 12"
+            f" WHEN 'hour' THEN {_TOP} * {PERIODS_PER_YEAR['hour']}"
+            f" WHEN 'month' THEN {_TOP} * {PERIODS_PER_YEAR['month']}"
             " ELSE coalesce(salary_max, salary_min) END",
             (),
         ),

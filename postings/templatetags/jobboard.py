@@ -1,8 +1,6 @@
 from datetime import datetime, timedelta
 from html import unescape
 
-from babel import Locale
-from babel.numbers import parse_pattern
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -14,16 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .. import presentation
+from ..formatting import money
 from ..html import sanitize
 from ..models import Posting
 
 register = template.Library()
-
-
-def _money(amount: int, currency: str, locale: Locale) -> str:
-    pattern = parse_pattern(locale.currency_formats["standard"])
-    pattern.frac_prec = (0, 0)  # salaries are whole amounts: "45 000 €", not "45 000,00 €"
-    return pattern.apply(amount, locale, currency=currency, currency_digits=False)
 
 
 @register.filter
@@ -92,18 +85,18 @@ def salary(posting: Posting) -> str:
     low, high = posting.salary_min, posting.salary_max
     if not posting.salary_currency or not (low or high):
         return ""
-    locale = Locale.parse(translation.to_locale(translation.get_language()))
+    currency = posting.salary_currency
     if low and high and low != high:
         amount = _("%(low)s – %(high)s") % {
-            "low": _money(low, posting.salary_currency, locale),
-            "high": _money(high, posting.salary_currency, locale),
+            "low": money(low, currency),
+            "high": money(high, currency),
         }
     elif low and high:
-        amount = _money(low, posting.salary_currency, locale)
+        amount = money(low, currency)
     elif low:
-        amount = _("from %(amount)s") % {"amount": _money(low, posting.salary_currency, locale)}
+        amount = _("from %(amount)s") % {"amount": money(low, currency)}
     elif high:
-        amount = _("up to %(amount)s") % {"amount": _money(high, posting.salary_currency, locale)}
+        amount = _("up to %(amount)s") % {"amount": money(high, currency)}
     if posting.salary_period:
         return f"{amount} {posting.get_salary_period_display()}"
     return amount
