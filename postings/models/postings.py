@@ -259,6 +259,12 @@ class Posting(models.Model):
             ),
             # A company's postings, newest first: its admins' list and its public page.
             models.Index(fields=["company", "id"], name="posting_company_recent_idx"),
+            # A company's live postings, counted on its dashboard from the index alone.
+            models.Index(
+                fields=["company", "expires_at"],
+                condition=Q(status="published"),
+                name="posting_company_live_idx",
+            ),
             # The panel's list over every company, newest first: its filters on a value that
             # few postings have (drafts, Polish), and the dates that moderators sort by.
             models.Index(fields=["status", "id"], name="posting_status_recent_idx"),
