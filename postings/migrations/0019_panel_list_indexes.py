@@ -6,8 +6,8 @@
 # Built concurrently: a live board keeps taking writes (imports, edits) while they build, which
 # needs a migration outside a transaction.
 
-from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 import django.db.models.deletion
+from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 from django.db import migrations, models
 
 
