@@ -2,6 +2,8 @@
 list to paginate it, and a COUNT(*) reads every row that the filters keep (hundreds of
 milliseconds for all postings)."""
 
+from typing import cast
+
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -17,7 +19,7 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        queryset: QuerySet = self.object_list.order_by()
+        queryset = cast(QuerySet, self.object_list).order_by()
         exact = queryset[: EXACT_UP_TO + 1].count()
         if exact <= EXACT_UP_TO:
             return exact

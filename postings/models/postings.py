@@ -86,7 +86,11 @@ class Posting(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, allow_unicode=False)
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="postings", verbose_name=_("company")
+        Company,
+        on_delete=models.CASCADE,
+        related_name="postings",
+        verbose_name=_("company"),
+        db_index=False,  # posting_company_recent_idx leads with it
     )
     category = models.ForeignKey(
         Category,
@@ -255,11 +259,19 @@ class Posting(models.Model):
                 condition=Q(status="published"),
                 name="posting_published_lang_exp_idx",
             ),
-            # The moderation queue, oldest first.
+            # The moderation queue, oldest first, in the order it shows (ties by id).
             models.Index(
-                fields=["submitted_at"],
+                fields=["submitted_at", "id"],
                 condition=Q(status="pending"),
-                name="posting_pending_idx",
+                name="posting_pending_queue_idx",
+            ),
+            # A company's postings, newest first: its admins' list and its public page.
+            models.Index(fields=["company", "id"], name="posting_company_recent_idx"),
+            # A company's live postings, counted on its dashboard from the index alone.
+            models.Index(
+                fields=["company", "expires_at"],
+                condition=Q(status="published"),
+                name="posting_company_live_idx",
             ),
             # The panel's list over every company, newest first: its filters on a value that
             # few postings have (drafts, Polish), and the dates that moderators sort by.
