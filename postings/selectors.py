@@ -8,6 +8,7 @@ published postings that are not live (past their expiry before the sweep ran, or
 a few rows instead of a count over every posting.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,6 +19,7 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     TrigramSimilarity,
+    TrigramWordSimilarity,
 )
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
@@ -28,7 +30,7 @@ from django_countries import countries
 
 from .collation import collated
 from .models import Category, FacetCount, Posting
-from .search import configs_for, search_query
+from .search import configs_for, matches, search_query, title_bonus
 
 # Facet (query-string parameter) -> Posting column.
 FACET_COLUMNS = dict(
@@ -37,6 +39,10 @@ FACET_COLUMNS = dict(
 # Filters that FacetCount cannot answer: with any of them, facets count matching postings.
 ROW_FILTERS = ("salary_min", "with_salary", "posted_within")
 MAX_PAGES = 50
+# A query that finds nothing has each word replaced by its closest (one query a word) up to
+# this many words.
+SUGGESTED_WORDS = 5
+_WORD = re.compile(r"\w+")
 # Highlight markers that no posting text contains; replaced by <mark> after escaping.
 _MARK_START, _MARK_STOP = "\x02", "\x03"
 
@@ -108,7 +114,7 @@ def filter_postings(language: str, filters: Filters) -> QuerySet[Posting]:
     salary, the age): what the facets count from."""
     postings = Posting.objects.live().in_language(language)
     if filters.q:
-        postings = postings.filter(search_vector=search_query(language, filters.q))
+        postings = postings.filter(matches(language, filters.q))
     if filters.salary_min:
         enough = Q(salary_top_yearly__gte=filters.salary_min)
         # Postings that do not say their pay stay in, unless the seeker wants a stated salary.
@@ -231,7 +237,9 @@ def _scored_matches(language: str, filters: Filters) -> list[tuple]:
     age_in_months = RawSQL(
         "extract(epoch from now() - published_at) / 2592000.0", (), output_field=FloatField()
     )
-    rank = SearchRank(F("search_vector"), search_query(language, filters.q))
+    rank = SearchRank(F("search_vector"), search_query(language, filters.q)) + title_bonus(
+        language, filters.q
+    )
     return list(
         filter_postings(language, filters)
         .annotate(score=rank / (1 + age_in_months))
@@ -326,14 +334,46 @@ def _mark(headline: str) -> SafeString:
 
 
 def did_you_mean(language: str, text: str) -> str:
-    """The live title in `language` closest to the query, by trigram similarity."""
+    """The query with each word replaced by the closest word of the live titles in `language`
+    ("progamista" -> "Programista", "Entwikler" -> "Entwickler"); when a word has none near
+    enough, the live title closest to the whole query ("pyhton developr" -> "Python developer")."""
+    live = Posting.objects.live().in_language(language)
+    words = _WORD.findall(text)
+    if len(words) <= SUGGESTED_WORDS:
+        suggested = [found for word in words if (found := _closest_word(live, word))]
+        if len(suggested) == len(words) and [w.lower() for w in suggested] != [
+            w.lower() for w in words
+        ]:
+            return " ".join(suggested)
     return (
-        Posting.objects.live()
-        .in_language(language)
-        .filter(title__trigram_similar=text)
+        live.filter(title__trigram_similar=text)
         .annotate(similarity=TrigramSimilarity("title", text))
         .order_by("-similarity", "-published_at")
         .values_list("title", flat=True)
         .first()
         or ""
     )
+
+
+def _closest_word(live: QuerySet[Posting], word: str) -> str | None:
+    """The word of the titles most like `word` by trigram similarity, among the titles that hold
+    a word like it (pg_trgm's word similarity, served by the title's trigram index)."""
+    titles = (
+        live.filter(title__trigram_word_similar=word)
+        .annotate(similarity=TrigramWordSimilarity(word, "title"))
+        .order_by("-similarity", "-published_at")
+        .values_list("title", flat=True)[:20]
+    )
+    candidates = {found for title in titles for found in _WORD.findall(title)}
+    return max(candidates, key=lambda found: (_similarity(word, found), found), default=None)
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {word.lower()} "  # as pg_trgm pads a word
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity() of two words."""
+    first, second = _trigrams(a), _trigrams(b)
+    return len(first & second) / len(first | second)
