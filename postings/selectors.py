@@ -21,6 +21,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
+from django.db import connection
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
@@ -356,24 +357,26 @@ def did_you_mean(language: str, text: str) -> str:
 
 
 def _closest_word(live: QuerySet[Posting], word: str) -> str | None:
-    """The word of the titles most like `word` by trigram similarity, among the titles that hold
-    a word like it (pg_trgm's word similarity, served by the title's trigram index)."""
+    """The word of the titles most like `word` by trigram similarity, accents aside, among the
+    titles that hold a word like it (pg_trgm's word similarity, served by the title's trigram
+    index)."""
     titles = (
         live.filter(title__trigram_word_similar=word)
         .annotate(similarity=TrigramWordSimilarity(word, "title"))
         .order_by("-similarity", "-published_at")
-        .values_list("title", flat=True)[:20]
+        .values("title")[:20]
     )
-    candidates = {found for title in titles for found in _WORD.findall(title)}
-    return max(candidates, key=lambda found: (_similarity(word, found), found), default=None)
-
-
-def _trigrams(word: str) -> set[str]:
-    padded = f"  {word.lower()} "  # as pg_trgm pads a word
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def _similarity(a: str, b: str) -> float:
-    """pg_trgm's similarity() of two words."""
-    first, second = _trigrams(a), _trigrams(b)
-    return len(first & second) / len(first | second)
+    sql, params = titles.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Interpolated: Django's own SQL; values are params.
+        cursor.execute(
+            f"""
+            SELECT found FROM ({sql}) titles, regexp_split_to_table(titles.title, '\\W+') found
+            WHERE found <> ''
+            ORDER BY similarity(unaccent(lower(found)), unaccent(lower(%s))) DESC, found
+            LIMIT 1
+            """,  # noqa: S608
+            (*params, word),
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
