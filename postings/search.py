@@ -58,6 +58,9 @@ GENDER_FOLDS = {
 COMPOUNDING = ("de", "nl")
 # Shorter query words ("IT", "SAP", "Bau") would be found inside too many unrelated titles.
 COMPOUND_PART_MIN = 4
+# A longer query (a pasted sentence) is left to the vector: no title holds it all, and each part
+# is a regular expression to test.
+COMPOUND_PARTS_MAX = 5
 # Languages stemmed in Python, when a posting is written and on the query (see stems()).
 PYTHON_STEMMED = ("pl",)
 # Polish inflectional endings, longest first: the fallback key of words that Stempel misreads.
@@ -151,7 +154,8 @@ def compound_parts(language: str, text: str) -> list[str]:
     if language not in COMPOUNDING or re.search(r'"|(^|\s)-|\bor\b', text, re.IGNORECASE):
         return []
     words = _WORD.findall(fold(language, text).lower())
-    return [word for word in words if len(word) >= COMPOUND_PART_MIN]
+    parts = [word for word in words if len(word) >= COMPOUND_PART_MIN]
+    return parts if len(parts) <= COMPOUND_PARTS_MAX else []
 
 
 def matches(language: str, text: str) -> Q:

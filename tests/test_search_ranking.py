@@ -58,6 +58,17 @@ def test_it_keeps_compound_parts_to_the_languages_that_write_compounds(client):
     assert titles(client, "/de/jobs/?q=Bau") == []
 
 
+def test_it_takes_a_query_that_looks_like_a_regular_expression_literally(client):
+    factories.live_posting(language="de", country="DE", title="Softwareentwickler")
+    for query in ("Ent.*ler", "[a-z]+", "xyzq|entw", "\\w+"):
+        response = client.get("/de/jobs/", {"q": query})
+        assert response.status_code == 200
+        assert 'class="posting-card"' not in response.content.decode(), query
+    # A pasted sentence is left to the vector: no title holds all its words.
+    sentence = "Softwareentwickler " * 6
+    assert titles(client, f"/de/jobs/?q={sentence}") == ["Softwareentwickler"]
+
+
 def test_it_ranks_a_title_match_above_a_body_match_of_the_same_age(client):
     now = timezone.now()
     body = factories.live_posting(
