@@ -99,8 +99,8 @@ def _stempel() -> Stemmer:
 def word_stems(word: str) -> tuple[str, ...]:
     """The keys of a lower-case Polish word besides itself: Stempel's stem ("księgowa" ->
     "księgowy", "programistka" -> "programista"), and the word without its inflectional ending,
-    for the forms Stempel misreads ("programisty" -> "programistnie", but "programist" as
-    "programista" gives)."""
+    for the forms Stempel misreads: it reads "programisty" as "programistnie", while both
+    "programisty" and "programista" end in "programist" + ending."""
     keys = [_stempel()(word) or word]
     if len(word) >= 6 and not word.isdigit():
         ending = next((e for e in POLISH_ENDINGS if word.endswith(e)), "")

@@ -279,7 +279,8 @@ class Posting(models.Model):
     def fill_search_text(self) -> None:
         """Set what the search vector reads besides the posting's own columns: the one place
         every write goes through (save(), the importers' COPY and bulk updates, so the partner
-        API too, the demo and the benchmarks' data)."""
+        API too, and the demo; generate_postings, which writes rows without models, calls
+        search.stems() itself)."""
         self.search_context = self.build_search_context()
         body = " ".join(getattr(self, field) or "" for field in self.HTML_FIELDS)
         self.search_stems = stems(self.language, self.title, body)
