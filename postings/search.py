@@ -95,7 +95,7 @@ def _stempel() -> Stemmer:
     return Stemmer.from_stream(DataInputStream(io.BytesIO(gzip.decompress(table))))
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=50_000)
 def word_stems(word: str) -> tuple[str, ...]:
     """The keys of a lower-case Polish word besides itself: Stempel's stem ("księgowa" ->
     "księgowy", "programistka" -> "programista"), and the word without its inflectional ending,
