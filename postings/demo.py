@@ -202,8 +202,9 @@ class Seeder(JobWriter):
                 self.add_job(market.country, {market.language: city}, live=n == 0)
         for country, cities in demo.TRANSLATED:
             self.add_job(country, cities, live=True)
+        for posting in self.postings:
+            posting.fill_search_text()  # as Posting.save(), which bulk_create skips
         Posting.objects.bulk_create(self.postings, batch_size=200)
-        Posting.objects.filter(source="demo").refresh_search_context()
 
     def add_job(self, country: str, cities: dict[str, str], *, live: bool) -> None:
         """One job, written once per language of `cities` (several make a translation group)."""

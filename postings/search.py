@@ -5,16 +5,31 @@ there is none) and with `jobboard_<code>`, the same stemmer after unaccent. The 
 stems that depend on accents (Spanish "aplicación" and "aplicaciones" share "aplic"); the second
 lets a seeker type without accents ("developpeur" finds "Développeur"). A query is analysed both
 ways and matches either. Feminine job-title forms are folded into the masculine first, on both
-sides, so "Entwickler" finds "Entwicklerin" and "développeur" finds "développeuse".
+sides, so "Entwickler" finds "Entwicklerin" and "développeur" finds "développeuse", and Spanish
+gender slashes are dropped ("Desarrollador/a", which PostgreSQL's parser reads as a file path).
+
+Polish has no PostgreSQL stemmer: Python stems it when a posting is written (`stems`, into the
+`search_stems` column that the vector reads) and stems the query the same way. German and Dutch
+titles are compounds ("Softwareentwicklerin"): a query's words are also looked for inside the
+titles' words (`matches`), through the title's trigram index, and a title holding them ranks
+first (`title_bonus`).
 
 A generated column cannot read the configuration from the `language` column (not immutable),
 so the vector maps it with a fixed CASE over the language codes.
 """
 
+import functools
+import gzip
+import io
 import re
+from html import unescape
+from importlib.resources import files
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
+from django.db.models import Case, Expression, FloatField, Q, Value, When
+from pystempel import Stemmer
+from pystempel.streams import DataInputStream
 
 # PostgreSQL's stemmers; `simple` (lower case, no stemming) where it has none.
 STEMMERS = {
@@ -37,7 +52,25 @@ GENDER_FOLDS = {
         (r"ière(s?)(?!\w)", r"ier\1"),  # infirmière -> infirmier
         (r"ienne(s?)(?!\w)", r"ien\1"),  # technicienne -> technicien
     ],
+    "es": [(r"(\w)/as?(?!\w)", r"\1")],  # Desarrollador/a, Camareros/as -> Desarrollador
 }
+# Languages whose job titles are compounds: a query's words are found inside the titles' words.
+COMPOUNDING = ("de", "nl")
+# Shorter query words ("IT", "SAP", "Bau") would be found inside too many unrelated titles.
+COMPOUND_PART_MIN = 4
+# A longer query (a pasted sentence) is left to the vector: no title holds it all, and each part
+# is a regular expression to test.
+COMPOUND_PARTS_MAX = 5
+# Languages stemmed in Python, when a posting is written and on the query (see stems()).
+PYTHON_STEMMED = ("pl",)
+# Polish inflectional endings, longest first: the fallback key of words that Stempel misreads.
+POLISH_ENDINGS = (
+    *("ami", "ach", "owi", "ego", "emu", "ymi", "imi", "ych", "ich"),
+    *("om", "ów", "em", "ie", "ej"),
+    *("ą", "ę", "a", "y", "i", "e", "o", "u"),
+)
+_WORD = re.compile(r"\w+")
+_TAG = re.compile(r"<[^>]*>")
 
 
 def configs_for(language: str) -> tuple[str, str]:
@@ -53,12 +86,99 @@ def fold(language: str, text: str) -> str:
     return text
 
 
+@functools.cache
+def _stempel() -> Stemmer:
+    """Stempel's own table (the one Lucene's Polish analyser ships: 2 MB, loaded once per
+    process in about two seconds), read from memory: the package's loader reads byte by byte
+    behind a progress bar, several times slower."""
+    table = files("pystempel.data.original").joinpath("stemmer_20000.tbl.gz").read_bytes()
+    return Stemmer.from_stream(DataInputStream(io.BytesIO(gzip.decompress(table))))
+
+
+@functools.lru_cache(maxsize=50_000)
+def word_stems(word: str) -> tuple[str, ...]:
+    """The keys of a lower-case Polish word besides itself: Stempel's stem ("księgowa" ->
+    "księgowy", "programistka" -> "programista"), and the word without its inflectional ending,
+    for the forms Stempel misreads: it reads "programisty" as "programistnie", while both
+    "programisty" and "programista" end in "programist" + ending."""
+    keys = [_stempel()(word) or word]
+    if len(word) >= 6 and not word.isdigit():
+        ending = next((e for e in POLISH_ENDINGS if word.endswith(e)), "")
+        if ending and len(word) - len(ending) >= 4:
+            keys.append(word.removesuffix(ending))
+    return tuple(dict.fromkeys(key for key in keys if key != word))
+
+
+def _keys(text: str) -> str:
+    words = _WORD.findall(text.lower())
+    return " ".join(dict.fromkeys(key for word in words for key in word_stems(word)))
+
+
+def stems(language: str, title: str, text: str) -> str:
+    """The `search_stems` of a posting: the stems of its title, a line break, the stems of its
+    text (HTML); empty for the languages that PostgreSQL stems itself."""
+    if language not in PYTHON_STEMMED:
+        return ""
+    return f"{_keys(title)}\n{_keys(unescape(_TAG.sub(' ', text)))}"
+
+
+def _stemmed_query(text: str, key: int) -> str:
+    """The query with each word replaced by its key number `key` (websearch's syntax kept)."""
+
+    def replace(word: re.Match) -> str:
+        if word[0].lower() == "or":
+            return word[0]
+        keys = word_stems(word[0].lower())
+        return keys[min(key, len(keys) - 1)] if keys else word[0]
+
+    return _WORD.sub(replace, text)
+
+
 def search_query(language: str, text: str) -> SearchQuery:
-    stemmed, unaccented = configs_for(language)
-    text = fold(language, text)
-    return SearchQuery(text, search_type="websearch", config=stemmed) | SearchQuery(
-        text, search_type="websearch", config=unaccented
-    )
+    configs = configs_for(language)
+    texts = [fold(language, text)]
+    if language in PYTHON_STEMMED:
+        texts += [_stemmed_query(text, 0), _stemmed_query(text, 1)]
+    queries = [
+        SearchQuery(variant, search_type="websearch", config=config)
+        for variant in dict.fromkeys(texts)
+        for config in configs
+    ]
+    return functools.reduce(lambda a, b: a | b, queries)
+
+
+def compound_parts(language: str, text: str) -> list[str]:
+    """The words of a query to look for inside the titles' words: in the compounding
+    languages, those long enough, and none for a query with websearch's operators (a phrase,
+    an exclusion, "or"), which the vector alone answers."""
+    if language not in COMPOUNDING or re.search(r'"|(^|\s)-|\bor\b', text, re.IGNORECASE):
+        return []
+    words = _WORD.findall(fold(language, text).lower())
+    parts = [word for word in words if len(word) >= COMPOUND_PART_MIN]
+    return parts if len(parts) <= COMPOUND_PARTS_MAX else []
+
+
+def matches(language: str, text: str) -> Q:
+    """Postings that match a query: by their vector, or by a title holding every long word of
+    the query inside its words (a regular expression, served by the title's trigram index)."""
+    found = Q(search_vector=search_query(language, text))
+    parts = compound_parts(language, text)
+    if parts:
+        found |= Q(*(Q(title__iregex=part) for part in parts))
+    return found
+
+
+def title_bonus(language: str, text: str) -> Expression:
+    """Added to a posting's rank: the share of the query's long words that its title holds,
+    inside compounds too. One for a title holding them all, more than any text-only match ranks
+    (at most about 0.4), so the compound titles come first as whole-word titles do."""
+    parts = compound_parts(language, text)
+    if not parts:
+        return Value(0.0, output_field=FloatField())
+    held: Expression = Value(0.0, output_field=FloatField())
+    for part in parts:
+        held += Case(When(title__iregex=part, then=1.0), default=0.0, output_field=FloatField())
+    return held / Value(float(len(parts)))
 
 
 def _vector_sql(language: str) -> str:
@@ -78,13 +198,18 @@ def _vector_sql(language: str) -> str:
         for field in ("description", "responsibilities", "requirements", "nice_to_have")
     )
     # Title (A) > company and category (B) > the posting's text (C).
-    return " || ".join(
-        (
-            analysed("coalesce(title, '')", "A"),
-            analysed("coalesce(search_context, '')", "B"),
-            analysed(body, "C"),
-        )
-    )
+    parts = [
+        analysed("coalesce(title, '')", "A"),
+        analysed("coalesce(search_context, '')", "B"),
+        analysed(body, "C"),
+    ]
+    if language in PYTHON_STEMMED:
+        # The stems Python wrote: the title's on the first line, the text's on the second.
+        parts += [
+            analysed("split_part(search_stems, E'\\n', 1)", "A"),
+            analysed("split_part(search_stems, E'\\n', 2)", "C"),
+        ]
+    return " || ".join(parts)
 
 
 SEARCH_VECTOR_SQL = (

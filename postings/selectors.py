@@ -19,7 +19,9 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     TrigramSimilarity,
+    TrigramWordSimilarity,
 )
+from django.db import connection
 from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Sum, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
@@ -29,7 +31,7 @@ from django_countries import countries
 from . import rates
 from .collation import collated
 from .models import Category, FacetCount, Posting
-from .search import configs_for, search_query
+from .search import configs_for, matches, search_query, title_bonus
 
 # Facet (query-string parameter) -> Posting column.
 FACET_COLUMNS = dict(
@@ -38,6 +40,10 @@ FACET_COLUMNS = dict(
 # Filters that FacetCount cannot answer: with any of them, facets count matching postings.
 ROW_FILTERS = ("salary_min", "with_salary", "posted_within")
 MAX_PAGES = 50
+# A query that finds nothing has each word replaced by its closest (one query a word) up to
+# this many words.
+SUGGESTED_WORDS = 5
+_WORD = re.compile(r"\w+")
 # Highlight markers that no posting text contains; replaced by <mark> after escaping.
 _MARK_START, _MARK_STOP = "\x02", "\x03"
 # The inline tags of the sanitised HTML (postings.html.ALLOWED_TAGS): inside a line of text.
@@ -115,7 +121,7 @@ def filter_postings(language: str, filters: Filters) -> QuerySet[Posting]:
     salary, the age): what the facets count from."""
     postings = Posting.objects.live().in_language(language)
     if filters.q:
-        postings = postings.filter(search_vector=search_query(language, filters.q))
+        postings = postings.filter(matches(language, filters.q))
     if filters.salary_min:
         enough = rates.salary_at_least(
             filters.salary_min,
@@ -262,7 +268,9 @@ def _scored_matches(language: str, filters: Filters) -> list[tuple]:
     age_in_months = RawSQL(
         "extract(epoch from now() - published_at) / 2592000.0", (), output_field=FloatField()
     )
-    rank = SearchRank(F("search_vector"), search_query(language, filters.q))
+    rank = SearchRank(F("search_vector"), search_query(language, filters.q)) + title_bonus(
+        language, filters.q
+    )
     return list(
         filter_postings(language, filters)
         .annotate(score=rank / (1 + age_in_months))
@@ -404,14 +412,48 @@ def _mark(escaped: str) -> SafeString:
 
 
 def did_you_mean(language: str, text: str) -> str:
-    """The live title in `language` closest to the query, by trigram similarity."""
+    """The query with each word replaced by the closest word of the live titles in `language`
+    ("progamista" -> "Programista", "Entwikler" -> "Entwickler"); when a word has none near
+    enough, the live title closest to the whole query ("pyhton developr" -> "Python developer")."""
+    live = Posting.objects.live().in_language(language)
+    words = _WORD.findall(text)
+    if len(words) <= SUGGESTED_WORDS:
+        suggested = [found for word in words if (found := _closest_word(live, word))]
+        if len(suggested) == len(words) and [w.lower() for w in suggested] != [
+            w.lower() for w in words
+        ]:
+            return " ".join(suggested)
     return (
-        Posting.objects.live()
-        .in_language(language)
-        .filter(title__trigram_similar=text)
+        live.filter(title__trigram_similar=text)
         .annotate(similarity=TrigramSimilarity("title", text))
         .order_by("-similarity", "-published_at")
         .values_list("title", flat=True)
         .first()
         or ""
     )
+
+
+def _closest_word(live: QuerySet[Posting], word: str) -> str | None:
+    """The word of the titles most like `word` by trigram similarity, accents aside, among the
+    titles that hold a word like it (pg_trgm's word similarity, served by the title's trigram
+    index)."""
+    titles = (
+        live.filter(title__trigram_word_similar=word)
+        .annotate(similarity=TrigramWordSimilarity(word, "title"))
+        .order_by("-similarity", "-published_at")
+        .values("title")[:20]
+    )
+    sql, params = titles.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Interpolated: Django's own SQL; values are params.
+        cursor.execute(
+            f"""
+            SELECT found FROM ({sql}) titles, regexp_split_to_table(titles.title, '\\W+') found
+            WHERE found <> ''
+            ORDER BY similarity(unaccent(lower(found)), unaccent(lower(%s))) DESC, found
+            LIMIT 1
+            """,  # noqa: S608
+            (*params, word),
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -213,7 +213,9 @@ def test_it_matches_with_the_list_pages_filters_in_the_alerts_language(mailbox, 
         salary_period="year",
     )
     new_posting(language="fr", country="FR", title="Comptable")  # another category
-    new_posting(language="de", country="DE", title="Softwareentwickler", category=software)
+    compound = new_posting(
+        language="de", country="DE", title="Softwareentwickler", category=software
+    )
     de_match = new_posting(language="de", country="DE", title="Entwicklerin Java")
     new_posting(language="de", country="AT", title="Entwickler Wien")  # another country
     en_match = new_posting(language="en", country="GB", title="Welder")
@@ -228,8 +230,9 @@ def test_it_matches_with_the_list_pages_filters_in_the_alerts_language(mailbox, 
     assert "Comptable" not in text(mails["fr@example.org"])
     assert "Entwickler" not in text(mails["fr@example.org"])  # a German posting, same category
     assert "Entwicklerin Java" in text(mails["de@example.org"])
+    assert "Softwareentwickler" in text(mails["de@example.org"])  # a compound, found by its part
     assert "Wien" not in text(mails["de@example.org"])
-    assert subject(mails["de@example.org"]).startswith("1 neues Stellenangebot")
+    assert subject(mails["de@example.org"]).startswith("2 neue Stellenangebote")
     assert "Welder" in text(mails["en@example.org"])
     assert "Draft" not in text(mails["en@example.org"])
     assert "Tomorrow" not in text(mails["en@example.org"])
@@ -244,6 +247,7 @@ def test_it_matches_with_the_list_pages_filters_in_the_alerts_language(mailbox, 
     assert {(m.alert_id, m.posting_id) for m in AlertMatch.objects.all()} == {
         (fr.pk, fr_match.pk),
         (de.pk, de_match.pk),
+        (de.pk, compound.pk),
         (everything.pk, en_match.pk),
     }
 

@@ -47,6 +47,7 @@ WRITTEN_FIELDS = [
     *(name.removesuffix("_id") for name in IMPORTED_FIELDS),
     "slug",
     "search_context",
+    "search_stems",
     "detected_language",
     "language_check",
     "import_hash",
@@ -113,7 +114,7 @@ def _apply(
     posting.clean()
     language.record(posting, data["detected_language"])
     posting.slug = posting_slug(posting.title)
-    posting.search_context = posting.build_search_context()
+    posting.fill_search_text()
 
 
 def _reviewed(posting: Posting) -> list:

@@ -16,7 +16,7 @@ from django_countries.fields import CountryField
 
 from ..html import sanitize
 from ..language import Check as LanguageCheck
-from ..search import SEARCH_VECTOR_SQL
+from ..search import SEARCH_VECTOR_SQL, stems
 from .categories import Category
 from .companies import Company
 from .querysets import PostingQuerySet
@@ -179,8 +179,11 @@ class Posting(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # The company's name and the category's name in the posting's language, for the search
-    # vector (a generated column reads only its own row); see refresh_search_context().
+    # vector (a generated column reads only its own row); see fill_search_text().
     search_context = models.TextField(blank=True, editable=False)
+    # The stems of the title and the text where Python stems them (Polish), for the search
+    # vector; see fill_search_text().
+    search_stems = models.TextField(blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=RawSQL(SEARCH_VECTOR_SQL, ()),  # noqa: S611 (constant SQL, no input)
         output_field=SearchVectorField(),
@@ -291,7 +294,7 @@ class Posting(models.Model):
     def save(self, *args, **kwargs) -> None:
         # The slug follows the title; old links still work (the detail view redirects by id).
         self.slug = posting_slug(self.title)
-        self.search_context = self.build_search_context()
+        self.fill_search_text()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -302,6 +305,15 @@ class Posting(models.Model):
         """The link-preview picture (views.posting_image)."""
         with translation.override(self.language):
             return reverse("postings:image", kwargs={"pk": self.pk})
+
+    def fill_search_text(self) -> None:
+        """Set what the search vector reads besides the posting's own columns: the one place
+        every write goes through (save(), the importers' COPY and bulk updates, so the partner
+        API too, and the demo; generate_postings, which writes rows without models, calls
+        search.stems() itself)."""
+        self.search_context = self.build_search_context()
+        body = " ".join(getattr(self, field) or "" for field in self.HTML_FIELDS)
+        self.search_stems = stems(self.language, self.title, body)
 
     def build_search_context(self) -> str:
         """As postings_search_context() does in SQL (the migration search_context_on_rename),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from postings import demo_data as demo
 from postings.demo import STATUS_WEIGHTS, TYPE_WEIGHTS, JobWriter, weighted
 from postings.models import Category, Company, FacetCount, Posting, posting_slug, slug_for
+from postings.search import stems
 
 SOURCE = "generated"
 CHUNK = 20_000
@@ -53,6 +54,7 @@ COLUMNS = (
     "created_at",
     "updated_at",
     "search_context",
+    "search_stems",
     "review_comment",
     "detected_language",
     "language_check",
@@ -263,6 +265,8 @@ def make_row(writer, rng, markets, weights, companies, categories, n: int, now: 
         now,
         now,
         f"{company} {category_names[language]}",
+        # As Posting.fill_search_text() writes them.
+        stems(language, title, " ".join(texts[field] for field in Posting.HTML_FIELDS)),
         "",
         "",
         "",  # language_check: never checked, as an imported posting before the check ran

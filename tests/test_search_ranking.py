@@ -1,0 +1,226 @@
+"""Titles first, every word form (issue 19): compounds found by their parts in titles, Polish
+stemmed on every write path, Spanish gender slashes, and a useful suggestion when nothing matches.
+"""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from postings import selectors
+from postings.models import Posting
+from tests import factories
+from tests.test_admin import posting_form
+from tests.test_partner_api import make_key
+from tests.test_search import titles
+
+pytestmark = pytest.mark.django_db
+
+POLISH_TEXT = "<p>Dołącz do naszego zespołu w Krakowie. Oferujemy umowę o pracę i szkolenia.</p>"
+
+
+def test_it_finds_german_compounds_by_their_parts_in_titles(client):
+    for title in (
+        "Java-Softwareentwicklerin (w/m/d)",
+        "Softwareentwickler C++ Embedded",
+        "Webentwickler PHP / Symfony",
+        "Backend-Entwickler (m/w/d)",
+    ):
+        factories.live_posting(language="de", country="DE", title=title)
+    factories.live_posting(language="de", country="DE", title="Buchhalterin")
+    found = titles(client, "/de/jobs/?q=Entwickler")
+    assert sorted(found) == [
+        "Backend-Entwickler (m/w/d)",
+        "Java-Softwareentwicklerin (w/m/d)",
+        "Softwareentwickler C++ Embedded",
+        "Webentwickler PHP / Symfony",
+    ]
+    # A feminine query folds as the titles do; every long word must be in the title.
+    assert "Java-Softwareentwicklerin (w/m/d)" in titles(client, "/de/jobs/?q=Entwicklerin")
+    assert titles(client, "/de/jobs/?q=Java Entwickler") == ["Java-Softwareentwicklerin (w/m/d)"]
+
+
+def test_it_finds_dutch_compounds_by_their_parts_in_titles(client):
+    factories.live_posting(language="nl", country="NL", title="Softwareontwikkelaar")
+    factories.live_posting(language="nl", country="NL", title="Servicemonteur installatietechniek")
+    factories.live_posting(language="nl", country="NL", title="Boekhouder")
+    assert titles(client, "/nl/jobs/?q=ontwikkelaar") == ["Softwareontwikkelaar"]
+    assert titles(client, "/nl/jobs/?q=monteur") == ["Servicemonteur installatietechniek"]
+
+
+def test_it_keeps_compound_parts_to_the_languages_that_write_compounds(client):
+    factories.live_posting(language="en", title="JavaScript developer")
+    factories.live_posting(language="de", country="DE", title="Bauleiter")
+    assert titles(client, "/en/jobs/?q=java") == []
+    # Words shorter than four letters are not looked for inside compounds ("Bau" in "Bauleiter").
+    assert titles(client, "/de/jobs/?q=Bau") == []
+
+
+def test_it_takes_a_query_that_looks_like_a_regular_expression_literally(client):
+    factories.live_posting(language="de", country="DE", title="Softwareentwickler")
+    for query in ("Ent.*ler", "[a-z]+", "xyzq|entw", "\\w+"):
+        response = client.get("/de/jobs/", {"q": query})
+        assert response.status_code == 200
+        assert 'class="posting-card"' not in response.content.decode(), query
+    # A pasted sentence is left to the vector: no title holds all its words.
+    sentence = "Softwareentwickler " * 6
+    assert titles(client, f"/de/jobs/?q={sentence}") == ["Softwareentwickler"]
+
+
+def test_it_ranks_a_title_match_above_a_body_match_of_the_same_age(client):
+    now = timezone.now()
+    body = factories.live_posting(
+        language="de",
+        country="DE",
+        title="Vertriebsmitarbeiter Innendienst",
+        description="<p>Du arbeitest eng mit unseren Entwicklern und Entwickler-Teams.</p>",
+        published_at=now - timedelta(hours=1),
+    )
+    title = factories.live_posting(
+        language="de",
+        country="DE",
+        title="Java-Softwareentwicklerin",
+        published_at=now - timedelta(hours=6),
+    )
+    assert titles(client, "/de/jobs/?q=Entwickler") == [title.title, body.title]
+    # Polish too: the stems of the title weigh as the title.
+    polish_body = factories.live_posting(
+        language="pl",
+        country="PL",
+        title="Handlowiec B2B",
+        description="<p>Współpraca z księgowymi i księgową firmy.</p>",
+        published_at=now - timedelta(hours=1),
+    )
+    polish_title = factories.live_posting(
+        language="pl", country="PL", title="Główny Księgowy", published_at=now - timedelta(hours=6)
+    )
+    assert titles(client, "/pl/jobs/?q=księgowa") == [polish_title.title, polish_body.title]
+
+
+@pytest.mark.parametrize(
+    ("title", "query"),
+    [
+        ("Księgowy", "księgowa"),
+        ("Starszy Księgowy (k/m)", "ksiegowa"),  # typed without its accents
+        ("Księgowa", "księgowy"),
+        ("Programista Java", "programisty"),
+        ("Staż dla programisty", "programista"),  # Stempel reads "programisty" as another word
+        ("Programistka Frontend", "programista"),
+        ("Pielęgniarka / Pielęgniarz", "pielęgniarki"),
+        ("Sprzedawczyni w sklepie", "sprzedawca"),
+    ],
+)
+def test_it_stems_polish(client, title, query):
+    factories.live_posting(language="pl", country="PL", title=title, description=POLISH_TEXT)
+    factories.live_posting(language="pl", country="PL", title="Kierowca kat. C+E")
+    assert titles(client, f"/pl/jobs/?q={query}") == [title]
+
+
+def test_it_finds_a_polish_word_form_in_the_text(client):
+    factories.live_posting(
+        language="pl",
+        country="PL",
+        title="Staż w dziale IT",
+        description="<p>Szukamy młodszego programisty do zespołu.</p>",
+    )
+    assert titles(client, "/pl/jobs/?q=programista") == ["Staż w dziale IT"]
+
+
+def _polish_row(external_id: str, title: str) -> dict:
+    return {
+        "external_id": external_id,
+        "language": "pl",
+        "title": title,
+        "company": "Biuro Rachunkowe Nowak",
+        "country": "PL",
+        "city": "Kraków",
+        "description": POLISH_TEXT,
+    }
+
+
+def test_it_stems_postings_written_by_every_path(client, admin_client, tmp_path):
+    # The panel (Posting.save()).
+    company = factories.company("Acme")
+    form = posting_form(
+        company, language="pl", country="PL", title="Główna Księgowa", description=POLISH_TEXT
+    )
+    response = admin_client.post("/admin/postings/posting/add/", {**form, "_submit": "Publish"})
+    assert response.status_code == 302
+    # An import's new rows (one COPY), then an update of one of them (a bulk update).
+    feed = tmp_path / "feed.json"
+    feed.write_text(
+        json.dumps([_polish_row("1", "Kierowcy kat. B"), _polish_row("2", "Pielęgniarki")])
+    )
+    call_command("import_postings", str(feed), "--source", "feed")
+    feed.write_text(json.dumps([_polish_row("2", "Programistki Python")]))
+    call_command("import_postings", str(feed), "--source", "feed")
+    # The partner API.
+    key = make_key(factories.trusted_company("Kadry Sp. z o.o."))
+    row = _polish_row("REQ-1", "Analityczka danych")
+    del row["external_id"], row["company"]
+    response = client.put(
+        "/api/v1/partner/postings/REQ-1",
+        row,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert response.status_code == 201, response.json()
+
+    assert titles(client, "/pl/jobs/?q=księgowy") == ["Główna Księgowa"]
+    assert titles(client, "/pl/jobs/?q=kierowca") == ["Kierowcy kat. B"]
+    assert titles(client, "/pl/jobs/?q=programista") == ["Programistki Python"]
+    assert titles(client, "/pl/jobs/?q=pielęgniarka") == []
+    assert titles(client, "/pl/jobs/?q=analityk") == ["Analityczka danych"]
+    assert not Posting.objects.filter(language="pl", search_stems="").exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "query"),
+    [
+        ("Desarrollador/a Full Stack", "desarrollador"),
+        ("Desarrollador/a Full Stack", "desarrolladora"),
+        ("Camarero/a de sala", "camarero"),
+        ("Enfermeros/as para UCI", "enfermero"),
+    ],
+)
+def test_it_finds_a_spanish_title_written_with_a_gender_slash(client, title, query):
+    factories.live_posting(language="es", country="ES", title=title)
+    factories.live_posting(language="es", country="ES", title="Contable senior")
+    assert titles(client, f"/es/jobs/?q={query}") == [title]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "query", "suggestion"),
+    [
+        ("pl", "Programista Java", "progamista", "Programista"),
+        ("de", "Backend-Entwickler (m/w/d)", "Entwikler", "Entwickler"),
+        ("de", "Java-Softwareentwicklerin", "Java Entwikler", "Java Entwickler"),
+        ("es", "Desarrollador/a Full Stack", "desarollador", "Desarrollador"),
+    ],
+)
+def test_it_suggests_the_closest_title_word_when_nothing_matches(
+    client, language, title, query, suggestion
+):
+    factories.live_posting(language=language, country="DE", title=title)
+    factories.live_posting(language=language, country="DE", title="Backend-Entwickler (m/w/d)")
+    html = client.get(f"/{language}/jobs/?q={query}").content.decode()
+    assert 'class="posting-card"' not in html
+    assert f">{suggestion}</a>" in html
+    assert title in titles(client, f"/{language}/jobs/?q={suggestion}")
+
+
+def test_it_counts_facets_over_the_postings_found_by_their_title_parts():
+    factories.live_posting(language="de", country="DE", title="Softwareentwicklerin")
+    factories.live_posting(language="de", country="AT", title="Webentwickler")
+    factories.live_posting(
+        language="de", country="AT", title="Koch", description="<p>Entwickler</p>"
+    )
+    factories.live_posting(language="de", country="CH", title="Buchhalter")
+    results = selectors.search(
+        "de", selectors.Filters(q="Entwickler", country=("AT",)), [], page=1, per_page=10
+    )
+    assert [posting.title for posting in results.postings] == ["Webentwickler", "Koch"]
+    assert results.total == 2
+    assert {value.value: value.count for value in results.facets["country"]} == {"AT": 2, "DE": 1}
