@@ -86,6 +86,12 @@ def fold(language: str, text: str) -> str:
     return text
 
 
+def warm_up() -> None:
+    """Loads Stempel's table in a starting web worker: a Polish seeker's first search or a
+    recruiter's first Polish posting would otherwise wait for it."""
+    _stempel()
+
+
 @functools.cache
 def _stempel() -> Stemmer:
     """Stempel's own table (the one Lucene's Polish analyser ships: 2 MB, loaded once per

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from postings import language
+from postings import language, search
 from postings.admin import paging
 from postings.models import Posting
 from tests import factories
@@ -146,6 +146,18 @@ def test_it_loads_the_language_detector_as_a_web_worker_starts():
     assert language._detector.cache_info().currsize == 1, "loaded before any text"
     text = "Wir suchen eine erfahrene Entwicklerin für unser Team in Berlin, die gerne plant."
     assert language.detect(text) == "de"
+
+
+def test_it_loads_the_polish_stemmer_as_a_web_worker_starts():
+    """A Polish seeker's first search, or a recruiter's first Polish posting, in a fresh worker
+    would otherwise wait about two seconds for Stempel's table."""
+    import jobboard.wsgi
+
+    search._stempel.cache_clear()
+
+    importlib.reload(jobboard.wsgi)
+
+    assert search._stempel.cache_info().currsize == 1, "loaded before any Polish text"
 
 
 def test_it_sorts_every_companys_postings_only_by_the_indexed_dates(client):
