@@ -41,6 +41,10 @@ bench: install ## Benchmark search and lists on BENCH_COUNT postings (default 1,
 	BENCH_COUNT=$(or $(BENCH_COUNT),1000000) BENCH_RUNS=$(or $(BENCH_RUNS),200) \
 		$(PY) -m jobboard.localdb $(PY) bench/run.py
 
+bench-throughput: install ## Pages/s at 8 connections on gunicorn, from the page cache and past it, against /healthz
+	BENCH_COUNT=$(or $(BENCH_COUNT),1000000) \
+		$(PY) -m jobboard.localdb $(PY) bench/throughput.py
+
 bench-alerts: install ## Benchmark alert matching and sending (BENCH_ALERTS subscriptions, default 100,000)
 	BENCH_ALERTS=$(or $(BENCH_ALERTS),100000) BENCH_ALERT_POSTINGS=$(or $(BENCH_ALERT_POSTINGS),5000) \
 		$(PY) -m jobboard.localdb $(PY) bench/alerts.py
@@ -78,4 +82,5 @@ clean: ## Remove the virtual environment and the embedded databases
 	rm -rf $(VENV) .pgdata .redisdata
 
 .PHONY: help install run test test-fast bench bench-alerts bench-cache bench-imports bench-load \
+	bench-throughput \
 	bench-relevance lint typecheck messages clean
