@@ -1,3 +1,4 @@
+import functools
 from datetime import datetime, timedelta
 from html import unescape
 
@@ -20,6 +21,9 @@ from ..models import Posting
 register = template.Library()
 
 
+# Salaries repeat (round amounts, a few currencies), and Babel takes tens of microseconds for
+# each: a list page shows up to two per card.
+@functools.lru_cache(maxsize=4096)
 def _money(amount: int, currency: str, locale: Locale) -> str:
     pattern = parse_pattern(locale.currency_formats["standard"])
     pattern.frac_prec = (0, 0)  # salaries are whole amounts: "45 000 €", not "45 000,00 €"
