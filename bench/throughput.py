@@ -2,9 +2,9 @@
 last part of `make bench`).
 
 gunicorn as deployed (deploy/gunicorn.conf.py: 2 processes x 4 threads, production settings,
-the page cache in Redis) on the benchmark database, and CONNECTIONS (8) clients on persistent
-connections, as nginx keeps them (deploy/nginx), each sending its next request as soon as the
-last one is answered. Rows:
+the page cache in Redis; processes not recycled during the run) on the benchmark database, and
+CONNECTIONS (8) clients on persistent connections, as nginx keeps them (deploy/nginx), each
+sending its next request as soon as the last one is answered. Rows:
 
 - the trivial view (`/healthz`, through the same middleware), the reference;
 - the list page from the page cache (one URL, stored before);
@@ -131,7 +131,12 @@ def measure(pools: dict[str, Callable[[], Iterator[str]]]) -> list[dict]:
     # One process's metrics (an empty PROMETHEUS_MULTIPROC_DIR would write files in the cwd).
     environment = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "jobboard.wsgi"],
+        # As deployed, but for the recycling of a process every 2,000 requests: it would come
+        # in the trivial view's slices, and the next row would meet a process starting cold.
+        [
+            *(sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"),
+            *("--max-requests", "0", "jobboard.wsgi"),
+        ],
         cwd=ROOT,
         env=environment,
         # Each request's log line is written as in production, and read by no one here.
