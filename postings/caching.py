@@ -31,6 +31,7 @@ from .models import LanguageVersion
 
 MAX_AGE = 600  # seconds; a cap, not a staleness: the version and the clock decide
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 def _reads() -> BaseDatabaseWrapper:
@@ -93,16 +94,39 @@ class Scope:
     version: int
     ends: float
 
+    def _key(self, name: str, parts: Hashable) -> str:
+        described = f"{name}:{self.language}:{self.version}:{parts!r}"
+        return "part:" + hashlib.sha256(described.encode()).hexdigest()
+
     def remember(self, name: str, parts: Hashable, compute: Callable[[], T]) -> T:
         """`compute()`, or what it gave under this version for the same name and parts."""
-        described = f"{name}:{self.language}:{self.version}:{parts!r}"
-        key = "part:" + hashlib.sha256(described.encode()).hexdigest()
+        key = self._key(name, parts)
         if (stored := cache.get(key)) is not None:
             return stored["value"]
         value = compute()
         if (timeout := math.floor(self.ends - time.monotonic())) > 0:
             cache.set(key, {"value": value}, timeout)
         return value
+
+    def remember_each(
+        self, name: str, parts: dict[K, Hashable], compute: Callable[[K], T]
+    ) -> dict[K, T]:
+        """`compute(item)` for each item, or what it gave under this version for the same name
+        and parts, in one round trip to the cache each way. For a part of one posting, which
+        the clock changes only through its parts (its age): it is kept MAX_AGE, whatever the
+        other postings of the language do by the clock."""
+        keys = {item: self._key(name, part) for item, part in parts.items()}
+        stored = cache.get_many(list(keys.values()))
+        found, made = {}, {}
+        for item, key in keys.items():
+            if key in stored:
+                found[item] = stored[key]["value"]
+            else:
+                found[item] = compute(item)
+                made[key] = {"value": found[item]}
+        if made:
+            cache.set_many(made, MAX_AGE)
+        return found
 
 
 def scope_of(request: HttpRequest) -> Scope | None:

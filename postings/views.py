@@ -54,7 +54,11 @@ def home(request: HttpRequest) -> HttpResponse:
         per_page=10,
         scope=scope,
     )
-    return render(request, "postings/home.html", {"results": results})
+    return render(
+        request,
+        "postings/home.html",
+        {"results": results, "cards": presentation.cards(results.postings, scope)},
+    )
 
 
 @cached_page
@@ -84,6 +88,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "results": results,
+            "cards": presentation.cards(results.postings, scope),
             "query_without_page": query.urlencode(),
             "notices": switching.notices(request.GET, request.LANGUAGE_CODE),
             "chips": presentation.chips(request.GET, form, results),

@@ -125,6 +125,14 @@ def test_it_reads_a_searchs_matches_once_for_all_its_pages_and_orders(
     assert "Soudeur 1" not in html and "Soudeur 4" not in html
 
 
+def test_it_shows_a_company_renamed_since_its_card_was_stored(client):
+    posting = factories.live_posting(language="fr", title="Soudeur")
+    client.get("/fr/jobs/")  # its card is stored with the page
+    posting.company.name = "Atelier Renommé"
+    posting.company.save()
+    assert escape("Atelier Renommé") in client.get("/fr/jobs/?page=1").content.decode()
+
+
 def test_it_drops_an_expired_posting_from_the_counts_of_pages_not_stored_yet(client):
     factories.live_posting(language="fr", country="FR", title="Soudeur")
     expires_at = timezone.now() + timedelta(seconds=3)

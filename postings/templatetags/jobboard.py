@@ -1,5 +1,5 @@
 import functools
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import unescape
 
 from babel import Locale
@@ -71,10 +71,7 @@ def avatar_colour(name: str) -> int:
     return presentation.avatar_colour(name)
 
 
-@register.filter
-def is_new(moment: datetime | None) -> bool:
-    """Published in the last 48 hours."""
-    return moment is not None and timezone.now() - moment < timedelta(hours=48)
+is_new = register.filter("is_new", presentation.is_new)
 
 
 @register.filter
