@@ -39,6 +39,9 @@ FACET_COLUMNS = dict(
 # Filters that FacetCount cannot answer: with any of them, facets count matching postings.
 ROW_FILTERS = ("salary_min", "with_salary", "posted_within")
 MAX_PAGES = 50
+# A results page shows cards: the texts and the search vector, the widest columns (stored
+# apart, decompressed when read), stay in the database.
+_NOT_ON_CARDS = (*Posting.HTML_FIELDS, "search_context", "search_vector")
 # Highlight markers that no posting text contains; replaced by <mark> after escaping.
 _MARK_START, _MARK_STOP = "\x02", "\x03"
 
@@ -316,10 +319,10 @@ def search(
     elif text:
         ids = found.ranked["date" if filters.sort == "date" else "relevance"]
         ids = ids[start : start + per_page]
-        in_bulk = Posting.objects.select_related("company").in_bulk(ids)
+        in_bulk = Posting.objects.select_related("company").defer(*_NOT_ON_CARDS).in_bulk(ids)
         postings = [in_bulk[pk] for pk in ids]
     else:
-        postings = list(matching(language, filters)[start : start + per_page])
+        postings = list(matching(language, filters).defer(*_NOT_ON_CARDS)[start : start + per_page])
     results = Results(
         postings=postings, total=total, number=number, per_page=per_page, facets=found.facets
     )
