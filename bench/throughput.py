@@ -25,6 +25,7 @@ import http.client
 import itertools
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -128,6 +129,10 @@ def url_pools() -> dict[str, Callable[[], Iterator[str]]]:
 
 
 def measure(pools: dict[str, Callable[[], Iterator[str]]]) -> list[dict]:
+    # Another server on the port would answer /healthz, and the rows would measure it.
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            raise SystemExit(f"port {PORT} is in use: set BENCH_PORT")
     # One process's metrics (an empty PROMETHEUS_MULTIPROC_DIR would write files in the cwd).
     environment = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     server = subprocess.Popen(
