@@ -15,7 +15,7 @@ of the next change by the clock (see Scope).
 import hashlib
 import math
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -109,7 +109,7 @@ class Scope:
         return value
 
     def remember_each(
-        self, name: str, parts: dict[K, Hashable], compute: Callable[[K], T]
+        self, name: str, parts: Mapping[K, Hashable], compute: Callable[[K], T]
     ) -> dict[K, T]:
         """`compute(item)` for each item, or what it gave under this version for the same name
         and parts, in one round trip to the cache each way. For a part of one posting, which

@@ -288,14 +288,14 @@ class Posting(models.Model):
         return self.__dict__["_url"]
 
     # Django's own get_FOO_display hashes every choice to find one, translating each label on
-    # the way: a list page asks for two per card.
-    def get_remote_display(self) -> str:
+    # the way: a list page asks for two per card. (django-stubs declares Django's.)
+    def get_remote_display(self) -> str:  # type: ignore[no-redef]
         return _label(self.Remote, self.remote)
 
-    def get_employment_type_display(self) -> str:
+    def get_employment_type_display(self) -> str:  # type: ignore[no-redef]
         return _label(self.EmploymentType, self.employment_type)
 
-    def get_salary_period_display(self) -> str:
+    def get_salary_period_display(self) -> str:  # type: ignore[no-redef]
         return _label(self.SalaryPeriod, self.salary_period)
 
     def get_image_url(self) -> str:
