@@ -45,6 +45,10 @@ bench-panel: install ## Benchmark the panel's pages and actions on the `make ben
 	BENCH_COUNT=$(or $(BENCH_COUNT),1000000) PANEL_RUNS=$(or $(PANEL_RUNS),40) \
 		$(PY) -m jobboard.localdb $(PY) bench/panel.py
 
+bench-throughput: install ## Pages/s at 8 connections on gunicorn, from the page cache and past it, against /healthz
+	BENCH_COUNT=$(or $(BENCH_COUNT),1000000) \
+		$(PY) -m jobboard.localdb $(PY) bench/throughput.py
+
 bench-alerts: install ## Benchmark alert matching and sending (BENCH_ALERTS subscriptions, default 100,000)
 	BENCH_ALERTS=$(or $(BENCH_ALERTS),100000) BENCH_ALERT_POSTINGS=$(or $(BENCH_ALERT_POSTINGS),5000) \
 		$(PY) -m jobboard.localdb $(PY) bench/alerts.py
@@ -82,4 +86,5 @@ clean: ## Remove the virtual environment and the embedded databases
 	rm -rf $(VENV) .pgdata .redisdata
 
 .PHONY: help install run test test-fast bench bench-panel bench-alerts bench-cache bench-imports bench-load \
+	bench-throughput \
 	bench-relevance lint typecheck messages clean

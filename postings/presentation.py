@@ -3,15 +3,20 @@ the window of page numbers, a company's initials and their colour, and similar j
 
 import zlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import cast
 from urllib.parse import urlsplit
 
 from django import forms
 from django.db.models import IntegerField, Value
 from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from . import rates
+from .caching import Scope
 from .forms import PostingFilterForm
 from .models import Posting
 from .selectors import Results
@@ -63,6 +68,44 @@ def chips(query: QueryDict, form: PostingFilterForm, results: Results) -> list[C
         label = str(dict(cast(list[tuple[str, str]], field.choices))[str(data["posted_within"])])
         found.append(Chip(label, _without(query, "posted_within", query.get("posted_within", ""))))
     return found
+
+
+def cards(
+    postings: list[Posting], scope: Scope | None, conversion: rates.Conversion
+) -> list[SafeString]:
+    """The postings' cards (includes/posting_card.html), their salaries also in the seeker's
+    currency. A card shows its posting, its company and its age, so under a page's scope it is
+    kept per posting, highlights, currency, day and newness, and the next pages, searches and
+    lists that show it again do not render it again (new rates change the data version)."""
+
+    def render(posting: Posting) -> SafeString:
+        context = {"posting": posting, "salary_conversion": conversion}
+        return render_to_string("includes/posting_card.html", context)
+
+    if scope is None:
+        return [render(posting) for posting in postings]
+    today = timezone.localdate()
+    # Labels and dates are in the active language.
+    language = translation.get_language()
+    parts = {
+        posting: (
+            language,
+            posting.pk,
+            today,
+            is_new(posting.published_at),
+            posting.highlighted_title,
+            posting.snippet,
+            conversion.currency,
+        )
+        for posting in postings
+    }
+    rendered = scope.remember_each("card", parts, render)
+    return [rendered[posting] for posting in postings]
+
+
+def is_new(moment: datetime | None) -> bool:
+    """Published in the last 48 hours."""
+    return moment is not None and timezone.now() - moment < timedelta(hours=48)
 
 
 def page_window(number: int, num_pages: int, *, around: int = 1) -> list[int | None]:

@@ -8,9 +8,10 @@ published postings that are not live (past their expiry before the sweep ran, or
 a few rows instead of a count over every posting.
 """
 
+import heapq
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from datetime import timedelta
 from html import escape, unescape
 
@@ -29,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
 
 from . import rates
+from .caching import Scope
 from .collation import collated
 from .models import Category, FacetCount, Posting
 from .search import configs_for, matches, search_query, title_bonus
@@ -44,6 +46,9 @@ MAX_PAGES = 50
 # this many words.
 SUGGESTED_WORDS = 5
 _WORD = re.compile(r"\w+")
+# A results page shows cards: the texts and the search text and vector, the widest columns
+# (stored apart, decompressed when read), stay in the database.
+_NOT_ON_CARDS = (*Posting.HTML_FIELDS, "search_context", "search_stems", "search_vector")
 # Highlight markers that no posting text contains; replaced by <mark> after escaping.
 _MARK_START, _MARK_STOP = "\x02", "\x03"
 # The inline tags of the sanitised HTML (postings.html.ALLOWED_TAGS): inside a line of text.
@@ -278,54 +283,87 @@ def _scored_matches(language: str, filters: Filters) -> list[tuple]:
     )
 
 
-def search(
-    language: str, filters: Filters, categories: list[Category], *, page: int, per_page: int
-) -> Results:
-    """One page of the postings in `language` matching the filters, with every facet and the
-    total."""
+@dataclass(frozen=True)
+class Found:
+    """What a search finds whatever the page and the order: the facets, the total, and for a
+    text search the ids of the matches in each order, as many as can be browsed."""
+
+    facets: dict[str, list[FacetValue]]
+    total: int
+    ranked: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _find(language: str, filters: Filters, categories: list[Category], per_page: int) -> Found:
     wanted = filters.facets()
-    text = filters.q
-    if text:
+    ranked = {}
+    if filters.q:
         matches = _scored_matches(language, filters)
         counts, total = _facet_counts(Counter(match[3:] for match in matches), wanted)
+        kept = [match for match in matches if not _misses(match[3:], wanted)]
+        browsable = MAX_PAGES * per_page
+        ranked = {
+            # Score, then date, then id; or date, then id.
+            "relevance": [match[2] for match in heapq.nlargest(browsable, kept)],
+            "date": [match[2] for match in heapq.nlargest(browsable, kept, key=lambda m: m[1:3])],
+        }
     else:
         counts, total = _facet_counts(_cells(language, filters), wanted)
+    # Labels as text: a lazy translation in the page cache would be unpickled as a new class.
+    facets = {
+        "country": _countries(counts["country"], wanted["country"]),
+        "category": _listed(
+            [(c.id, c.slug, c.name) for c in categories], counts["category"], wanted["category"]
+        ),
+        "type": _listed(
+            [(key, key, str(label)) for key, label in Posting.EmploymentType.choices],
+            counts["type"],
+            wanted["type"],
+        ),
+        "remote": _listed(
+            [(key, key, str(label)) for key, label in Posting.Remote.choices],
+            counts["remote"],
+            wanted["remote"],
+        ),
+    }
+    return Found(facets, total, ranked)
+
+
+def search(
+    language: str,
+    filters: Filters,
+    categories: list[Category],
+    *,
+    page: int,
+    per_page: int,
+    scope: Scope | None = None,
+) -> Results:
+    """One page of the postings in `language` matching the filters, with every facet and the
+    total. With a page's scope, what does not change with the page or the order is found once
+    per data version (the long tail of pages that the page cache has not stored)."""
+    if scope is None:
+        found = _find(language, filters, categories, per_page)
+    else:
+        # The facets' labels are in the active language.
+        parts = (translation.get_language(), *astuple(replace(filters, sort="", category=None)))
+        parts += (filters.category.id if filters.category else None, per_page)
+        found = scope.remember(
+            "search", parts, lambda: _find(language, filters, categories, per_page)
+        )
+    total = found.total
     number = max(1, min(page, MAX_PAGES, -(-total // per_page)))
     start = (number - 1) * per_page
+    text = filters.q
     if not total:
         postings = []
     elif text:
-        kept = [match for match in matches if not _misses(match[3:], wanted)]
-        if filters.sort == "date":
-            kept.sort(key=lambda match: match[1:3], reverse=True)
-        else:
-            kept.sort(reverse=True)  # score, then date, then id
-        ids = [match[2] for match in kept[start : start + per_page]]
-        found = Posting.objects.select_related("company").in_bulk(ids)
-        postings = [found[pk] for pk in ids]
+        ids = found.ranked["date" if filters.sort == "date" else "relevance"]
+        ids = ids[start : start + per_page]
+        in_bulk = Posting.objects.select_related("company").defer(*_NOT_ON_CARDS).in_bulk(ids)
+        postings = [in_bulk[pk] for pk in ids]
     else:
-        postings = list(matching(language, filters)[start : start + per_page])
+        postings = list(matching(language, filters).defer(*_NOT_ON_CARDS)[start : start + per_page])
     results = Results(
-        postings=postings,
-        total=total,
-        number=number,
-        per_page=per_page,
-        facets={
-            "country": _countries(counts["country"], wanted["country"]),
-            "category": _listed(
-                [(c.id, c.slug, c.name) for c in categories], counts["category"], wanted["category"]
-            ),
-            "type": _listed(
-                [(key, key, label) for key, label in Posting.EmploymentType.choices],
-                counts["type"],
-                wanted["type"],
-            ),
-            "remote": _listed(
-                [(key, key, label) for key, label in Posting.Remote.choices],
-                counts["remote"],
-                wanted["remote"],
-            ),
-        },
+        postings=postings, total=total, number=number, per_page=per_page, facets=found.facets
     )
     if text and results.postings:
         _add_snippets(language, results.postings, text)
@@ -348,8 +386,8 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
         prefixes = " | ".join(f"'{word}':*" for word in words)
         query |= SearchQuery(prefixes, search_type="raw", config="simple")
     headlines = {
-        pk: (title, extract)
-        for pk, title, extract in Posting.objects.filter(
+        pk: (title, extract, description)
+        for pk, title, extract, description in Posting.objects.filter(
             pk__in=[posting.pk for posting in postings]
         )
         .annotate(
@@ -380,13 +418,14 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
                 min_words=12,
             ),
         )
-        .values_list("pk", "title_marked", "extract")
+        # The text too: the rows of a results page are read without it.
+        .values_list("pk", "title_marked", "extract", "description")
     }
     for posting in postings:
-        title, extract = headlines.get(posting.pk, ("", ""))
+        title, extract, description = headlines.get(posting.pk, ("", "", ""))
         if _MARK_START in title:
             posting.highlighted_title = _mark(escape(title, quote=False))
-        posting.snippet = _extract(extract, posting.description)
+        posting.snippet = _extract(extract, description)
 
 
 def _plain(html: str) -> str:

@@ -18,7 +18,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from . import og_image, presentation, rates, selectors, switching
-from .caching import cached_page
+from .caching import Scope, cached_page, scope_of
 from .forms import PostingFilterForm
 from .models import Category, Company, Posting, PostingDay
 from .structured_data import job_posting_json_ld
@@ -36,18 +36,36 @@ def is_bot(request: HttpRequest) -> bool:
     )
 
 
+def _categories(scope: Scope | None) -> list[Category]:
+    """Every category: any change to one changes every language's data version."""
+    if scope is None:
+        return list(Category.objects.all())
+    return scope.remember("categories", (), lambda: list(Category.objects.all()))
+
+
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    categories = list(Category.objects.all())
+    scope = scope_of(request)
     results = selectors.search(
-        request.LANGUAGE_CODE, selectors.Filters(), categories, page=1, per_page=10
+        request.LANGUAGE_CODE,
+        selectors.Filters(),
+        _categories(scope),
+        page=1,
+        per_page=10,
+        scope=scope,
     )
-    return render(request, "postings/home.html", {"results": results})
+    conversion = rates.Conversion(rates.default_currency(request.LANGUAGE_CODE))
+    return render(
+        request,
+        "postings/home.html",
+        {"results": results, "cards": presentation.cards(results.postings, scope, conversion)},
+    )
 
 
 @cached_page
 def posting_list(request: HttpRequest) -> HttpResponse:
-    categories = list(Category.objects.all())
+    scope = scope_of(request)
+    categories = _categories(scope)
     form = PostingFilterForm(request.GET, categories=categories)
     filters = form.filters()
     try:
@@ -60,12 +78,16 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         categories,
         page=page,
         per_page=settings.POSTINGS_PER_PAGE,
+        scope=scope,
     )
     # Never a country at "(0)" that has no job in this language: the search goes on without it.
     if absent := selectors.absent_countries(request.LANGUAGE_CODE, filters, results):
         return HttpResponseRedirect(switching.dropping(request.GET, absent))
     query = request.GET.copy()
     query.pop("page", None)
+    conversion = rates.Conversion(
+        filters.salary_currency or rates.default_currency(request.LANGUAGE_CODE)
+    )
     return render(
         request,
         "postings/list.html",
@@ -73,13 +95,12 @@ def posting_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "results": results,
+            "cards": presentation.cards(results.postings, scope, conversion),
             "query_without_page": query.urlencode(),
             "notices": switching.notices(request.GET, request.LANGUAGE_CODE),
             "chips": presentation.chips(request.GET, form, results),
             "pages": presentation.page_window(results.number, results.num_pages),
-            "salary_conversion": rates.Conversion(
-                filters.salary_currency or rates.default_currency(request.LANGUAGE_CODE)
-            ),
+            "salary_conversion": conversion,
         },
     )
 

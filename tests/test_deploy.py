@@ -82,6 +82,21 @@ def compose() -> dict:
     return yaml.safe_load((ROOT / "compose.yaml").read_text())
 
 
+def test_it_starts_composes_postgresql_with_the_settings_the_benchmark_assumes():
+    settings = {}
+    for line in (K8S / "base" / "postgresql.conf").read_text().splitlines():
+        if line := line.split("#")[0].strip():
+            name, value = (part.strip() for part in line.split("=", 1))
+            settings[name] = value
+    assert {"shared_buffers", "effective_cache_size", "work_mem"} <= settings.keys()
+    command = compose()["services"]["postgres"]["command"]
+    assert command[0] == "postgres" and set(command[1::2]) == {"-c"}
+    assert dict(option.split("=", 1) for option in command[2::2]) == settings
+    kustomization = yaml.safe_load((K8S / "base" / "kustomization.yaml").read_text())
+    generated = {entry["name"]: entry["files"] for entry in kustomization["configMapGenerator"]}
+    assert generated["jobboard-postgres"] == ["postgresql.conf"]
+
+
 def test_it_has_a_compose_file_whose_references_all_exist():
     spec = compose()
     services = spec["services"]

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from postings.caching import cached_page
 from postings.models import Category, Posting
 from tests import factories
+from tests.conftest import select_options
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,73 @@ def test_it_ends_the_entry_at_the_expiry_however_long_the_page_took(rf):
         time.sleep(left + 0.01)
     ask()
     assert len(renderings) == 2
+
+
+def _counted_facets(queries: CaptureQueriesContext) -> bool:
+    return any("postings_facetcount" in query["sql"] for query in queries.captured_queries)
+
+
+def test_it_counts_a_lists_facets_once_for_all_its_pages_until_a_publish(
+    client, settings, django_assert_num_queries
+):
+    settings.POSTINGS_PER_PAGE = 2
+    for n in range(5):
+        factories.live_posting(language="fr", country="FR", title=f"Soudeur {n}")
+    factories.live_posting(language="de", country="DE", title="Schweißer")
+    client.get("/fr/jobs/?page=1")
+    client.get("/de/jobs/")
+    # A page the page cache has not stored: the data version and the page's postings.
+    with django_assert_num_queries(2):
+        html = client.get("/fr/jobs/?page=2").content.decode()
+    assert select_options(html, "country") == [("FR", "France (5)")]
+    assert "Soudeur 2" in html
+    factories.live_posting(language="fr", country="BE", title="Menuisier")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/fr/jobs/?page=3").content.decode()
+    assert _counted_facets(queries)
+    assert select_options(html, "country") == [("BE", "Belgique (1)"), ("FR", "France (5)")]
+    # The other language's counts stay stored.
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/de/jobs/?page=1")
+    assert not _counted_facets(queries)
+
+
+def test_it_reads_a_searchs_matches_once_for_all_its_pages_and_orders(
+    client, settings, django_assert_num_queries
+):
+    settings.POSTINGS_PER_PAGE = 2
+    for n in range(5):
+        factories.live_posting(
+            language="fr",
+            title=f"Soudeur {n}",
+            published_at=timezone.now() - timedelta(days=n + 1),
+        )
+    client.get("/fr/jobs/?q=soudeur")
+    # The data version, the page's postings and their highlighted extracts.
+    with django_assert_num_queries(3):
+        html = client.get("/fr/jobs/?q=soudeur&sort=date&page=2").content.decode()
+    assert html.index("Soudeur 2") < html.index("Soudeur 3")
+    assert "Soudeur 1" not in html and "Soudeur 4" not in html
+
+
+def test_it_shows_a_company_renamed_since_its_card_was_stored(client):
+    posting = factories.live_posting(language="fr", title="Soudeur")
+    client.get("/fr/jobs/")  # its card is stored with the page
+    posting.company.name = "Atelier Renommé"
+    posting.company.save()
+    assert escape("Atelier Renommé") in client.get("/fr/jobs/?page=1").content.decode()
+
+
+def test_it_drops_an_expired_posting_from_the_counts_of_pages_not_stored_yet(client):
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    expires_at = timezone.now() + timedelta(seconds=3)
+    factories.live_posting(language="fr", country="BE", title="Bientôt fini", expires_at=expires_at)
+    html = client.get("/fr/jobs/").content.decode()
+    assert select_options(html, "country") == [("BE", "Belgique (1)"), ("FR", "France (1)")]
+    while (left := (expires_at - timezone.now()).total_seconds()) >= 0:
+        time.sleep(left + 0.01)
+    html = client.get("/fr/jobs/?page=1").content.decode()
+    assert select_options(html, "country") == [("FR", "France (1)")]
 
 
 def test_it_switches_language_without_a_csrf_token():

@@ -1,3 +1,4 @@
+import functools
 import uuid
 from datetime import timedelta
 
@@ -53,6 +54,17 @@ def date_errors(published_at, expires_at, *, now=None) -> dict[str, ValidationEr
             _("must not be more than a year after the publication"), code="too_far_ahead"
         )
     return errors
+
+
+@functools.cache
+def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    return dict(choices.choices)
+
+
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of a value in the active language, or the value itself if it is not one of
+    the choices (as Django's get_FOO_display answers)."""
+    return str(_labels(choices).get(value, value))
 
 
 class Posting(models.Model):
@@ -208,9 +220,10 @@ class Posting(models.Model):
     HTML_FIELDS = ("description", "responsibilities", "requirements", "nice_to_have")
 
     # Set by selectors.search on the rows a results page shows: the text around the matches,
-    # and the title with them highlighted when it has any.
-    snippet: SafeString
-    highlighted_title: SafeString
+    # and the title with them highlighted when it has any. Empty elsewhere: a template asking
+    # for a missing attribute costs a dir() of the model.
+    snippet: SafeString = SafeString("")
+    highlighted_title: SafeString = SafeString("")
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -298,8 +311,25 @@ class Posting(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        with translation.override(self.language):
-            return reverse("postings:detail", kwargs={"pk": self.pk, "slug": self.slug})
+        # A list page asks twice per card (its link, its save button): kept for the same
+        # language, id and slug.
+        key = (self.language, self.pk, self.slug)
+        if self.__dict__.get("_url_of") != key:
+            with translation.override(self.language):
+                url = reverse("postings:detail", kwargs={"pk": self.pk, "slug": self.slug})
+            self.__dict__.update(_url_of=key, _url=url)
+        return self.__dict__["_url"]
+
+    # Django's own get_FOO_display hashes every choice to find one, translating each label on
+    # the way: a list page asks for two per card. (django-stubs declares Django's.)
+    def get_remote_display(self) -> str:  # type: ignore[no-redef]
+        return _label(self.Remote, self.remote)
+
+    def get_employment_type_display(self) -> str:  # type: ignore[no-redef]
+        return _label(self.EmploymentType, self.employment_type)
+
+    def get_salary_period_display(self) -> str:  # type: ignore[no-redef]
+        return _label(self.SalaryPeriod, self.salary_period)
 
     def get_image_url(self) -> str:
         """The link-preview picture (views.posting_image)."""

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import unescape
 
 from django import template
@@ -60,10 +60,7 @@ def avatar_colour(name: str) -> int:
     return presentation.avatar_colour(name)
 
 
-@register.filter
-def is_new(moment: datetime | None) -> bool:
-    """Published in the last 48 hours."""
-    return moment is not None and timezone.now() - moment < timedelta(hours=48)
+is_new = register.filter("is_new", presentation.is_new)
 
 
 @register.filter
