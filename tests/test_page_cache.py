@@ -125,6 +125,31 @@ def test_it_reads_a_searchs_matches_once_for_all_its_pages_and_orders(
     assert "Soudeur 1" not in html and "Soudeur 4" not in html
 
 
+def test_it_highlights_in_a_stored_card_the_words_of_each_search(client):
+    factories.live_posting(language="de", title="Java Entwickler", description="<p>Im Team.</p>")
+    first = client.get("/de/jobs/?q=Java").content.decode()
+    second = client.get("/de/jobs/?q=Entwickler").content.decode()
+
+    assert "<mark>Java</mark> Entwickler" in first
+    assert "Java <mark>Entwickler</mark>" in second
+
+
+def test_it_converts_a_stored_cards_salary_into_each_seekers_currency(client):
+    factories.live_posting(
+        language="fr",
+        title="Soudeur",
+        salary_min=80000,
+        salary_max=95000,
+        salary_currency="CHF",
+        salary_period="year",
+    )
+    in_euros = client.get("/fr/jobs/").content.decode()
+    in_zloty = client.get("/fr/jobs/?salary_min=1&salary_currency=PLN").content.decode()
+
+    assert "€" in in_euros.split('class="converted"')[1].split("</span>")[0]
+    assert "PLN" in in_zloty.split('class="converted"')[1].split("</span>")[0]
+
+
 def test_it_shows_a_company_renamed_since_its_card_was_stored(client):
     posting = factories.live_posting(language="fr", title="Soudeur")
     client.get("/fr/jobs/")  # its card is stored with the page
