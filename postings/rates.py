@@ -20,6 +20,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import ParseError
 
 from babel.numbers import get_currency_name
@@ -37,6 +38,9 @@ from .collation import collated
 from .formatting import money
 from .metrics import EXCHANGE_RATE_FETCHES
 from .models import ExchangeRate, Posting
+
+if TYPE_CHECKING:
+    from .caching import Scope
 
 logger = logging.getLogger(__name__)
 
@@ -131,14 +135,18 @@ def _rounded(amount: Decimal) -> int:
 
 class Conversion:
     """Salaries in the seeker's currency, beside the posting's own; the rates are read once,
-    when a page first shows one."""
+    when a page first shows one, or once per data version under a page's scope (new rates
+    change every language's version)."""
 
-    def __init__(self, currency: str) -> None:
+    def __init__(self, currency: str, scope: "Scope | None" = None) -> None:
         self.currency = currency
+        self.scope = scope
 
     @functools.cached_property
     def rates(self) -> Rates:
-        return current()
+        if self.scope is None:
+            return current()
+        return self.scope.remember("rates", (), current)
 
     @property
     def day(self) -> date | None:

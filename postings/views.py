@@ -54,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         per_page=10,
         scope=scope,
     )
-    conversion = rates.Conversion(rates.default_currency(request.LANGUAGE_CODE))
+    conversion = rates.Conversion(rates.default_currency(request.LANGUAGE_CODE), scope)
     return render(
         request,
         "postings/home.html",
@@ -86,7 +86,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     conversion = rates.Conversion(
-        filters.salary_currency or rates.default_currency(request.LANGUAGE_CODE)
+        filters.salary_currency or rates.default_currency(request.LANGUAGE_CODE), scope
     )
     return render(
         request,
