@@ -84,10 +84,10 @@ def test_it_writes_counts_as_the_language_does(language, subject):
 @pytest.mark.parametrize(
     ("language", "search"),
     [
-        ("fr", ["«\xa0fromager\xa0»", "au moins 52\u202f000 par an"]),
-        ("de", ["„fromager“", "mindestens 52.000 pro Jahr"]),
-        ("pl", ["„fromager”", "co najmniej 52\xa0000 rocznie"]),
-        ("en", ["“fromager”", "at least 52,000 a year"]),
+        ("fr", ["«\xa0fromager\xa0»", "au moins 52\u202f000\xa0€ par an"]),
+        ("de", ["„fromager“", "mindestens 52.000\xa0€ pro Jahr"]),
+        ("pl", ["„fromager”", "co najmniej 52\xa0000\xa0zł rocznie"]),
+        ("en", ["“fromager”", "at least €52,000 per year"]),
     ],
 )
 def test_it_quotes_a_search_with_the_language_marks(language, search):
