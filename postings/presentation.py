@@ -11,6 +11,7 @@ from django.db.models import IntegerField, Value
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from . import places
 from .formatting import number
 from .forms import PostingFilterForm
 from .models import Posting
@@ -44,6 +45,13 @@ def chips(query: QueryDict, form: PostingFilterForm, results: Results) -> list[C
     if data.get("q"):
         quoted = _("“%(text)s”") % {"text": data["q"]}
         found.append(Chip(quoted, _without(query, "q", query.get("q", ""))))
+    if data.get("where"):
+        label = _("Within %(km)s km of %(place)s") % {
+            "km": data.get("radius") or places.DEFAULT_RADIUS,
+            "place": data["where"],
+        }
+        away = QueryDict(_without(query, "where", query.get("where", ""))[1:], mutable=True)
+        found.append(Chip(label, _without(away, "radius", query.get("radius", ""))))
     for name in ("country", "category", "type", "remote"):
         for facet in results.facets.get(name, []):
             if facet.selected:

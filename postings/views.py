@@ -17,7 +17,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from . import og_image, presentation, selectors, switching
+from . import og_image, places, presentation, selectors, switching
 from .caching import cached_page
 from .forms import PostingFilterForm
 from .models import Category, Company, Posting, PostingDay
@@ -69,6 +69,8 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": filters,
+            # The radius select's choice: the search's, else the default.
+            "radius": str(filters.radius or places.DEFAULT_RADIUS),
             "results": results,
             "query_without_page": query.urlencode(),
             "notices": switching.notices(request.GET, request.LANGUAGE_CODE),

@@ -2,11 +2,11 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -93,6 +93,11 @@ class Posting(models.Model):
     )
     country = CountryField(_("country"))
     city = models.CharField(_("city"), max_length=120, blank=True)
+    # Where the city is, from the City table: set by the database on every write of the city or
+    # the country (the trigger postings_geocode, migration places), whoever writes; empty for a
+    # city it does not know.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, editable=False)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, editable=False)
     remote = models.CharField(
         _("remote work"), max_length=10, choices=Remote.choices, default=Remote.ONSITE
     )
@@ -246,6 +251,12 @@ class Posting(models.Model):
                 fields=["language", "expires_at"],
                 condition=Q(status="published"),
                 name="posting_published_lang_exp_idx",
+            ),
+            # "Within 25 km of Lyon": earthdistance's box around the point, by GiST.
+            GistIndex(
+                Func("latitude", "longitude", function="ll_to_earth"),
+                condition=Q(status="published"),
+                name="posting_published_earth_idx",
             ),
             # The moderation queue, oldest first.
             models.Index(

@@ -1,0 +1,132 @@
+"""Where and how far: a seeker's "where" (a city name in any language GeoNames knows, accents
+optional) found in the City table, the postings within `radius` km of it, and the names the
+"where" box suggests.
+
+Names are compared folded, lower(unaccent(...)) in PostgreSQL, exactly as the trigger that
+geocodes the postings folds their cities (migration places): "zurich", "Zürich" and "ZURICH"
+are one key. A posting's point is the one of its city, set by that trigger on every write.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django_countries import countries
+
+from .models import CityName, Posting
+
+RADII = (10, 25, 50, 100)  # km
+DEFAULT_RADIUS = 25
+SUGGESTIONS = 10
+# A week: the cities change only with a migration.
+SUGGESTION_SECONDS = 7 * 24 * 3600
+# "Valencia, ES": a name and the country it is in, as the suggestions write an ambiguous one.
+_IN_COUNTRY = re.compile(r"^(?P<name>.+?)\s*,\s*(?P<country>[A-Za-z]{2})$")
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    country: str
+    latitude: float
+    longitude: float
+
+
+def _fold(text: str) -> str:
+    """The key of a name, folded by PostgreSQL as the City table's keys were."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT lower(unaccent(btrim(%s)))", [text])
+        return cursor.fetchone()[0]
+
+
+def find(text: str, countries_searched: tuple[str, ...] = ()) -> Place | None:
+    """The city called `text` ("Genf", "geneve", "Valencia, ES"), or None: within the countries
+    the seeker filters on when one of them has a city of that name, else the largest."""
+    name, country = text.strip(), ""
+    if (match := _IN_COUNTRY.match(name)) and match["country"].upper() in countries:
+        name, country = match["name"], match["country"].upper()
+    if not name:
+        return None
+    names = CityName.objects.filter(key=_fold(name)).select_related("city")
+    if country:
+        names = names.filter(country=country)
+    preferred = RawSQL("postings_cityname.country = ANY(%s)", (list(countries_searched),))
+    found = names.order_by(preferred.desc(), "-population").first()
+    if found is None:
+        return None
+    return Place(found.name, found.country, found.city.latitude, found.city.longitude)
+
+
+def _near_sql(place: Place, radius: int) -> RawSQL:
+    """Within `radius` km: the box test that earthdistance's GiST index answers, then the
+    great-circle distance that trims the box's corners."""
+    return RawSQL(
+        "earth_box(ll_to_earth(%s, %s), %s)"
+        " @> ll_to_earth(postings_posting.latitude, postings_posting.longitude)"
+        " AND earth_distance(ll_to_earth(%s, %s),"
+        " ll_to_earth(postings_posting.latitude, postings_posting.longitude)) <= %s",
+        (place.latitude, place.longitude, radius * 1000.0) * 2,
+        output_field=BooleanField(),
+    )
+
+
+def around(postings: QuerySet[Posting], place: Place, radius: int) -> QuerySet[Posting]:
+    """The postings within `radius` km of `place`, and the remote ones wherever they are (a
+    search for remote work keeps them: see `far`), with `near` telling which is which."""
+    near = _near_sql(place, radius)
+    return (
+        postings.alias(near_filter=near)
+        .annotate(near=near)
+        .filter(Q(near_filter=True) | Q(remote=Posting.Remote.REMOTE))
+    )
+
+
+def within(postings: QuerySet[Posting], place: Place, radius: int) -> QuerySet[Posting]:
+    """The postings within `radius` km of `place` only."""
+    return postings.alias(near_filter=_near_sql(place, radius)).filter(near_filter=True)
+
+
+def far(remote: list[str]) -> bool:
+    """Whether a remote posting beyond the radius matches a search for these remote values:
+    only when the seeker asks for remote work."""
+    return remote == [Posting.Remote.REMOTE]
+
+
+def suggest(text: str) -> list[dict[str, str]]:
+    """Up to SUGGESTIONS cities whose name starts like `text`, the largest first, each once,
+    under the name closest to what was typed (with its accents, when they were typed)."""
+    key = _fold(text)
+    if len(key) < 2:
+        return []
+    cache_key = f"places:suggest:{key}"
+    if (found := cache.get(cache_key)) is not None:
+        return found
+    rows = (
+        CityName.objects.filter(key__startswith=key)
+        .order_by("-population", "city_id")
+        .values_list("city_id", "name", "country", "city__name")[: SUGGESTIONS * 8]
+    )
+    typed = text.strip().casefold()
+    best: dict[int, tuple] = {}
+    for city_id, name, country, main in rows:
+        # As typed (accents too) first, then the city's own name, then the shortest.
+        rank = (not name.casefold().startswith(typed), name != main, len(name))
+        if city_id not in best and len(best) == SUGGESTIONS:
+            continue
+        if city_id not in best or rank < best[city_id][0]:
+            best[city_id] = (rank, name, country)
+    names = [name for _rank, name, _country in best.values()]
+    found = [
+        {
+            # An ambiguous name says its country, in the form `find` reads back.
+            "value": name if names.count(name) == 1 else f"{name}, {country}",
+            "name": name,
+            "country": country,
+        }
+        for _rank, name, country in best.values()
+    ]
+    cache.set(cache_key, found, SUGGESTION_SECONDS)
+    return found
