@@ -7,7 +7,9 @@ geocodes the postings folds their cities (migration places): "zurich", "Zürich"
 are one key. A posting's point is the one of its city, set by that trigger on every write.
 """
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -95,13 +97,22 @@ def far(remote: list[str]) -> bool:
     return remote == [Posting.Remote.REMOTE]
 
 
+def _ascii(name: str) -> str:
+    """Roughly folded, for ranking only: "Zürich" and "Zurich" are the same name."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def suggest(text: str) -> list[dict[str, str]]:
-    """Up to SUGGESTIONS cities whose name starts like `text`, the largest first, each once,
-    under the name closest to what was typed (with its accents, when they were typed)."""
+    """Up to SUGGESTIONS cities whose name starts like `text`, each once, under the name closest
+    to what was typed (with its accents, when they were typed): those named as typed first,
+    then the largest."""
     key = _fold(text)
     if len(key) < 2:
         return []
-    cache_key = f"places:suggest:{key}"
+    typed = text.strip().casefold()
+    # Per text as typed: its accents choose the names shown.
+    cache_key = "places:suggest:" + hashlib.sha256(typed.encode()).hexdigest()
     if (found := cache.get(cache_key)) is not None:
         return found
     rows = (
@@ -109,16 +120,22 @@ def suggest(text: str) -> list[dict[str, str]]:
         .order_by("-population", "city_id")
         .values_list("city_id", "name", "country", "city__name")[: SUGGESTIONS * 8]
     )
-    typed = text.strip().casefold()
     best: dict[int, tuple] = {}
     for city_id, name, country, main in rows:
-        # As typed (accents too) first, then the city's own name, then the shortest.
-        rank = (not name.casefold().startswith(typed), name != main, len(name))
-        if city_id not in best and len(best) == SUGGESTIONS:
-            continue
+        # As typed, accents included (a browser shows only the options that contain what was
+        # typed); then the city's own name, with its accents or without; then the shortest.
+        rank = (
+            not name.casefold().startswith(typed),
+            _ascii(name) != _ascii(main),
+            name != main,
+            len(name),
+        )
         if city_id not in best or rank < best[city_id][0]:
             best[city_id] = (rank, name, country)
-    names = [name for _rank, name, _country in best.values()]
+    # The cities named as typed first ("genè": Genève before General Santos), else the largest
+    # (a stable sort keeps the population's order).
+    shown = sorted(best.values(), key=lambda city: city[0][0])[:SUGGESTIONS]
+    names = [name for _rank, name, _country in shown]
     found = [
         {
             # An ambiguous name says its country, in the form `find` reads back.
@@ -126,7 +143,7 @@ def suggest(text: str) -> list[dict[str, str]]:
             "name": name,
             "country": country,
         }
-        for _rank, name, country in best.values()
+        for _rank, name, country in shown
     ]
     cache.set(cache_key, found, SUGGESTION_SECONDS)
     return found

@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='cityname',
-            constraint=models.UniqueConstraint(fields=('city', 'key'), name='cityname_unique_key'),
+            constraint=models.UniqueConstraint(fields=('city', 'name'), name='cityname_unique_name'),
         ),
         migrations.RunSQL(GEOCODE, "DROP TRIGGER postings_geocode ON postings_posting;"
                           " DROP FUNCTION postings_geocode(); DROP FUNCTION postings_city_point(text, text);"),

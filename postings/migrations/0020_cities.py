@@ -51,13 +51,10 @@ def load(apps, schema_editor):
             "INSERT INTO postings_city (id, name, country, latitude, longitude, population)"
             " SELECT DISTINCT id, main, country, latitude, longitude, population FROM city_names"
         )
-        # One name per folded key: the city's own if it folds to it, else an accented form
-        # ("Genève" rather than "Geneve"), for the autocomplete to show.
+        # Every spelling stays ("Zurich" and "Zürich"): the suggestions show the one typed.
         cursor.execute(
             "INSERT INTO postings_cityname (city_id, name, key, country, population)"
-            " SELECT DISTINCT ON (id, key) id, name, key, country, population"
-            " FROM (SELECT *, lower(unaccent(name)) AS key FROM city_names) AS named"
-            " ORDER BY id, key, name = main DESC, name <> unaccent(name) DESC, name"
+            " SELECT id, name, lower(unaccent(name)), country, population FROM city_names"
         )
         cursor.execute("ANALYZE postings_city")
         cursor.execute("ANALYZE postings_cityname")

@@ -35,7 +35,7 @@ class CityName(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["city", "key"], name="cityname_unique_key"),
+            models.UniqueConstraint(fields=["city", "name"], name="cityname_unique_name"),
         ]
         indexes = [
             # Equality (where, geocoding) and prefixes (autocomplete: key LIKE 'lyo%').
