@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from postings import selectors
+from postings import places, selectors
 from postings.models import Category, Company, Posting
 
 LANGUAGES = ["fr", "de"]
@@ -20,6 +20,9 @@ TYPES = ["full_time", "part_time"]
 REMOTES = ["onsite", "hybrid", "remote"]
 STATES = ["live", "old", "unswept", "expired", "draft", "scheduled", "closed"]
 SALARIES = [None, (30, "hour"), (3000, "month"), (45000, "year"), (80000, "year")]
+# Km from Lyon of the French cities of these names; elsewhere they are not known.
+FROM_LYON = {"Lyon": 0, "Villeurbanne": 3, "Grenoble": 93, "Paris": 392}
+CITIES = ["", *FROM_LYON]
 
 postings_strategy = st.lists(
     st.fixed_dictionaries(
@@ -32,6 +35,7 @@ postings_strategy = st.lists(
             "state": st.sampled_from(STATES),
             "word": st.sampled_from(["alpha", "beta"]),
             "salary": st.sampled_from(SALARIES),
+            "city": st.sampled_from(CITIES),
         }
     ),
     max_size=30,
@@ -47,12 +51,16 @@ no_row_filters = {
     "salary_min": st.none(),
     "with_salary": st.just(False),
     "posted_within": st.none(),
+    "where": st.just(""),
+    "radius": st.none(),
 }
 row_filters = {
     "q": st.sampled_from(["", "alpha"]),
     "salary_min": st.sampled_from([None, 40000, 60000]),
     "with_salary": st.booleans(),
     "posted_within": st.sampled_from([None, 3]),
+    "where": st.sampled_from(["", "Lyon"]),
+    "radius": st.sampled_from([10, 25, 100]),
 }
 # Facet filters alone are answered from the counts table; with row filters, from the postings:
 # both paths, about half the time each.
@@ -86,6 +94,7 @@ def make_board(specs: list[dict]) -> None:
                 company=company,
                 category=categories.get(spec["category"]),
                 country=spec["country"],
+                city=spec["city"],
                 employment_type=spec["employment_type"],
                 remote=spec["remote"],
                 description="<p>Text</p>",
@@ -126,6 +135,13 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
             "remote": p.remote,
         }
 
+    def where_ok(p: Posting, remote: str) -> bool:
+        """Within the radius, or remote when remote work is what is asked."""
+        if not filters["where"]:
+            return True
+        km = FROM_LYON.get(p.city) if p.country == "FR" else None
+        return (km is not None and km <= filters["radius"]) or p.remote == remote == "remote"
+
     def facet_ok(facet: str, value: str) -> bool:
         wanted = filters[facet]
         if facet == "country":
@@ -152,9 +168,12 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
         values = facet_values(p)
         for facet in counts:
             others_ok = all(facet_ok(other, values[other]) for other in counts if other != facet)
-            if others_ok and values[facet]:
+            asked = values["remote"] if facet == "remote" else filters["remote"]
+            if others_ok and where_ok(p, asked) and values[facet]:
                 counts[facet][values[facet]] += 1
-        if all(facet_ok(facet, values[facet]) for facet in counts):
+        if all(facet_ok(facet, values[facet]) for facet in counts) and where_ok(
+            p, filters["remote"]
+        ):
             matching.add(p.pk)
     return matching, counts
 
@@ -180,9 +199,10 @@ def test_it_counts_facets_like_a_naive_count(specs, filters, language, sweep):
         )
     categories = list(Category.objects.all())
     category = next((c for c in categories if c.slug == filters["category"]), None)
+    place = places.find(filters["where"]) if filters["where"] else None
     results = selectors.search(
         language,
-        selectors.Filters(**{**filters, "category": category}),
+        selectors.Filters(**{**filters, "category": category, "place": place}),
         categories,
         page=1,
         per_page=100,
