@@ -18,7 +18,7 @@ from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django_countries import countries
 
-from .models import CityName, Posting
+from .models import CityName, Posting, PostingQuerySet
 
 RADII = (10, 25, 50, 100)  # km
 DEFAULT_RADIUS = 25
@@ -75,7 +75,7 @@ def _near_sql(place: Place, radius: int) -> RawSQL:
     )
 
 
-def around(postings: QuerySet[Posting], place: Place, radius: int) -> QuerySet[Posting]:
+def around(postings: PostingQuerySet, place: Place, radius: int) -> PostingQuerySet:
     """The postings within `radius` km of `place`, and the remote ones wherever they are (a
     search for remote work keeps them: see `far`), with `near` telling which is which."""
     near = _near_sql(place, radius)

@@ -24,7 +24,7 @@ def titles(html: str) -> set[str]:
 
 def point(posting: Posting) -> tuple[float, float] | None:
     posting.refresh_from_db()
-    if posting.latitude is None:
+    if posting.latitude is None or posting.longitude is None:
         return None
     return round(posting.latitude, 2), round(posting.longitude, 2)
 
