@@ -103,9 +103,13 @@ class Filters(Schema):
     with_salary: bool = False
     posted_within: int | None = Field(None, description="Days: 1, 3, 7, 14 or 30")
     where: str = Field(
-        "", max_length=100, description="A city's name, in any language, accents optional"
+        "",
+        max_length=100,
+        description="A city's name, in any language, accents optional; 422 when no city has it",
     )
-    radius: int | None = Field(None, description="Km around `where`: 10, 25 (default), 50 or 100")
+    radius: Literal[10, 25, 50, 100] | None = Field(
+        None, description="Km around `where` (25 when only `where` is given)"
+    )
 
 
 class Company(Schema):

@@ -112,6 +112,10 @@ class Migration(migrations.Migration):
             model_name='posting',
             index=django.contrib.postgres.indexes.GistIndex(models.Func('latitude', 'longitude', function='ll_to_earth'), condition=models.Q(('status', 'published')), name='posting_published_earth_idx'),
         ),
+        migrations.AddIndex(
+            model_name='posting',
+            index=models.Index(condition=models.Q(('remote', 'remote'), ('status', 'published')), fields=['language', 'expires_at'], name='posting_published_remote_idx'),
+        ),
         migrations.RunSQL(GEOCODE, "DROP TRIGGER postings_geocode ON postings_posting;"
                           " DROP FUNCTION postings_geocode(); DROP FUNCTION postings_city_point(text, text);"),
     ]
