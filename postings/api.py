@@ -107,7 +107,7 @@ class Filters(Schema):
         max_length=100,
         description="A city's name, in any language, accents optional; 422 when no city has it",
     )
-    radius: Literal[10, 25, 50, 100] | None = Field(
+    radius: places.Radius | None = Field(
         None, description="Km around `where` (25 when only `where` is given)"
     )
 

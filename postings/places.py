@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import IntEnum
 
 from django.core.cache import cache
 from django.db import connection
@@ -20,7 +21,17 @@ from django_countries import countries
 
 from .models import CityName, Posting, PostingQuerySet
 
-RADII = (10, 25, 50, 100)  # km
+
+class Radius(IntEnum):
+    """The distances a seeker can choose, in km."""
+
+    KM_10 = 10
+    KM_25 = 25
+    KM_50 = 50
+    KM_100 = 100
+
+
+RADII = tuple(int(radius) for radius in Radius)
 DEFAULT_RADIUS = 25
 SUGGESTIONS = 10
 # A week: the cities change only with a migration.

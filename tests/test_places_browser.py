@@ -14,6 +14,7 @@ def test_it_suggests_cities_and_searches_around_one(board, live_server, browser)
         suggestion = page.locator("datalist#id_where-suggestions option").first
         expect(suggestion).to_have_attribute("value", "Zürich")
         expect(suggestion).to_have_text("Zürich, Schweiz")
+        page.fill("input[name=where]", suggestion.get_attribute("value") or "")  # as picked
         page.select_option("select[name=radius]", "10")
         page.locator("form.searchbar button[type=submit]").click()
         page.wait_for_url("**where=Z%C3%BCrich**radius=10**")
