@@ -63,9 +63,13 @@ row_filters = {
     "radius": st.sampled_from([10, 25, 100]),
 }
 # Facet filters alone are answered from the counts table; with row filters, from the postings:
-# both paths, about half the time each.
-filters_strategy = st.fixed_dictionaries({**facet_filters, **no_row_filters}) | (
-    st.fixed_dictionaries({**facet_filters, **row_filters})
+# both paths, and a "where" alone, about a third of the time each.
+# A "where" alone takes a path of its own (near postings, plus the remote ones from the counts).
+where_alone = {**no_row_filters, "where": st.just("Lyon"), "radius": st.sampled_from([10, 25, 100])}
+filters_strategy = (
+    st.fixed_dictionaries({**facet_filters, **no_row_filters})
+    | st.fixed_dictionaries({**facet_filters, **row_filters})
+    | st.fixed_dictionaries({**facet_filters, **where_alone})
 )
 
 
