@@ -15,7 +15,15 @@ from enum import IntEnum
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, CharField, Func, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    ExpressionWrapper,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Trim
 from django_countries import countries
@@ -64,13 +72,20 @@ def find(text: str, countries_searched: tuple[str, ...] = ()) -> Place | None:
         name, country = match["name"], match["country"].upper()
     if not name:
         return None
+    # As the trigger reads a posting's city: as written, else without what follows a comma,
+    # slash or parenthesis ("Lyon, Rhône", "Zürich (ZH)"), the name as written first.
+    short = re.sub(r"\s*[(,/].*$", "", name) or name
     # Folded in the same query (an index scan all the same: the function is stable).
-    key = Lower(Func(Trim(Value(name)), function="unaccent", output_field=CharField()))
-    names = CityName.objects.filter(key=key).select_related("city")
+    key, short_key = (
+        Lower(Func(Trim(Value(text)), function="unaccent", output_field=CharField()))
+        for text in (name, short)
+    )
+    names = CityName.objects.filter(Q(key=key) | Q(key=short_key)).select_related("city")
     if country:
         names = names.filter(country=country)
     preferred = RawSQL("postings_cityname.country = ANY(%s)", (list(countries_searched),))
-    found = names.order_by(preferred.desc(), "-population").first()
+    as_written = ExpressionWrapper(Q(key=key), output_field=BooleanField())
+    found = names.order_by(as_written.desc(), preferred.desc(), "-population").first()
     if found is None:
         return None
     return Place(found.name, found.country, found.city.latitude, found.city.longitude)

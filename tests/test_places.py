@@ -184,6 +184,11 @@ def test_it_prefers_the_city_in_the_country_searched(client):
     assert titles(html) == {"Welder Ontario"}
     html = client.get("/en/jobs/?where=London%2C+CA").content.decode()
     assert titles(html) == {"Welder Ontario"}
+    html = client.get("/en/jobs/?where=Valencia+(Comunitat+Valenciana)&country=ES").content.decode()
+    assert titles(html) == {"Welder Valencia"}
+    assert titles(client.get("/en/jobs/?where=London,+Greater+London").content.decode()) == {
+        "Welder London"
+    }
 
 
 @pytest.mark.parametrize(
