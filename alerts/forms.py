@@ -50,6 +50,9 @@ def describe(filters: Filters, *, free_text: bool = True) -> list[str]:
         parts.append(quoted(filters.q) if free_text else str(_("with keywords")))
     if filters.country:
         parts.append(", ".join(countries.name(code) for code in filters.country))
+    if filters.place:
+        within = _("Within %(km)s km of %(place)s")
+        parts.append(str(within % {"km": filters.radius, "place": filters.where}))
     if filters.category:
         parts.append(filters.category.name)
     if filters.type:

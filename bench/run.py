@@ -146,7 +146,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from postings import selectors
+    from postings import demo_data, places, selectors
     from postings.models import FacetCount, Posting
     from postings.services import expire_due_postings
 
@@ -200,6 +200,33 @@ def main() -> None:
             filters = selectors.Filters(q=query)
             matches[query] = selectors.search(language, filters, [], page=1, per_page=1).total
 
+    # "Where": the first city of each language's largest market, 25 km around it (the default).
+    cities = {
+        language: max(
+            (m for m in demo_data.MARKETS if m.language == language), key=lambda m: m.postings
+        ).cities[0]
+        for language in languages
+    }
+    where = {lang: f"where={urllib.parse.quote(city)}" for lang, city in cities.items()}
+    near_lists = [f"/{lang}/jobs/?{where[lang]}" for lang in languages]
+    near_common = [f"/{lang}/jobs/?q={COMMON[lang]}&{where[lang]}" for lang in languages]
+    near_remote = [f"/{lang}/jobs/?{where[lang]}&radius=50&remote=remote" for lang in languages]
+    # What a seeker types in the where box, two to four letters, answered uncached.
+    prefixes = ["ly", "lyo", "par", "ber", "mün", "zur", "war", "lis", "ams", "mil", "ma", "gen"]
+    for language in ("en", "fr"):
+        matches[f"{COMMON[language]} near {cities[language]}"] = selectors.search(
+            language,
+            selectors.Filters(
+                q=COMMON[language],
+                where=cities[language],
+                place=places.find(cities[language]),
+                radius=25,
+            ),
+            [],
+            page=1,
+            per_page=1,
+        ).total
+
     lists = [f"/{lang}/jobs/?page={page}" for lang in languages for page in (1, 2, 3, 10)]
     filtered = [f"/{lang}/jobs/?country={c}&category={cat}" for lang, (c, cat) in top.items()]
     common = [f"/{lang}/jobs/?q={word}" for lang, word in COMMON.items()]
@@ -210,6 +237,13 @@ def main() -> None:
         timed("List page, country and category", lambda i: get(filtered[i % len(filtered)])),
         timed("Search, common term", lambda i: get(common[i % len(common)])),
         timed("Search, rare term", lambda i: get(rare_urls[i % len(rare_urls)])),
+        timed("List page, where + radius", lambda i: get(near_lists[i % len(near_lists)])),
+        timed("Search, common term + where + radius", lambda i: get(near_common[i % 8])),
+        timed("List page, where 50 km + remote", lambda i: get(near_remote[i % 8])),
+        timed(
+            "Where autocomplete (`/api/v1/cities`)",
+            lambda i: get(f"/api/v1/cities?q={urllib.parse.quote(prefixes[i % len(prefixes)])}"),
+        ),
         timed("Detail page", lambda i: get(detail_urls[i % len(detail_urls)])),
         timed("List page, from the page cache", lambda i: get(lists[i % len(lists)]), cached=True),
     ]
@@ -221,6 +255,8 @@ def main() -> None:
         ("list-filtered", filtered[0]),
         ("search-common", common[0]),
         ("search-rare", rare_urls[0]),
+        ("list-where", near_lists[1]),
+        ("search-where", near_common[1]),
     ]:
         cache.clear()
         with CaptureQueriesContext(connection) as queries:

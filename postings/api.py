@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Literal
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_datetime
+from django_countries import countries
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
@@ -26,7 +28,7 @@ from accounts.models import ApiToken
 from jobboard import ratelimit
 from jobboard.observability import client_address
 
-from . import selectors
+from . import places, selectors
 from .codes import current_currencies
 from .forms import PostingFilterForm
 from .models import Category, Posting
@@ -111,6 +113,14 @@ class Filters(Schema):
     salary_period: Literal["", "hour", "month", "year"] = Field("", description="Default: year")
     with_salary: bool = False
     posted_within: int | None = Field(None, description="Days: 1, 3, 7, 14 or 30")
+    where: str = Field(
+        "",
+        max_length=100,
+        description="A city's name, in any language, accents optional; 422 when no city has it",
+    )
+    radius: places.Radius | None = Field(
+        None, description="Km around `where` (25 when only `where` is given)"
+    )
 
 
 class Company(Schema):
@@ -167,6 +177,15 @@ class FacetsOut(Schema):
     category: list[FacetValueOut]
     type: list[FacetValueOut]
     remote: list[FacetValueOut]
+
+
+class CityOut(Schema):
+    value: str = Field(
+        description="What to pass as `where`: the name, with its country if ambiguous"
+    )
+    name: str
+    country: str = Field(description="ISO 3166 alpha-2 code")
+    country_name: str = Field(description="The country's name in `language`")
 
 
 class Error(Schema):
@@ -313,3 +332,20 @@ def facets(request: HttpRequest, params: Query[Filters]):
                 for facet, values in results.facets.items()
             },
         }
+
+
+@api.get("/cities", response={200: list[CityOut], **ERRORS}, tags=["places"], url_name="cities")
+def cities(
+    request: HttpRequest,
+    response: HttpResponse,
+    q: str = Query("", max_length=100),
+    language: Language = settings.LANGUAGE_CODE,
+):
+    """Up to 10 cities whose name (in any language, accents optional) starts with `q`, the
+    largest first, with their country named in `language`: the "where" box's suggestions."""
+    # The same answer for a day: the cities change only with a release.
+    patch_cache_control(response, public=True, max_age=86400)
+    with translation.override(language):
+        return [
+            {**city, "country_name": countries.name(city["country"])} for city in places.suggest(q)
+        ]

@@ -6,7 +6,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from . import rates
+from . import places, rates
 from .models import Category, Posting
 from .selectors import Filters
 
@@ -17,6 +17,16 @@ class PostingFilterForm(forms.Form):
     q = forms.CharField(label=_("Keywords"), required=False, max_length=200)
     country = forms.MultipleChoiceField(
         label=_("Country"), required=False, choices=lambda: [(c.code, c.name) for c in countries]
+    )
+    # After the country: a city's name is looked for in the countries searched first.
+    where = forms.CharField(label=_("Where"), required=False, max_length=100)
+    radius = forms.TypedChoiceField(
+        label=_("Distance"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        # Called for each form: the labels in the language of the request.
+        choices=lambda: [(str(km), _("within %(km)s km") % {"km": km}) for km in places.RADII],
     )
     category = forms.ChoiceField(label=_("Category"), required=False)
     type = forms.ChoiceField(
@@ -80,6 +90,22 @@ class PostingFilterForm(forms.Form):
             raise forms.ValidationError(error, code="invalid_currency")
         return code.upper()
 
+    def clean_where(self) -> str:
+        text = " ".join(self.cleaned_data["where"].split())
+        self.place = None
+        if text:
+            self.place = places.find(text, tuple(self.cleaned_data.get("country", ())))
+            if self.place is None:
+                raise forms.ValidationError(
+                    _(
+                        "We do not know a city called “%(name)s”. Check the spelling, or try a"
+                        " larger town nearby."
+                    ),
+                    code="unknown_city",
+                    params={"name": text},
+                )
+        return text
+
     def filters(self) -> Filters:
         """The valid filters; an invalid one is left out."""
         self.is_valid()
@@ -90,6 +116,11 @@ class PostingFilterForm(forms.Form):
             filters.pop("salary_period", None)
         if "salary_min" not in filters:
             filters.pop("salary_currency", None)
+        if filters.get("where"):
+            filters["place"] = self.place
+            filters["radius"] = filters.get("radius") or places.DEFAULT_RADIUS
+        else:  # a distance from nowhere
+            filters.pop("radius", None)
         if "category" in filters:
             filters["category"] = self.categories[filters["category"]]
         if "country" in self.errors:

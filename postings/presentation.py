@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from . import rates
+from . import places, rates
 from .caching import Scope
 from .forms import PostingFilterForm
 from .models import Posting
@@ -49,6 +49,13 @@ def chips(query: QueryDict, form: PostingFilterForm, results: Results) -> list[C
     if data.get("q"):
         quoted = _("“%(text)s”") % {"text": data["q"]}
         found.append(Chip(quoted, _without(query, "q", query.get("q", ""))))
+    if data.get("where"):
+        label = _("Within %(km)s km of %(place)s") % {
+            "km": data.get("radius") or places.DEFAULT_RADIUS,
+            "place": data["where"],
+        }
+        away = QueryDict(_without(query, "where", query.get("where", ""))[1:], mutable=True)
+        found.append(Chip(label, _without(away, "radius", query.get("radius", ""))))
     for name in ("country", "category", "type", "remote"):
         for facet in results.facets.get(name, []):
             if facet.selected:

@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
 
-from . import rates
+from . import places, rates
 from .caching import Scope
 from .collation import collated
 from .models import Category, FacetCount, Posting
@@ -40,7 +40,7 @@ FACET_COLUMNS = dict(
     zip(("country", "category", "type", "remote"), FacetCount.FACET_COLUMNS, strict=True)
 )
 # Filters that FacetCount cannot answer: with any of them, facets count matching postings.
-ROW_FILTERS = ("salary_min", "with_salary", "posted_within")
+ROW_FILTERS = ("salary_min", "with_salary", "posted_within", "place")
 MAX_PAGES = 50
 # A query that finds nothing has each word replaced by its closest (one query a word) up to
 # this many words.
@@ -74,6 +74,10 @@ class Filters:
     with_salary: bool = False
     posted_within: int | None = None  # days
     sort: str = ""
+    # "where" as the seeker typed it, the radius in km, and the city found (see places.py).
+    where: str = ""
+    radius: int | None = None
+    place: places.Place | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "country", tuple(self.country))
@@ -142,7 +146,14 @@ def filter_postings(language: str, filters: Filters) -> QuerySet[Posting]:
     if filters.posted_within:
         since = timezone.now() - timedelta(days=filters.posted_within)
         postings = postings.filter(published_at__gte=since)
+    if filters.place:
+        postings = places.around(postings, filters.place, filters.radius or places.DEFAULT_RADIUS)
     return postings
+
+
+def _cell_columns(filters: Filters) -> list[str]:
+    """The facet columns of a matching posting, and with a "where" whether it is near."""
+    return [*FACET_COLUMNS.values(), *(["near"] if filters.place else [])]
 
 
 def matching(language: str, filters: Filters) -> QuerySet[Posting]:
@@ -157,6 +168,8 @@ def matching(language: str, filters: Filters) -> QuerySet[Posting]:
         postings = postings.filter(employment_type=filters.type)
     if filters.remote:
         postings = postings.filter(remote=filters.remote)
+    if filters.place and not places.far(filters.facets()["remote"]):
+        postings = places.within(postings, filters.place, filters.radius or places.DEFAULT_RADIUS)
     return postings.select_related("company").order_by("-published_at", "-id")
 
 
@@ -178,10 +191,12 @@ def _cells(language: str, filters: Filters) -> Counter:
     """Live postings in `language` matching the filters that are not facets, counted per
     (country, category, type, remote)."""
     columns = list(FACET_COLUMNS.values())
+    if filters.place and not any(getattr(filters, name) for name in ROW_FILTERS if name != "place"):
+        return _cells_around(language, filters)
     if any(getattr(filters, name) for name in ROW_FILTERS):
         rows = (
             filter_postings(language, filters)
-            .values_list(*columns)
+            .values_list(*_cell_columns(filters))
             .annotate(n=Count("id"))
             .order_by()
         )
@@ -192,9 +207,43 @@ def _cells(language: str, filters: Filters) -> Counter:
     return +cells  # drops the cells at zero
 
 
+def _cells_around(language: str, filters: Filters) -> Counter:
+    """With a "where" alone: the postings within the radius, by the GiST index, flagged near;
+    and the remote postings beyond it, flagged far: all the remote ones, counted as without a
+    "where" (FacetCount), less the near ones. Two small reads instead of every remote posting
+    of the language."""
+    assert filters.place is not None
+    anywhere = replace(filters, where="", radius=None, place=None)
+    near_rows = (
+        places.within(
+            filter_postings(language, anywhere),
+            filters.place,
+            filters.radius or places.DEFAULT_RADIUS,
+        )
+        .values_list(*FACET_COLUMNS.values())
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    near = Counter({row[:-1]: row[-1] for row in near_rows})
+    cells = Counter({(*cell, True): n for cell, n in near.items()})
+    for cell, n in _cells(language, anywhere).items():
+        if cell[REMOTE] == Posting.Remote.REMOTE and n > near[cell]:
+            cells[(*cell, False)] = n - near[cell]
+    return cells
+
+
+REMOTE = list(FACET_COLUMNS).index("remote")
+
+
 def _misses(cell: tuple, wanted: dict[str, list]) -> list[int]:
-    """The positions of the facets whose filter the cell fails."""
-    return [i for i, values in enumerate(wanted.values()) if values and cell[i] not in values]
+    """The positions of the facets whose filter the cell fails. A cell beyond the radius of a
+    "where" (its last value, `near`, false) fails the remote filter unless that filter keeps
+    remote postings from anywhere (places.far)."""
+    misses = [i for i, values in enumerate(wanted.values()) if values and cell[i] not in values]
+    beyond = len(cell) > len(FACET_COLUMNS) and not cell[-1]
+    if beyond and REMOTE not in misses and not places.far(wanted["remote"]):
+        misses.append(REMOTE)
+    return misses
 
 
 def _facet_counts(cells: Counter, wanted: dict[str, list]) -> tuple[dict[str, Counter], int]:
@@ -279,7 +328,7 @@ def _scored_matches(language: str, filters: Filters) -> list[tuple]:
     return list(
         filter_postings(language, filters)
         .annotate(score=rank / (1 + age_in_months))
-        .values_list("score", "published_at", "id", *FACET_COLUMNS.values())
+        .values_list("score", "published_at", "id", *_cell_columns(filters))
     )
 
 

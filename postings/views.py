@@ -17,7 +17,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from . import og_image, presentation, rates, selectors, switching
+from . import og_image, places, presentation, rates, selectors, switching
 from .caching import Scope, cached_page, scope_of
 from .forms import PostingFilterForm
 from .models import Category, Company, Posting, PostingDay
@@ -94,6 +94,8 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": filters,
+            # The radius select's choice: the search's, else the default.
+            "radius": str(filters.radius or places.DEFAULT_RADIUS),
             "results": results,
             "cards": presentation.cards(results.postings, scope, conversion),
             "query_without_page": query.urlencode(),

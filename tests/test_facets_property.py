@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from postings import selectors
+from postings import places, selectors
 from postings.models import Category, Company, ExchangeRate, Posting
 
 LANGUAGES = ["fr", "de"]
@@ -34,6 +34,9 @@ SALARIES = [
     (42548, "year", "PLN"),  # 10 000 € exactly: a rounding would move it across the minimum
 ]
 RATES = {"EUR": Decimal(1), "PLN": Decimal("4.2548"), "CHF": Decimal("0.9309")}
+# Km from Lyon of the French cities of these names; elsewhere they are not known.
+FROM_LYON = {"Lyon": 0, "Villeurbanne": 3, "Grenoble": 93, "Paris": 392}
+CITIES = ["", *FROM_LYON]
 
 postings_strategy = st.lists(
     st.fixed_dictionaries(
@@ -47,6 +50,7 @@ postings_strategy = st.lists(
             # "Betaalpha": a compound, found by its part "alpha" in German only.
             "word": st.sampled_from(["alpha", "beta", "Betaalpha"]),
             "salary": st.sampled_from(SALARIES),
+            "city": st.sampled_from(CITIES),
         }
     ),
     max_size=30,
@@ -73,6 +77,8 @@ no_row_filters = {
     "salary_currency": st.just(""),
     "with_salary": st.just(False),
     "posted_within": st.none(),
+    "where": st.just(""),
+    "radius": st.none(),
 }
 row_filters = {
     "q": st.sampled_from(["", "alpha"]),
@@ -81,11 +87,17 @@ row_filters = {
     "salary_currency": st.sampled_from(["", "EUR", "PLN", "CHF"]),
     "with_salary": st.booleans(),
     "posted_within": st.sampled_from([None, 3]),
+    "where": st.sampled_from(["", "Lyon"]),
+    "radius": st.sampled_from([10, 25, 100]),
 }
 # Facet filters alone are answered from the counts table; with row filters, from the postings:
-# both paths, about half the time each.
-filters_strategy = st.fixed_dictionaries({**facet_filters, **no_row_filters}) | (
-    st.fixed_dictionaries({**facet_filters, **row_filters})
+# both paths, and a "where" alone, about a third of the time each.
+# A "where" alone takes a path of its own (near postings, plus the remote ones from the counts).
+where_alone = {**no_row_filters, "where": st.just("Lyon"), "radius": st.sampled_from([10, 25, 100])}
+filters_strategy = (
+    st.fixed_dictionaries({**facet_filters, **no_row_filters})
+    | st.fixed_dictionaries({**facet_filters, **row_filters})
+    | st.fixed_dictionaries({**facet_filters, **where_alone})
 )
 
 
@@ -114,6 +126,7 @@ def make_board(specs: list[dict]) -> None:
                 company=company,
                 category=categories.get(spec["category"]),
                 country=spec["country"],
+                city=spec["city"],
                 employment_type=spec["employment_type"],
                 remote=spec["remote"],
                 description="<p>Text</p>",
@@ -166,6 +179,13 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
             "remote": p.remote,
         }
 
+    def where_ok(p: Posting, remote: str) -> bool:
+        """Within the radius, or remote when remote work is what is asked."""
+        if not filters["where"]:
+            return True
+        km = FROM_LYON.get(p.city) if p.country == "FR" else None
+        return (km is not None and km <= filters["radius"]) or p.remote == remote == "remote"
+
     def facet_ok(facet: str, value: str) -> bool:
         wanted = filters[facet]
         if facet == "country":
@@ -192,9 +212,12 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
         values = facet_values(p)
         for facet in counts:
             others_ok = all(facet_ok(other, values[other]) for other in counts if other != facet)
-            if others_ok and values[facet]:
+            asked = values["remote"] if facet == "remote" else filters["remote"]
+            if others_ok and where_ok(p, asked) and values[facet]:
                 counts[facet][values[facet]] += 1
-        if all(facet_ok(facet, values[facet]) for facet in counts):
+        if all(facet_ok(facet, values[facet]) for facet in counts) and where_ok(
+            p, filters["remote"]
+        ):
             matching.add(p.pk)
     return matching, counts
 
@@ -247,9 +270,10 @@ def test_it_counts_facets_like_a_naive_count(specs, filters, language, sweep):
         )
     categories = list(Category.objects.all())
     category = next((c for c in categories if c.slug == filters["category"]), None)
+    place = places.find(filters["where"]) if filters["where"] else None
     results = selectors.search(
         language,
-        selectors.Filters(**{**filters, "category": category}),
+        selectors.Filters(**{**filters, "category": category, "place": place}),
         categories,
         page=1,
         per_page=100,

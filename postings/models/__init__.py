@@ -1,6 +1,7 @@
 """The app's models, by concern; `from postings.models import X` finds each of them here."""
 
 from .categories import Category
+from .cities import City, CityName
 from .companies import Company, company_slug
 from .imports import API_SOURCE, ImportRun, ImportRunSeen, ImportSource, cli_source
 from .postings import DATES_AHEAD, Posting, PostingForReview, TransitionError, date_errors
@@ -13,6 +14,8 @@ __all__ = [
     "API_SOURCE",
     "DATES_AHEAD",
     "Category",
+    "City",
+    "CityName",
     "Company",
     "DataVersion",
     "ExchangeRate",

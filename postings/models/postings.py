@@ -3,11 +3,11 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -114,6 +114,11 @@ class Posting(models.Model):
     )
     country = CountryField(_("country"))
     city = models.CharField(_("city"), max_length=120, blank=True)
+    # Where the city is, from the City table: set by the database on every write of the city or
+    # the country (the trigger postings_geocode, migration places), whoever writes; empty for a
+    # city it does not know.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, editable=False)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, editable=False)
     remote = models.CharField(
         _("remote work"), max_length=10, choices=Remote.choices, default=Remote.ONSITE
     )
@@ -274,6 +279,19 @@ class Posting(models.Model):
                 fields=["language", "expires_at"],
                 condition=Q(status="published"),
                 name="posting_published_lang_exp_idx",
+            ),
+            # "Within 25 km of Lyon": earthdistance's box around the point, by GiST.
+            GistIndex(
+                Func("latitude", "longitude", function="ll_to_earth"),
+                condition=Q(status="published"),
+                name="posting_published_earth_idx",
+            ),
+            # With a "where", the remote postings from anywhere (which a search for remote work
+            # keeps) beside the GiST box: one bitmap OR instead of every posting of a language.
+            models.Index(
+                fields=["language", "expires_at"],
+                condition=Q(status="published", remote="remote"),
+                name="posting_published_remote_idx",
             ),
             # The moderation queue, oldest first, in the order it shows (ties by id).
             models.Index(

@@ -175,3 +175,41 @@
     );
   });
 })();
+
+// "Where" suggestions: cities from the read API in a <datalist>, as the seeker types. Without
+// script the box takes any city's name all the same.
+(function () {
+  var input = document.querySelector("input[data-suggest]");
+  if (!input || !window.fetch) return;
+  var list = document.createElement("datalist");
+  list.id = input.id + "-suggestions";
+  input.insertAdjacentElement("afterend", list);
+  input.setAttribute("list", list.id);
+  var language = document.documentElement.lang;
+  var timer;
+  var asked = "";
+
+  function show(cities) {
+    list.textContent = "";
+    cities.forEach(function (city) {
+      var option = document.createElement("option");
+      option.value = city.value;
+      option.textContent = city.name + ", " + city.country_name;
+      list.appendChild(option);
+    });
+  }
+
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      var text = input.value.trim();
+      if (text.length < 2 || text === asked) return;
+      asked = text;
+      var url = input.dataset.suggest + "?q=" + encodeURIComponent(text) + "&language=" + encodeURIComponent(language);
+      fetch(url, { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : []; })
+        .then(function (cities) { if (input.value.trim() === text) show(cities); })
+        .catch(function () { /* no suggestions: the box still takes any name */ });
+    }, 150);
+  });
+})();
