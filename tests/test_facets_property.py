@@ -63,6 +63,7 @@ COMPOUND_EXAMPLE = {
     "remote": "onsite",
     "state": "live",
     "salary": None,
+    "city": "",
 }
 facet_filters = {
     "country": st.lists(st.sampled_from(COUNTRIES), unique=True, max_size=2),
@@ -248,8 +249,12 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
         "remote": "",
         "q": "alpha",
         "salary_min": None,
+        "salary_period": "",
+        "salary_currency": "",
         "with_salary": False,
         "posted_within": None,
+        "where": "",
+        "radius": None,
     },
     language="de",
     sweep=False,
