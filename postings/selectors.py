@@ -441,7 +441,7 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
         )
         .annotate(
             title_marked=SearchHeadline(
-                "title",
+                _unmarked(F("title")),
                 query,
                 config=config,
                 start_sel=_MARK_START,
@@ -452,7 +452,7 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
                 # ts_headline reads every tag as a space: without the inline ones first, so
                 # that "<strong>GmbH</strong>:" stays "GmbH:".
                 Func(
-                    F("description"),
+                    _unmarked(F("description")),
                     Value(_INLINE_TAG_SQL),
                     Value(""),
                     Value("gi"),
@@ -477,6 +477,18 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
         posting.snippet = _extract(extract, description)
 
 
+def _unmarked(text: F) -> Func:
+    """The text without the characters that stand for <mark> and </mark>: written into a title
+    or a text (any character but NUL is), they would open or close one of their own."""
+    return Func(
+        text,
+        Value(_MARK_START + _MARK_STOP),
+        Value(""),
+        function="translate",
+        output_field=TextField(),
+    )
+
+
 def _plain(html: str) -> str:
     """The words of an HTML text, its entities read, markers kept: a block's edge ("</p><p>")
     parts words, an inline tag ("<strong>GmbH</strong>:") does not."""
@@ -487,7 +499,7 @@ def _plain(html: str) -> str:
 def _extract(headline: str, description: str) -> SafeString:
     """The headline escaped, with an ellipsis on each side where it cuts the text."""
     shown = _plain(headline)
-    words = _plain(description).split()
+    words = _plain(description.replace(_MARK_START, "").replace(_MARK_STOP, "")).split()
     plain = shown.replace(_MARK_START, "").replace(_MARK_STOP, "").split()
     start = next((i for i in range(len(words)) if words[i : i + len(plain)] == plain), 0)
     before = "… " if start > 0 else ""

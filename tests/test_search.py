@@ -349,3 +349,19 @@ def test_it_highlights_whatever_the_text_typed(client, query):
     factories.live_posting(language="en", title="Welder O'Brien", description="<p>Weld.</p>")
     response = client.get("/en/jobs/", {"q": query})
     assert response.status_code == 200
+
+
+def test_it_marks_only_the_matched_words_whatever_control_characters_a_text_holds(client):
+    # The highlighter's own markers (\x02, \x03) written into a title or a text by a recruiter
+    # (the panel and the partner API take any character but NUL) must not open or close a
+    # <mark> of their own.
+    factories.live_posting(
+        language="en",
+        title="Welder \x03now\x02 senior",
+        description="<p>Weld \x02steel\x03 and \x03iron.</p>",
+    )
+    html = client.get("/en/jobs/?q=welder weld").content.decode()
+    main = html.split("<main")[1]
+    assert main.count("<mark>") == main.count("</mark>") == 2
+    assert "<mark>Welder</mark> now senior" in main
+    assert "<mark>Weld</mark> steel and iron." in snippet(html)
