@@ -1,6 +1,8 @@
 """Writing a posting in the panel: the sections' hints, the live preview of their plain text as
 the public page shows it, and the country chosen by its name in the panel's language."""
 
+import time
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -116,3 +118,52 @@ def test_it_previews_with_the_panels_own_queries_only(
     # The session, the user, their permissions and their companies: nothing for the text.
     with django_assert_max_num_queries(5):
         assert preview(client, long_text).status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_previews_deeply_nested_markup_in_linear_time(client, claire):
+    # The parser's cost grows with the depth of open elements at each tag: 100,000 nested lists
+    # (500 KB, a fifth of the upload limit) took 15 s of a worker; any recruiter may post them.
+    client.force_login(claire)
+    started = time.monotonic()
+    response = preview(client, "<p>Bonjour</p>" + "<ul>" * 100_000 + "<li>x")
+    assert response.status_code == 200
+    assert time.monotonic() - started < 2
+    # Nesting no text has is shown as the text it is.
+    assert response.json()["html"].startswith("<p>&lt;p&gt;Bonjour&lt;/p&gt;&lt;ul&gt;")
+    # Ordinary nesting is kept as written.
+    html = preview(client, "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>").json()
+    assert html["html"] == "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>"
+
+
+@pytest.mark.django_db
+def test_it_keeps_every_way_of_running_script_out_of_the_preview(client, claire):
+    client.force_login(claire)
+    attacks = [
+        "<svg onload=alert(1)><script>alert(1)</script></svg>",
+        "<style>body{background:url(javascript:alert(1))}</style>",
+        '<a href="JaVaScRiPt:alert(1)">a</a>',
+        '<a href="jav&#x09;ascript:alert(1)">a</a>',
+        '<a href="&#106;avascript:alert(1)">a</a>',
+        '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">a</a>',
+        '<a href="vbscript:msgbox(1)">a</a>',
+        '<a title="x" onclick="alert(1)" style="x:expression(alert(1))">a</a>',
+        '<p><iframe src="javascript:alert(1)"></iframe><math><mi xlink:href="x">a</mi></math></p>',
+        '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "<!--<script>alert(1)</script>-->",
+    ]
+    for attack in attacks:
+        html = preview(client, attack).json()["html"]
+        lowered = html.lower()
+        for bad in ("<script", "<svg", "<style", "<iframe", "<img", "<math", "onload", "onclick"):
+            assert bad not in lowered, (attack, html)
+        assert "javascript:" not in lowered and "data:" not in lowered, (attack, html)
+        assert "vbscript:" not in lowered and "style=" not in lowered, (attack, html)
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_preview_larger_than_the_upload_limit(client, claire, settings):
+    client.force_login(claire)
+    text = "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    assert preview(client, text).status_code == 400
