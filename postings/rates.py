@@ -209,7 +209,9 @@ def parse(body: bytes) -> tuple[date, dict[str, Decimal]]:
             rate = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"{code}: rate {text[:20]!r}") from None
-        if not re.fullmatch("[A-Z]{3}", code) or not (rate.is_finite() and 0 < rate < 10**12):
+        # The euro is the base (1 by definition); a rate rounding to 0 would be divided by.
+        valid = re.fullmatch("[A-Z]{3}", code) and code != BASE
+        if not valid or not (rate.is_finite() and 0 < rate < 10**12 and round(rate, 6)):
             raise ValueError(f"{code[:20]!r}: rate {text[:20]!r}")
         rates[code] = round(rate, 6)  # as stored: an unchanged file compares equal
     if len(rates) == 1:

@@ -328,6 +328,12 @@ def test_it_writes_nothing_when_the_rates_are_the_same(ecb, settings):
         (200, ECB_FILE.read_bytes()[:700]),  # cut short
         (200, ECB_FILE.read_bytes().replace(b"rate='4.2548'", b"rate='-4.2548'")),
         (200, b'<!DOCTYPE x [<!ENTITY a "a"><!ENTITY b "&a;&a;">]><x>&b;</x>'),  # entities
+        # External entities (XXE).
+        (200, b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'),
+        # A rate that rounds to 0 at the six decimals stored: every division by it would fail.
+        (200, ECB_FILE.read_bytes().replace(b"rate='4.2548'", b"rate='0.0000001'")),
+        # The euro itself at another rate than 1: every conversion would drift.
+        (200, ECB_FILE.read_bytes().replace(b"currency='PLN'", b"currency='EUR'")),
     ],
 )
 def test_it_keeps_the_last_rates_when_a_fetch_fails(ecb, settings, client, caplog, status, body):
