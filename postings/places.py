@@ -70,7 +70,7 @@ def find(text: str, countries_searched: tuple[str, ...] = ()) -> Place | None:
     name, country = text.strip(), ""
     if (match := _IN_COUNTRY.match(name)) and match["country"].upper() in countries:
         name, country = match["name"], match["country"].upper()
-    if not name:
+    if not name or "\x00" in name:  # no name holds one, and PostgreSQL's text cannot
         return None
     # As the trigger reads a posting's city: as written, else without what follows a comma,
     # slash or parenthesis ("Lyon, Rhône", "Zürich (ZH)"), the name as written first.
@@ -136,6 +136,8 @@ def suggest(text: str) -> list[dict[str, str]]:
     """Up to SUGGESTIONS cities whose name starts like `text`, each once, under the name closest
     to what was typed (with its accents, when they were typed): those named as typed first,
     then the largest."""
+    if "\x00" in text:  # no name holds one, and PostgreSQL's text cannot
+        return []
     key = _fold(text)
     if len(key) < 2:
         return []

@@ -283,3 +283,25 @@ def test_it_keeps_the_cities_through_a_transactional_tests_flush():
     assert City.objects.count() > 60_000
     posting = factories.live_posting(language="fr", country="FR", city="Lyon")
     assert point(posting) == LYON
+
+
+def test_it_answers_any_where_or_suggestion_text_without_an_error(client):
+    factories.live_posting(language="fr", title="Soudeur Lyon", country="FR", city="Lyon")
+    # A NUL byte, which PostgreSQL's text cannot hold; LIKE's wildcards; a very long text.
+    for q in ("ly\x00on", "%", "%%", "_y", "l_on", "\\", "é" * 100, "a" * 10_000):
+        response = client.get("/api/v1/cities", {"q": q})
+        assert response.status_code in (200, 422), q
+        if response.status_code == 200:
+            assert response.json() == [], q
+    # Each is reported (too long, or not a city) and filters nothing.
+    for where in ("ly\x00on", "%", "Ly_n", "' OR 1=1 --", "a" * 10_000):
+        response = client.get("/fr/jobs/", {"where": where})
+        assert response.status_code == 200, where
+        assert 'aria-invalid="true"' in response.content.decode(), where
+    for where in ("ly\x00on", "%", "Ly_n"):
+        response = client.get("/api/v1/postings", {"language": "fr", "where": where})
+        assert response.status_code == 422, where
+    # A radius outside the four is reported, not used.
+    html = client.get("/fr/jobs/", {"where": "Lyon", "radius": "20000"}).content.decode()
+    assert "Soudeur Lyon" in html
+    assert client.get("/api/v1/postings", {"where": "Lyon", "radius": 20000}).status_code == 422
