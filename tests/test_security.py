@@ -251,3 +251,34 @@ def test_it_lets_the_browser_load_a_companys_logo(client):
         part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
     )
     assert "https:" in policy["img-src"].split()
+
+
+@pytest.mark.django_db
+def test_it_answers_odd_list_filters_without_an_error_or_a_redirect_elsewhere(client):
+    factories.live_posting(language="en", country="DE", salary_min=50_000, salary_currency="EUR")
+    odd = [
+        {"salary_min": value}
+        for value in ("1e308", "-5", "NaN", "inf", "99999999999999999999", "0x10", "\x00")
+    ]
+    odd += [
+        {"salary_min": "40000", "salary_currency": value}
+        for value in ("€", "eur", "X" * 10_000, "\x00", "EUR\r\nSet-Cookie: a=b", "%", "XAU")
+    ]
+    odd += [{"salary_min": "40000", "salary_period": value} for value in ("decade", "\x00", "")]
+    odd += [
+        {"dropped": ["<script>alert(1)</script>", *["FR"] * 900]},
+        {"country": ["BE", "//evil.example", "FR\r\nLocation: //evil.example"]},
+        {"q": "\x02welder\x03 <mark>", "sort": "\x00"},
+    ]
+    for params in odd:
+        response = client.get("/en/jobs/", params)
+        assert response.status_code in (200, 302), params
+        if response.status_code == 302:
+            # The same page, its query only: never another site, never a header of its own.
+            assert response["Location"].startswith("?"), params
+            assert "\r" not in response["Location"] and "\n" not in response["Location"]
+        else:
+            assert "<script>alert" not in response.content.decode(), params
+        assert "a=b" not in response.cookies
+        api = client.get("/api/v1/postings", {"language": "en", **params})
+        assert api.status_code in (200, 422), params
