@@ -16,6 +16,7 @@ import functools
 import http.client
 import logging
 import re
+import time
 import urllib.request
 from dataclasses import dataclass
 from datetime import date
@@ -188,8 +189,15 @@ def _download(url: str) -> bytes:
     # An operator's setting, http(s) only (settings.EXCHANGE_RATES_URL).
     request = urllib.request.Request(url, headers={"User-Agent": "jobboard"})  # noqa: S310
     timeout = settings.EXCHANGE_RATES_TIMEOUT
+    # The timeout bounds each read; a server sending a few bytes at a time would otherwise hold
+    # the worker for as many reads as the file has: the whole download gets it too.
+    deadline = time.monotonic() + timeout
+    body = b""
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-        body = response.read(MAX_BYTES + 1)
+        while len(body) <= MAX_BYTES and (chunk := response.read1(MAX_BYTES + 1 - len(body))):
+            body += chunk
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not downloaded within {timeout} s")
     if len(body) > MAX_BYTES:
         raise ValueError(f"more than {MAX_BYTES} bytes")
     return body

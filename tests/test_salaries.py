@@ -5,6 +5,7 @@ serves a saved copy of the ECB's daily file."""
 import logging
 import re
 import threading
+import time
 from datetime import date
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,6 +57,7 @@ def ecb():
         status = 200
         body = ECB_FILE.read_bytes()
         requests = 0
+        drip = 0.0  # seconds between each 16 bytes of the body: a server that stalls
 
         def do_GET(self) -> None:
             ECB.requests += 1
@@ -63,7 +65,13 @@ def ecb():
             self.send_header("Content-Type", "text/xml")
             self.send_header("Content-Length", str(len(ECB.body)))
             self.end_headers()
-            self.wfile.write(ECB.body)
+            if not ECB.drip:
+                self.wfile.write(ECB.body)
+                return
+            for start in range(0, len(ECB.body), 16):
+                self.wfile.write(ECB.body[start : start + 16])
+                self.wfile.flush()
+                time.sleep(ECB.drip)
 
         def log_message(self, *args) -> None:
             pass
@@ -360,6 +368,19 @@ def test_it_keeps_the_last_rates_when_the_server_is_gone(settings, rates, caplog
         port = closed.getsockname()[1]
     settings.EXCHANGE_RATES_URL = f"http://127.0.0.1:{port}/eurofxref-daily.xml"
     assert refresh_exchange_rates() is False
+    assert ExchangeRate.objects.get(currency="PLN").rate == Decimal("4.2548")
+
+
+def test_it_gives_up_on_a_server_that_sends_the_file_a_few_bytes_at_a_time(ecb, settings, rates):
+    # Each read within the timeout, the whole file in about 40 s: the worker is held no longer
+    # than the timeout allows.
+    server, settings.EXCHANGE_RATES_URL = ecb
+    server.drip = 0.3
+    settings.EXCHANGE_RATES_TIMEOUT = 1
+    started = time.monotonic()
+    assert refresh_exchange_rates() is False
+    assert time.monotonic() - started < 4
+    assert fetches("failed") >= 1
     assert ExchangeRate.objects.get(currency="PLN").rate == Decimal("4.2548")
 
 
