@@ -142,7 +142,7 @@ def dropping(query: QueryDict, codes: list[str]) -> str:
 
 
 def _public_posting(pk: str) -> Posting | None:
-    if not pk.isdigit():
+    if not pk.isdecimal():  # isdigit() takes "²", which int() does not
         return None
     return Posting.objects.live().filter(pk=int(pk)).only("id", "slug", "language", "title").first()
 

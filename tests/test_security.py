@@ -282,3 +282,10 @@ def test_it_answers_odd_list_filters_without_an_error_or_a_redirect_elsewhere(cl
         assert "a=b" not in response.cookies
         api = client.get("/api/v1/postings", {"language": "en", **params})
         assert api.status_code in (200, 422), params
+
+
+@pytest.mark.django_db
+def test_it_takes_any_from_parameter_without_an_error(client):
+    # "²" and "٣" are digits to str.isdigit(); only the second is a number to int().
+    for value in ("²", "٣", "99999999999999999999999", "-1", "1e3", "\x00"):
+        assert client.get("/en/jobs/", {"from": value}).status_code == 200, value
