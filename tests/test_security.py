@@ -265,6 +265,8 @@ def test_it_answers_odd_list_filters_without_an_error_or_a_redirect_elsewhere(cl
         for value in ("€", "eur", "X" * 10_000, "\x00", "EUR\r\nSet-Cookie: a=b", "%", "XAU")
     ]
     odd += [{"salary_min": "40000", "salary_period": value} for value in ("decade", "\x00", "")]
+    # The largest minimum per hour: 20 billion a year, past a 32-bit integer.
+    odd += [{"salary_min": "10000000", "salary_period": "hour", "salary_currency": "IDR"}]
     odd += [
         {"dropped": ["<script>alert(1)</script>", *["FR"] * 900]},
         {"country": ["BE", "//evil.example", "FR\r\nLocation: //evil.example"]},
