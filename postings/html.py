@@ -10,9 +10,15 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 # Text with one of these was written as HTML; without, its line breaks are all its structure.
 _BLOCK_TAG = re.compile(r"<(p|br|ul|ol|li|h[1-6]|div|table)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*[-•]\s+")
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+# The start of a comment, a bogus comment ("<!x", "<?x") or a tag, as the HTML parser reads them.
+_MARKUP = re.compile(r"<(?:(!--)|(!\[CDATA\[)|([!?])|(/?)([a-zA-Z][a-zA-Z0-9]*))")
+# The rest of a tag: quoted values hide a ">" or a "</ul>"; possessive, so never quadratic.
+_TAG_REST = re.compile(r"""(?:[^>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>"']*+)|["'])*+>""")
 # Elements that never stay open: void, or closed by the next of their kind ("<li>a<li>b").
-_NEVER_NESTED = {"br", "hr", "img", "input", "meta", "link", "wbr", "p", "li"}
+_NEVER_NESTED = {"br", "hr", "img", "input", "meta", "link", "wbr", "area", "col", "p", "li"}
+# Their text is not markup: a "</ul>" in it closes nothing.
+_RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
+_FOREIGN = {"svg", "math"}
 # The HTML parser's cost at each tag grows with the elements open around it: text nested deeper
 # than this (no posting is) is shown as text, so that cleaning stays linear in its length.
 MAX_DEPTH = 1000
@@ -55,20 +61,43 @@ def _structured(text: str) -> str:
 
 
 def _depth(html: str) -> int:
-    """At least the deepest nesting the parser will reach: a closing tag closes at least its
-    own element; one that closes nothing is not counted."""
-    open_tags: dict[str, int] = {}
-    depth = deepest = 0
-    for match in _TAG.finditer(html):
-        closing, name, self_closing = match[1], match[2].lower(), match[3]
+    """At least the deepest nesting the parser will reach, in one pass: a closing tag counts only
+    when it closes the element opened last, and what the parser reads as text or comment (quoted
+    values, comments, the text of <script>) is skipped as it skips it."""
+    lowered = html.lower()
+    stack: list[str] = []
+    foreign = 0  # <svg> and <math> open, where <![CDATA[ starts text
+    deepest = 0
+    position = 0
+    while match := _MARKUP.search(html, position):
+        comment, cdata, bogus, closing, name = match.groups()
+        position = match.end()
+        if comment or (cdata and foreign):
+            ending = "-->" if comment else "]]>"
+            found = html.find(ending, position)
+            position = len(html) if found < 0 else found + len(ending)
+            continue
+        if cdata or bogus:
+            found = html.find(">", position)
+            position = len(html) if found < 0 else found + 1
+            continue
+        rest = _TAG_REST.match(html, position)
+        if rest is None:
+            break  # a tag the text ends in: the parser drops it and all after
+        position = rest.end()
+        name = name.lower()
         if closing:
-            if open_tags.get(name):
-                open_tags[name] -= 1
-                depth -= 1
-        elif not self_closing and name not in _NEVER_NESTED:
-            open_tags[name] = open_tags.get(name, 0) + 1
-            depth += 1
-            deepest = max(deepest, depth)
+            if stack and stack[-1] == name:
+                foreign -= stack.pop() in _FOREIGN
+        elif name == "plaintext":
+            break  # all that follows is text
+        elif name in _RAW_TEXT:
+            found = lowered.find(f"</{name}", position)
+            position = len(html) if found < 0 else found
+        elif name not in _NEVER_NESTED:
+            stack.append(name)
+            foreign += name in _FOREIGN
+            deepest = max(deepest, len(stack))
     return deepest
 
 

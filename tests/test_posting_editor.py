@@ -131,6 +131,20 @@ def test_it_previews_deeply_nested_markup_in_linear_time(client, claire):
     assert time.monotonic() - started < 2
     # Nesting no text has is shown as the text it is.
     assert response.json()["html"].startswith("<p>&lt;p&gt;Bonjour&lt;/p&gt;&lt;ul&gt;")
+    # Closing tags the parser reads as a value, a comment or a script's text close nothing; the
+    # markup that the parser reads with attributes, formatting and tags left open.
+    for attack in [
+        '<ul title="a>b</ul>c">' * 20_000,
+        "<ul><!-- </ul> -->" * 20_000,
+        "<ul><script></ul></script>" * 20_000,
+        "<ul><svg><![CDATA[> </svg></ul> ]]>" * 20_000,
+        "".join(f"<font size={n}><p>" for n in range(20_000)),
+        "<a" * 500_000,
+        "<!--" * 500_000,
+    ]:
+        started = time.monotonic()
+        assert preview(client, attack).status_code == 200
+        assert time.monotonic() - started < 2, attack[:40]
     # Ordinary nesting is kept as written.
     html = preview(client, "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>").json()
     assert html["html"] == "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>"
