@@ -168,3 +168,41 @@ def test_it_bounds_the_whole_fetch_in_time(tmp_path, dripping_server):
     assert time.monotonic() - started < 4
     assert not destination.exists()
     assert not destination.with_name("feed.json.part").exists()
+
+
+@pytest.fixture
+def odd_length_server():
+    """An HTTP server on loopback whose Content-Length is a superscript two: a digit to
+    str.isdigit(), not a number to int()."""
+
+    class OddLength(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "²")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"[]")
+
+        def log_message(self, *args) -> None:
+            pass
+
+    http = ThreadingHTTPServer(("127.0.0.1", 0), OddLength)
+    http.daemon_threads = True
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{http.server_address[1]}/feed.json"
+    http.shutdown()
+    http.server_close()
+
+
+def test_it_reads_a_feed_whose_declared_length_is_not_a_number(tmp_path, odd_length_server):
+    destination = tmp_path / "feed.json"
+    fetch_feed(
+        url=odd_length_server,
+        destination=destination,
+        max_bytes=2**20,
+        timeout=1,
+        deadline=5,
+        allow_private=True,  # the server is on loopback; the address check is not the point
+    )
+    assert destination.read_bytes() == b"[]"

@@ -173,7 +173,8 @@ def fetch_feed(
     partial = destination.with_name(destination.name + ".part")
     with response:
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        if declared.isdecimal() and int(declared) > max_bytes:
             raise UnreadableFile(too_large)
         destination.parent.mkdir(parents=True, exist_ok=True)
         try:
