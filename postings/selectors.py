@@ -39,6 +39,15 @@ ROW_FILTERS = ("salary_min", "with_salary", "posted_within")
 MAX_PAGES = 50
 # Highlight markers that no posting text contains; replaced by <mark> after escaping.
 _MARK_START, _MARK_STOP = "\x02", "\x03"
+# (masculine ending, feminine), as search.GENDER_FOLDS folds them back.
+_FEMININE = {
+    "fr": [
+        (r"eur(s?)$", r"euse\1"),  # développeur -> développeuse
+        (r"teur(s?)$", r"trice\1"),  # directeur -> directrice
+        (r"ier(s?)$", r"ière\1"),  # infirmier -> infirmière
+        (r"ien(s?)$", r"ienne\1"),  # technicien -> technicienne
+    ],
+}
 # The inline tags of the sanitised HTML (postings.html.ALLOWED_TAGS): inside a line of text.
 _INLINE_TAG_SQL = r"</?(strong|b|em|i|a)\y[^>]*>"
 _BLOCK_TAG = re.compile(r"</?(?:p|br|ul|ol|li|h\d)\b[^>]*>", re.IGNORECASE)
@@ -332,6 +341,9 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
     if words := re.findall(r"(?<![-\w])\w{3,}", text):
         prefixes = " | ".join(f"'{word}':*" for word in words)
         query |= SearchQuery(prefixes, search_type="raw", config="simple")
+        # And their feminine forms, which the fold found but a prefix does not ("développeuse").
+        if feminine := _feminine(language, words):
+            query |= SearchQuery(" or ".join(feminine), search_type="websearch", config=config)
     headlines = {
         pk: (title, extract)
         for pk, title, extract in Posting.objects.filter(
@@ -372,6 +384,16 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
         if _MARK_START in title:
             posting.highlighted_title = _mark(escape(title, quote=False))
         posting.snippet = _extract(extract, posting.description)
+
+
+def _feminine(language: str, words: list[str]) -> list[str]:
+    """The feminine forms of masculine job words: search.GENDER_FOLDS the other way."""
+    return [
+        re.sub(pattern, replacement, word, flags=re.IGNORECASE)
+        for word in words
+        for pattern, replacement in _FEMININE.get(language, [])
+        if re.search(pattern, word, flags=re.IGNORECASE)
+    ]
 
 
 def _plain(html: str) -> str:
