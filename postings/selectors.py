@@ -51,6 +51,15 @@ _WORD = re.compile(r"\w+")
 _NOT_ON_CARDS = (*Posting.HTML_FIELDS, "search_context", "search_stems", "search_vector")
 # Highlight markers that no posting text contains; replaced by <mark> after escaping.
 _MARK_START, _MARK_STOP = "\x02", "\x03"
+# (masculine ending, feminine), as search.GENDER_FOLDS folds them back.
+_FEMININE = {
+    "fr": [
+        (r"eur(s?)$", r"euse\1"),  # développeur -> développeuse
+        (r"teur(s?)$", r"trice\1"),  # directeur -> directrice
+        (r"ier(s?)$", r"ière\1"),  # infirmier -> infirmière
+        (r"ien(s?)$", r"ienne\1"),  # technicien -> technicienne
+    ],
+}
 # The inline tags of the sanitised HTML (postings.html.ALLOWED_TAGS): inside a line of text.
 _INLINE_TAG_SQL = r"</?(strong|b|em|i|a)\y[^>]*>"
 _BLOCK_TAG = re.compile(r"</?(?:p|br|ul|ol|li|h\d)\b[^>]*>", re.IGNORECASE)
@@ -434,6 +443,9 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
     if words := re.findall(r"(?<![-\w])\w{3,}", text):
         prefixes = " | ".join(f"'{word}':*" for word in words)
         query |= SearchQuery(prefixes, search_type="raw", config="simple")
+        # And their feminine forms, which the fold found but a prefix does not ("développeuse").
+        if feminine := _feminine(language, words):
+            query |= SearchQuery(" or ".join(feminine), search_type="websearch", config=config)
     headlines = {
         pk: (title, extract, description)
         for pk, title, extract, description in Posting.objects.filter(
@@ -487,6 +499,16 @@ def _unmarked(text: F) -> Func:
         function="translate",
         output_field=TextField(),
     )
+
+
+def _feminine(language: str, words: list[str]) -> list[str]:
+    """The feminine forms of masculine job words: search.GENDER_FOLDS the other way."""
+    return [
+        re.sub(pattern, replacement, word, flags=re.IGNORECASE)
+        for word in words
+        for pattern, replacement in _FEMININE.get(language, [])
+        if re.search(pattern, word, flags=re.IGNORECASE)
+    ]
 
 
 def _plain(html: str) -> str:

@@ -134,6 +134,21 @@ def test_it_highlights_a_feminine_title_found_through_the_masculine_form(client)
     assert ">Full-Stack-<mark>Entwicklerin</mark></a></h3>" in html
 
 
+def test_it_highlights_the_feminine_french_title_of_a_masculine_query(client):
+    for title in ("Développeuse Python", "Directrice commerciale", "Technicienne réseau"):
+        factories.live_posting(language="fr", title=title, description="<p>Bien.</p>")
+    html = client.get("/fr/jobs/?q=développeur directeur technicien&sort=date").content.decode()
+    html += client.get("/fr/jobs/?q=développeur").content.decode()
+    html += client.get("/fr/jobs/?q=directeur").content.decode()
+    html += client.get("/fr/jobs/?q=technicien").content.decode()
+    for marked in (
+        "<mark>Développeuse</mark>",
+        "<mark>Directrice</mark>",
+        "<mark>Technicienne</mark>",
+    ):
+        assert marked in html
+
+
 def test_it_cuts_a_long_text_around_the_match_with_an_ellipsis_where_it_cuts(client):
     words = " ".join(f"Wort{i}" for i in range(80))
     factories.live_posting(
