@@ -93,6 +93,13 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         "postings/list.html",
         {
             "form": form,
+            # The filter sheet's own fields' errors; the where box says its own beside it.
+            "filter_errors": [
+                (field.label, error)
+                for field in form
+                if field.name != "where"
+                for error in field.errors
+            ],
             "filters": filters,
             # The radius select's choice: the search's, else the default.
             "radius": str(filters.radius or places.DEFAULT_RADIUS),

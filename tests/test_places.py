@@ -206,6 +206,8 @@ def test_it_says_next_to_the_where_box_that_it_knows_no_such_city(client, langua
     assert f'<p class="field-error" id="where-error">{message}' in html
     assert "Xyzzyville&#x27; OR 1=1--" in html
     assert titles(html) == {"Job A"}, "an unknown city filters nothing"
+    assert html.count(message) == 1, "said once, below the where box, not again in the filters"
+    assert 'id="filters" open' not in html, "the filters are not what went wrong"
     long = client.get(f"/{language}/jobs/?where={'x' * 5000}")
     assert long.status_code == 200
 
