@@ -7,9 +7,12 @@ posting of the language goes live or expires by the clock alone. A write in one 
 the pages of the others cached.
 
 A page the cache has not stored (the long tail of searches, the next page of a list) still
-finds the parts that do not change with the page or the order under the same version and
-clock: the counts and order of a search (selectors.search), the categories, and the moment
-of the next change by the clock (see Scope).
+finds the parts that do not change with the page or the order under the same version: the
+categories, the moment of the next change by the clock, and the counts and order of a search
+(selectors.search), which the clock changes too. At a million postings one expires every few
+seconds, so those are not computed again at each: they are kept with the moment they were
+computed for and brought to the present by the few postings that went live or expired since
+(see Scope.remember_live).
 """
 
 import hashlib
@@ -49,63 +52,105 @@ def data_version(language: str) -> int:
     return row[0] if row else 0
 
 
-def _next_change(language: str) -> datetime | None:
-    """When a published posting of the language expires or goes live by the clock."""
+def _next_change(language: str, after: datetime) -> datetime | None:
+    """When a published posting of the language next expires or goes live by the clock."""
     with _reads().cursor() as cursor:
         cursor.execute(
             """
             SELECT least(
                 (SELECT min(expires_at) FROM postings_posting
-                 WHERE status = 'published' AND language = %s AND expires_at > now()),
+                 WHERE status = 'published' AND language = %s AND expires_at > %s),
                 (SELECT min(published_at) FROM postings_posting
-                 WHERE status = 'published' AND language = %s AND published_at > now())
+                 WHERE status = 'published' AND language = %s AND published_at > %s)
             )
             """,
-            [language, language],
+            [language, after, language, after],
         )
         return cursor.fetchone()[0]
 
 
-def _seconds_until(moment: datetime | None) -> int:
-    if moment is None:
-        return MAX_AGE
-    return max(0, min(MAX_AGE, math.floor((moment - timezone.now()).total_seconds())))
+@dataclass(frozen=True)
+class Quiet:
+    """A span in which no published posting of a language goes live or expires by the clock:
+    from the moment it was read to the next such change (None: none to come)."""
+
+    since: datetime
+    until: datetime | None
+
+    def holds(self, start: datetime, end: datetime) -> bool:
+        """Whether no posting changed by the clock after `start` up to `end`."""
+        return self.since <= start and (self.until is None or end < self.until)
+
+    def seconds_left(self) -> int:
+        if self.until is None:
+            return MAX_AGE
+        left = (self.until - timezone.now()).total_seconds()
+        return max(0, min(MAX_AGE, math.floor(left)))
 
 
-def seconds_until_next_change(language: str, version: int) -> int:
-    """Until a published posting of the language expires or goes live by the clock. Under one
-    data version the postings are the same, so their next change is the same moment until it
-    comes: it is read once per version and kept until then."""
+def quiet_spell(language: str, version: int) -> Quiet:
+    """The language's span without a change by the clock, around now. Under one data version the
+    postings are the same, so their next change is the same moment until it comes: it is read
+    once per version and kept until then."""
     key = f"next-change:{language}:{version}"
     if (stored := cache.get(key)) is not None:
-        return _seconds_until(stored["moment"])
-    moment = _next_change(language)
-    if (seconds := _seconds_until(moment)) > 0:
-        cache.set(key, {"moment": moment}, seconds)
-    return seconds
+        return stored
+    now = timezone.now()
+    quiet = Quiet(now, _next_change(language, now))
+    if (seconds := quiet.seconds_left()) > 0:
+        cache.set(key, quiet, seconds)
+    return quiet
 
 
 @dataclass(frozen=True)
 class Scope:
-    """What the parts of a page may be kept under: its language's data version, until the next
-    change by the clock (a monotonic moment), as the whole page would be."""
+    """What the parts of a page may be kept under: its language's data version, and the span
+    around now in which none of its postings changes by the clock."""
 
     language: str
     version: int
-    ends: float
+    quiet: Quiet
 
     def _key(self, name: str, parts: Hashable) -> str:
         described = f"{name}:{self.language}:{self.version}:{parts!r}"
         return "part:" + hashlib.sha256(described.encode()).hexdigest()
 
     def remember(self, name: str, parts: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()`, or what it gave under this version for the same name and parts."""
+        """`compute()`, or what it gave under this version for the same name and parts: for a
+        part that the clock does not change."""
         key = self._key(name, parts)
         if (stored := cache.get(key)) is not None:
             return stored["value"]
         value = compute()
-        if (timeout := math.floor(self.ends - time.monotonic())) > 0:
-            cache.set(key, {"value": value}, timeout)
+        cache.set(key, {"value": value}, MAX_AGE)
+        return value
+
+    def remember_live(
+        self,
+        name: str,
+        parts: Hashable,
+        compute: Callable[[datetime], T],
+        catch_up: Callable[[T, datetime, datetime], T | None],
+    ) -> T:
+        """For a part that the clock changes (which postings are live): `compute(moment)`, what
+        it is at a moment; or what it gave under this version for the same name and parts at an
+        earlier moment: as it is when the scope's quiet span holds both moments, else brought
+        to now by `catch_up(value, then, now)`, or computed again when that returns None.
+        Every app server's clock is taken to be the same: a part made a moment ahead is used
+        as it is."""
+        key = self._key(name, parts)
+        now = timezone.now()
+        if (stored := cache.get(key)) is not None:
+            then = stored["moment"]
+            if then >= now or self.quiet.holds(then, now):
+                return stored["value"]
+            # Stored again as of now even when nothing changed: the next pages skip the window
+            # that this one looked at.
+            if (caught_up := catch_up(stored["value"], then, now)) is not None:
+                cache.set(key, {"value": caught_up, "moment": now}, MAX_AGE)
+                return caught_up
+        value = compute(now)
+        cache.set(key, {"value": value, "moment": now}, MAX_AGE)
         return value
 
     def remember_each(
@@ -156,8 +201,9 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         # The next change by the clock is found before rendering, so a change during the
         # rendering still ends the entry, and the entry ends at that moment, however long the
         # rendering took.
-        ends = time.monotonic() + seconds_until_next_change(language, version)
-        request.page_scope = Scope(language, version, ends)  # type: ignore[attr-defined]
+        quiet = quiet_spell(language, version)
+        ends = time.monotonic() + quiet.seconds_left()
+        request.page_scope = Scope(language, version, quiet)  # type: ignore[attr-defined]
         response = view(request, *args, **kwargs)
         timeout = math.floor(ends - time.monotonic())
         # A response that sets a cookie belongs to one visitor.

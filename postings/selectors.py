@@ -12,7 +12,7 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import astuple, dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import escape, unescape
 
 from django.contrib.postgres.search import (
@@ -32,7 +32,7 @@ from django_countries import countries
 from . import places, rates
 from .caching import Scope
 from .collation import collated
-from .models import Category, FacetCount, Posting
+from .models import Category, FacetCount, Posting, PostingQuerySet
 from .search import configs_for, matches, search_query, title_bonus
 
 # Facet (query-string parameter) -> Posting column.
@@ -134,10 +134,16 @@ class Results:
         return self.number < self.num_pages
 
 
-def filter_postings(language: str, filters: Filters) -> QuerySet[Posting]:
-    """Live postings in `language` matching the filters that are not facets (the text, the
-    salary, the age): what the facets count from."""
-    postings = Posting.objects.live().in_language(language)
+def filter_postings(
+    language: str, filters: Filters, at: datetime | None = None
+) -> QuerySet[Posting]:
+    """Live postings in `language` (at the moment `at`, now by default) matching the filters
+    that are not facets (the text, the salary, the age): what the facets count from."""
+    return _narrowed(Posting.objects.live(at).in_language(language), language, filters)
+
+
+def _narrowed(postings: PostingQuerySet, language: str, filters: Filters) -> PostingQuerySet:
+    """`postings` that match the filters that are not facets."""
     if filters.q:
         postings = postings.filter(matches(language, filters.q))
     if filters.salary_min:
@@ -182,10 +188,13 @@ def matching(language: str, filters: Filters) -> QuerySet[Posting]:
     return postings.select_related("company").order_by("-published_at", "-id")
 
 
-def _not_live_published(language: str, columns: list[str]) -> dict[tuple, int]:
-    """Published postings that are not live (expired before the sweep ran, or scheduled),
-    counted per `columns`: what FacetCount counts and the public must not see."""
-    now = timezone.now()
+def _not_live_published(
+    language: str, columns: list[str], at: datetime | None = None
+) -> dict[tuple, int]:
+    """Published postings that are not live at `at` (now by default): expired before the sweep
+    ran, or scheduled. Counted per `columns`: what FacetCount counts and the public must not
+    see."""
+    now = at or timezone.now()
     rows = (
         Posting.objects.in_language(language)
         .filter(Q(expires_at__lte=now) | Q(published_at__gt=now), status=Posting.Status.PUBLISHED)
@@ -196,15 +205,15 @@ def _not_live_published(language: str, columns: list[str]) -> dict[tuple, int]:
     return {row[:-1]: row[-1] for row in rows}
 
 
-def _cells(language: str, filters: Filters) -> Counter:
-    """Live postings in `language` matching the filters that are not facets, counted per
-    (country, category, type, remote)."""
+def _cells(language: str, filters: Filters, at: datetime) -> Counter:
+    """Postings in `language` live at `at` matching the filters that are not facets, counted
+    per (country, category, type, remote)."""
     columns = list(FACET_COLUMNS.values())
     if filters.place and not any(getattr(filters, name) for name in ROW_FILTERS if name != "place"):
-        return _cells_around(language, filters)
+        return _cells_around(language, filters, at)
     if any(getattr(filters, name) for name in ROW_FILTERS):
         rows = (
-            filter_postings(language, filters)
+            filter_postings(language, filters, at)
             .values_list(*_cell_columns(filters))
             .annotate(n=Count("id"))
             .order_by()
@@ -212,11 +221,11 @@ def _cells(language: str, filters: Filters) -> Counter:
         return Counter({row[:-1]: row[-1] for row in rows})
     counted = FacetCount.objects.filter(language=language, n__gt=0).values_list(*columns, "n")
     cells = Counter({row[:-1]: row[-1] for row in counted})
-    cells.subtract(_not_live_published(language, columns))
+    cells.subtract(_not_live_published(language, columns, at))
     return +cells  # drops the cells at zero
 
 
-def _cells_around(language: str, filters: Filters) -> Counter:
+def _cells_around(language: str, filters: Filters, at: datetime) -> Counter:
     """With a "where" alone: the postings within the radius, by the GiST index, flagged near;
     and the remote postings beyond it, flagged far: all the remote ones, counted as without a
     "where" (FacetCount), less the near ones. Two small reads instead of every remote posting
@@ -225,7 +234,7 @@ def _cells_around(language: str, filters: Filters) -> Counter:
     anywhere = replace(filters, where="", radius=None, place=None)
     near_rows = (
         places.within(
-            filter_postings(language, anywhere),
+            filter_postings(language, anywhere, at),
             filters.place,
             filters.radius or places.DEFAULT_RADIUS,
         )
@@ -235,7 +244,7 @@ def _cells_around(language: str, filters: Filters) -> Counter:
     )
     near = Counter({row[:-1]: row[-1] for row in near_rows})
     cells = Counter({(*cell, True): n for cell, n in near.items()})
-    for cell, n in _cells(language, anywhere).items():
+    for cell, n in _cells(language, anywhere, at).items():
         if cell[REMOTE] == Posting.Remote.REMOTE and n > near[cell]:
             cells[(*cell, False)] = n - near[cell]
     return cells
@@ -324,9 +333,10 @@ def absent_countries(language: str, filters: Filters, results: Results) -> list[
     return [code for code in empty if code not in present]
 
 
-def _scored_matches(language: str, filters: Filters) -> list[tuple]:
-    """(score, published_at, id, *cell) of every posting that matches the text and the other
-    filters that are not facets: one pass over the matches serves the facets and the page."""
+def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple]:
+    """(score, published_at, id, *cell) of every posting live at `at` that matches the text and
+    the other filters that are not facets: one pass over the matches serves the facets and the
+    page."""
     # Relevance, fading with age: a month-old posting needs twice the rank of today's.
     age_in_months = RawSQL(
         "extract(epoch from now() - published_at) / 2592000.0", (), output_field=FloatField()
@@ -335,7 +345,7 @@ def _scored_matches(language: str, filters: Filters) -> list[tuple]:
         language, filters.q
     )
     return list(
-        filter_postings(language, filters)
+        filter_postings(language, filters, at)
         .annotate(score=rank / (1 + age_in_months))
         .values_list("score", "published_at", "id", *_cell_columns(filters))
     )
@@ -343,31 +353,43 @@ def _scored_matches(language: str, filters: Filters) -> list[tuple]:
 
 @dataclass(frozen=True)
 class Found:
-    """What a search finds whatever the page and the order: the facets, the total, and for a
-    text search the ids of the matches in each order, as many as can be browsed."""
+    """What a search finds whatever the page and the order: the counts per facet value and their
+    facets, the total, and for a text search the ids of the matches in each order, as many as
+    can be browsed and a few more (the postings that expire before the search is made again
+    leave its order)."""
 
+    counts: dict[str, Counter]
     facets: dict[str, list[FacetValue]]
     total: int
     ranked: dict[str, list[int]] = field(default_factory=dict)
 
 
-def _find(language: str, filters: Filters, categories: list[Category], per_page: int) -> Found:
+def _find(
+    language: str, filters: Filters, categories: list[Category], per_page: int, at: datetime
+) -> Found:
+    """What the search finds among the postings live at `at`."""
     wanted = filters.facets()
     ranked = {}
     if filters.q:
-        matches = _scored_matches(language, filters)
+        matches = _scored_matches(language, filters, at)
         counts, total = _facet_counts(Counter(match[3:] for match in matches), wanted)
         kept = [match for match in matches if not _misses(match[3:], wanted)]
-        browsable = MAX_PAGES * per_page
+        browsable = MAX_PAGES * per_page * 11 // 10
         ranked = {
             # Score, then date, then id; or date, then id.
             "relevance": [match[2] for match in heapq.nlargest(browsable, kept)],
             "date": [match[2] for match in heapq.nlargest(browsable, kept, key=lambda m: m[1:3])],
         }
     else:
-        counts, total = _facet_counts(_cells(language, filters), wanted)
+        counts, total = _facet_counts(_cells(language, filters, at), wanted)
+    return Found(counts, _labelled(counts, wanted, categories), total, ranked)
+
+
+def _labelled(
+    counts: dict[str, Counter], wanted: dict[str, list], categories: list[Category]
+) -> dict[str, list[FacetValue]]:
     # Labels as text: a lazy translation in the page cache would be unpickled as a new class.
-    facets = {
+    return {
         "country": _countries(counts["country"], wanted["country"]),
         "category": _listed(
             [(c.id, c.slug, c.name) for c in categories], counts["category"], wanted["category"]
@@ -383,7 +405,58 @@ def _find(language: str, filters: Filters, categories: list[Category], per_page:
             wanted["remote"],
         ),
     }
-    return Found(facets, total, ranked)
+
+
+def _live_at(moment: datetime, published_at: datetime, expires_at: datetime | None) -> bool:
+    return published_at <= moment and (expires_at is None or expires_at > moment)
+
+
+def _caught_up(
+    language: str,
+    filters: Filters,
+    categories: list[Category],
+    per_page: int,
+    found: Found,
+    then: datetime,
+    now: datetime,
+) -> Found | None:
+    """`found` as of `then`, brought to `now` by the postings matching the filters that are not
+    facets that went live or expired by the clock in between: one query over the postings
+    published or expiring in the window, by its two indexes. `found` itself when none did;
+    None when a text search gained a match (its rank would be needed: the search is made
+    again) or lost so many that its pages run short."""
+    window = Q(published_at__gt=then, published_at__lte=now) | Q(
+        expires_at__gt=then, expires_at__lte=now
+    )
+    changed = _narrowed(
+        Posting.objects.filter(window, status=Posting.Status.PUBLISHED).in_language(language),
+        language,
+        filters,
+    ).values_list("id", "published_at", "expires_at", *_cell_columns(filters))
+    cells: Counter = Counter()
+    gone = set()
+    for pk, published_at, expires_at, *cell in changed:
+        if change := _live_at(now, published_at, expires_at) - _live_at(
+            then, published_at, expires_at
+        ):
+            cells[tuple(cell)] += change
+            if change < 0:
+                gone.add(pk)
+            elif filters.q:
+                return None
+    if not cells:
+        return found
+    wanted = filters.facets()
+    change_in, change_in_total = _facet_counts(cells, wanted)
+    counts = {}
+    for facet, counted in found.counts.items():
+        counts[facet] = counted.copy()
+        counts[facet].update(change_in[facet])
+    total = found.total + change_in_total
+    ranked = {order: [pk for pk in ids if pk not in gone] for order, ids in found.ranked.items()}
+    if any(len(ids) < min(total, MAX_PAGES * per_page) for ids in ranked.values()):
+        return None
+    return Found(counts, _labelled(counts, wanted, categories), total, ranked)
 
 
 def search(
@@ -399,13 +472,18 @@ def search(
     total. With a page's scope, what does not change with the page or the order is found once
     per data version (the long tail of pages that the page cache has not stored)."""
     if scope is None:
-        found = _find(language, filters, categories, per_page)
+        found = _find(language, filters, categories, per_page, timezone.now())
     else:
         # The facets' labels are in the active language.
         parts = (translation.get_language(), *astuple(replace(filters, sort="", category=None)))
         parts += (filters.category.id if filters.category else None, per_page)
-        found = scope.remember(
-            "search", parts, lambda: _find(language, filters, categories, per_page)
+        found = scope.remember_live(
+            "search",
+            parts,
+            lambda at: _find(language, filters, categories, per_page, at),
+            lambda found, then, now: _caught_up(
+                language, filters, categories, per_page, found, then, now
+            ),
         )
     total = found.total
     number = max(1, min(page, MAX_PAGES, -(-total // per_page)))

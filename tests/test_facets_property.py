@@ -338,3 +338,61 @@ def test_it_keeps_the_country_list_exact_after_every_kind_of_write(client, tmp_p
         cursor.execute("TRUNCATE postings_posting CASCADE")
     assert countries() == {}
     assert "?country=" not in client.get("/fr/").content.decode()
+
+
+# Hours from now of a posting's publication and expiry: before, inside and after a window of
+# two hours that starts now, or none.
+clock_strategy = st.lists(
+    st.tuples(st.sampled_from([-5, -1, 1, 3]), st.sampled_from([None, -1, 1, 3])),
+    min_size=30,
+    max_size=30,
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    specs=postings_strategy,
+    clock=clock_strategy,
+    filters=filters_strategy,
+    language=st.sampled_from(LANGUAGES),
+)
+def test_it_brings_a_search_to_a_later_moment_like_searching_again(specs, clock, filters, language):
+    """What a search found, caught up by the postings that went live or expired by the clock
+    since (a page the page cache has not stored, in a language that changed by the clock), is
+    what searching again finds."""
+    Posting.objects.all().delete()
+    ExchangeRate.objects.all().delete()
+    ExchangeRate.objects.bulk_create(
+        [
+            ExchangeRate(currency=code, rate=rate, day=date(2025, 10, 9))
+            for code, rate in RATES.items()
+        ]
+    )
+    make_board([{**spec, "state": "live"} for spec in specs])
+    then = timezone.now()
+    for posting, (published, expires) in zip(Posting.objects.order_by("id"), clock, strict=False):
+        posting.published_at = then + timedelta(hours=published)
+        posting.expires_at = None if expires is None else then + timedelta(hours=expires)
+        posting.save(update_fields=["published_at", "expires_at"])
+    now = then + timedelta(hours=2)
+    categories = list(Category.objects.all())
+    category = next((c for c in categories if c.slug == filters["category"]), None)
+    place = places.find(filters["where"]) if filters["where"] else None
+    search = selectors.Filters(**{**filters, "category": category, "place": place})
+    per_page = 2  # an order of 100 matches (50 pages), and 10 to spare
+    before = selectors._find(language, search, categories, per_page, then)
+    caught_up = selectors._caught_up(language, search, categories, per_page, before, then, now)
+    again = selectors._find(language, search, categories, per_page, now)
+    if caught_up is None:  # a text search that gained a match is made again
+        assert search.q
+        return
+    assert caught_up.total == again.total
+    assert caught_up.facets == again.facets
+    for order, ids in caught_up.ranked.items():
+        assert ids == again.ranked[order][: len(ids)]
+        assert len(ids) >= min(again.total, selectors.MAX_PAGES * per_page)

@@ -170,6 +170,70 @@ def test_it_drops_an_expired_posting_from_the_counts_of_pages_not_stored_yet(cli
     assert select_options(html, "country") == [("FR", "France (1)")]
 
 
+def _wait_until(moment) -> None:
+    """Past `moment`, however long the wait takes."""
+    while (left := (moment - timezone.now()).total_seconds()) >= 0:
+        time.sleep(left + 0.01)
+
+
+def _ranked(queries: CaptureQueriesContext) -> bool:
+    return any("ts_rank" in query["sql"] for query in queries.captured_queries)
+
+
+def test_it_keeps_a_lists_counts_through_an_expiry_by_the_clock_less_the_posting(client):
+    # At a million postings one expires every few seconds: the counts are brought to the
+    # moment by the few postings the clock changed, not counted again.
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    expires_at = timezone.now() + timedelta(seconds=3)
+    factories.live_posting(language="fr", country="BE", title="Bientôt fini", expires_at=expires_at)
+    client.get("/fr/jobs/")
+    _wait_until(expires_at)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/fr/jobs/?page=1").content.decode()
+    assert select_options(html, "country") == [("FR", "France (1)")]
+    assert escape("Bientôt fini") not in html
+    assert not _counted_facets(queries)
+
+
+def test_it_keeps_a_searchs_matches_through_an_expiry_by_the_clock_less_the_posting(
+    client, settings
+):
+    settings.POSTINGS_PER_PAGE = 1
+    expires_at = timezone.now() + timedelta(seconds=3)
+    for n in range(3):
+        factories.live_posting(
+            language="fr",
+            country="BE" if n == 0 else "FR",
+            title=f"Soudeur {n}",
+            published_at=timezone.now() - timedelta(days=n + 1),
+            expires_at=expires_at if n == 0 else None,
+        )
+    client.get("/fr/jobs/?q=soudeur&sort=date")
+    _wait_until(expires_at)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/fr/jobs/?q=soudeur&sort=date&page=1").content.decode()
+    assert not _ranked(queries)
+    assert select_options(html, "country") == [("FR", "France (2)")]
+    assert "Soudeur 1" in html and "Soudeur 0" not in html
+    html = client.get("/fr/jobs/?q=soudeur&sort=date&page=2").content.decode()
+    assert "Soudeur 2" in html
+
+
+def test_it_counts_and_lists_a_posting_that_goes_live_by_the_clock(client):
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    published_at = timezone.now() + timedelta(seconds=3)
+    factories.live_posting(
+        language="fr", country="BE", title="Menuisier", published_at=published_at
+    )
+    assert "Menuisier" not in client.get("/fr/jobs/").content.decode()
+    assert "Menuisier" not in client.get("/fr/jobs/?q=menuisier").content.decode()
+    _wait_until(published_at)
+    for path in ("/fr/jobs/?page=1", "/fr/jobs/?q=menuisier&page=1"):
+        html = client.get(path).content.decode()
+        assert "Menuisier" in html
+        assert ("BE", "Belgique (1)") in select_options(html, "country")
+
+
 def test_it_switches_language_without_a_csrf_token():
     client = Client(enforce_csrf_checks=True)
     response = client.post("/i18n/setlang/", {"language": "pl", "next": "/pl/jobs/"})

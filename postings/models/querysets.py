@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -9,8 +10,9 @@ if TYPE_CHECKING:
 
 
 class PostingQuerySet(models.QuerySet["Posting"]):
-    def live(self) -> "PostingQuerySet":
-        now = timezone.now()
+    def live(self, at: datetime | None = None) -> "PostingQuerySet":
+        """Published, and live at the moment `at` (now by default) by their dates."""
+        now = at or timezone.now()
         return self.filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now),
             status=self.model.Status.PUBLISHED,
