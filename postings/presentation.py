@@ -110,6 +110,29 @@ def cards(
     return [rendered[posting] for posting in postings]
 
 
+def filter_form(query: QueryDict, context: dict, scope: Scope | None) -> SafeString:
+    """The list page's filter form (includes/filters.html), with `context`'s form, filters,
+    results and salary conversion. Under a page's scope it is rendered once per search as
+    asked (the form's own fields, whatever else the address holds), its facets, and its
+    currency and rates."""
+
+    def render() -> SafeString:
+        return render_to_string("includes/filters.html", context)
+
+    if scope is None:
+        return render()
+    asked = tuple((name, tuple(query.getlist(name))) for name in context["form"].fields)
+    conversion = context["salary_conversion"]
+    parts = (
+        translation.get_language(),
+        asked,
+        context["results"].facets,
+        conversion.currency,
+        conversion.day,
+    )
+    return scope.remember("filters", parts, render)
+
+
 def is_new(moment: datetime | None) -> bool:
     """Published in the last 48 hours."""
     return moment is not None and timezone.now() - moment < timedelta(hours=48)

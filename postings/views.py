@@ -88,28 +88,32 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     conversion = rates.Conversion(
         filters.salary_currency or rates.default_currency(request.LANGUAGE_CODE), scope
     )
+    shared = {
+        "form": form,
+        # The filter sheet's own fields' errors; the where box says its own beside it.
+        "filter_errors": [
+            (field.label, error)
+            for field in form
+            if field.name != "where"
+            for error in field.errors
+        ],
+        "filters": filters,
+        "results": results,
+        "salary_conversion": conversion,
+    }
     return render(
         request,
         "postings/list.html",
         {
-            "form": form,
-            # The filter sheet's own fields' errors; the where box says its own beside it.
-            "filter_errors": [
-                (field.label, error)
-                for field in form
-                if field.name != "where"
-                for error in field.errors
-            ],
-            "filters": filters,
+            **shared,
+            "filter_form": presentation.filter_form(request.GET, shared, scope),
             # The radius select's choice: the search's, else the default.
             "radius": str(filters.radius or places.DEFAULT_RADIUS),
-            "results": results,
             "cards": presentation.cards(results.postings, scope, conversion),
             "query_without_page": query.urlencode(),
             "notices": switching.notices(request.GET, request.LANGUAGE_CODE),
             "chips": presentation.chips(request.GET, form, results),
             "pages": presentation.page_window(results.number, results.num_pages),
-            "salary_conversion": conversion,
         },
     )
 

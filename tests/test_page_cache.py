@@ -1,4 +1,5 @@
 import json
+import re
 import time
 from datetime import timedelta
 
@@ -232,6 +233,32 @@ def test_it_counts_and_lists_a_posting_that_goes_live_by_the_clock(client):
         html = client.get(path).content.decode()
         assert "Menuisier" in html
         assert ("BE", "Belgique (1)") in select_options(html, "country")
+
+
+def _selected(html: str, name: str) -> list[str]:
+    match = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert match, f"no <select name={name}> on the page"
+    return re.findall(r'<option value="([^"]*)"[^>]*selected', match.group(1))
+
+
+def test_it_renders_the_filter_form_once_per_search_and_keeps_each_searchs_own_values(
+    client, django_assert_num_queries
+):
+    # The facets are the same whatever the order and the salary asked (none states one here):
+    # the stored form must still show each search's own values.
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    by_date = client.get("/fr/jobs/?q=soudeur&sort=date&salary_min=100").content.decode()
+    by_relevance = client.get("/fr/jobs/?q=soudeur&salary_min=200&salary_period=month")
+    by_relevance = by_relevance.content.decode()
+    assert _selected(by_date, "sort") == ["date"]
+    assert "date" not in _selected(by_relevance, "sort")
+    assert 'name="salary_min" min="0" step="1" inputmode="numeric" value="100"' in by_date
+    assert 'name="salary_min" min="0" step="1" inputmode="numeric" value="200"' in by_relevance
+    assert _selected(by_relevance, "salary_period") == ["month"]
+    # Another visit of the same search, past the page cache: the same page.
+    again = client.get("/fr/jobs/?q=soudeur&sort=date&salary_min=100&visit=2").content.decode()
+    visit = ("&amp;visit=2", '<input type="hidden" name="visit" value="2">')
+    assert again.replace(visit[0], "").replace(visit[1], "") == by_date
 
 
 def test_it_switches_language_without_a_csrf_token():
