@@ -47,6 +47,11 @@ def _tolerant(fallback):
     return decorate
 
 
+def available() -> bool:
+    """False while the cache is left alone after a failure."""
+    return time.monotonic() >= _down_until
+
+
 def _missing(key, *args, **kwargs):
     raise ValueError(f"Key {key!r} not found.")  # what Django's incr says of a missing key
 

@@ -18,7 +18,8 @@ computed for and brought to the present by the few postings that went live or ex
 import hashlib
 import math
 import time
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -30,9 +31,16 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from jobboard.cache import available as cache_available
+
 from .models import LanguageVersion
 
 MAX_AGE = 600  # seconds; a cap, not a staleness: the version and the clock decide
+# A part being computed: how long its lock holds at most (longer than the slowest part takes),
+# and how long, and how often, other requests look for it before computing it themselves.
+LOCK_SECONDS = 30
+WAIT_SECONDS = 10
+WAIT_STEP = 0.05
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
@@ -102,6 +110,29 @@ def quiet_spell(language: str, version: int) -> Quiet:
     return quiet
 
 
+def _stored_by_another(key: str) -> dict | None:
+    """What another request stores under `key` while it computes it, waited for up to
+    WAIT_SECONDS, so that the requests that ask for a new part at once (a popular search after
+    a write) do not all compute it. None when this request is to compute it: it then holds the
+    lock (see _computing), or waited in vain, or the cache is down (nothing to wait for)."""
+    if cache.add(key + ":lock", True, LOCK_SECONDS) or not cache_available():
+        return None
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP)
+        if (stored := cache.get(key)) is not None:
+            return stored
+    return None
+
+
+@contextmanager
+def _computing(key: str) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        cache.delete(key + ":lock")
+
+
 @dataclass(frozen=True)
 class Scope:
     """What the parts of a page may be kept under: its language's data version, and the span
@@ -119,10 +150,11 @@ class Scope:
         """`compute()`, or what it gave under this version for the same name and parts: for a
         part that the clock does not change."""
         key = self._key(name, parts)
-        if (stored := cache.get(key)) is not None:
+        if (stored := cache.get(key) or _stored_by_another(key)) is not None:
             return stored["value"]
-        value = compute()
-        cache.set(key, {"value": value}, MAX_AGE)
+        with _computing(key):
+            value = compute()
+            cache.set(key, {"value": value}, MAX_AGE)
         return value
 
     def remember_live(
@@ -140,7 +172,7 @@ class Scope:
         as it is."""
         key = self._key(name, parts)
         now = timezone.now()
-        if (stored := cache.get(key)) is not None:
+        if (stored := cache.get(key) or _stored_by_another(key)) is not None:
             then = stored["moment"]
             if then >= now or self.quiet.holds(then, now):
                 return stored["value"]
@@ -149,8 +181,9 @@ class Scope:
             if (caught_up := catch_up(stored["value"], then, now)) is not None:
                 cache.set(key, {"value": caught_up, "moment": now}, MAX_AGE)
                 return caught_up
-        value = compute(now)
-        cache.set(key, {"value": value, "moment": now}, MAX_AGE)
+        with _computing(key):
+            value = compute(now)
+            cache.set(key, {"value": value, "moment": now}, MAX_AGE)
         return value
 
     def remember_each(

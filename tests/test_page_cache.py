@@ -1,6 +1,7 @@
 import json
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import feedparser
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from postings.caching import cached_page
+from postings.caching import Quiet, Scope, cached_page
 from postings.models import Category, Posting
 from tests import factories
 from tests.conftest import select_options
@@ -373,3 +374,23 @@ def test_it_refreshes_every_language_when_the_postings_are_truncated(client):
         cursor.execute("TRUNCATE postings_posting CASCADE")
     assert "Soudeur" not in client.get("/fr/jobs/").content.decode()
     assert "Soldador" not in client.get("/es/jobs/").content.decode()
+
+
+def test_it_computes_a_part_once_while_other_requests_wait_for_it():
+    # Eight connections asking for the same new search at once: one ranks its matches, the
+    # others wait for what it stores instead of ranking them too.
+    scope = Scope("fr", 1, Quiet(timezone.now(), None))
+    computed = []
+
+    def compute(moment):
+        computed.append(moment)
+        time.sleep(0.5)
+        return "found"
+
+    def ask():
+        return scope.remember_live("search", ("soudeur",), compute, lambda value, *_: value)
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: ask(), range(4)))
+    assert answers == ["found"] * 4
+    assert len(computed) == 1
