@@ -163,17 +163,20 @@ class Scope:
         parts: Hashable,
         compute: Callable[[datetime], T],
         catch_up: Callable[[T, datetime, datetime], T | None],
+        at: datetime | None = None,
     ) -> T:
         """For a part that the clock changes (which postings are live): `compute(moment)`, what
         it is at a moment; or what it gave under this version for the same name and parts at an
         earlier moment: as it is when the scope's quiet span holds both moments, else brought
         to now by `catch_up(value, then, now)`, or computed again when that returns None.
         Every app server's clock is taken to be the same: a part made a moment ahead is used
-        as it is."""
+        as it is, unless it is asked for `at` a given moment (a part of another part)."""
         key = self._key(name, parts)
-        now = timezone.now()
+        now = at or timezone.now()
         if (stored := cache.get(key) or _stored_by_another(key)) is not None:
             then = stored["moment"]
+            if then > now and at is not None:
+                return compute(now)
             if then >= now or self.quiet.holds(then, now):
                 return stored["value"]
             # Stored again as of now even when nothing changed: the next pages skip the window

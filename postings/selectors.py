@@ -10,9 +10,11 @@ a few rows instead of a count over every posting.
 
 import heapq
 import re
+from array import array
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import astuple, dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from html import escape, unescape
 
 from django.contrib.postgres.search import (
@@ -333,6 +335,82 @@ def absent_countries(language: str, filters: Filters, results: Results) -> list[
     return [code for code in empty if code not in present]
 
 
+@dataclass(frozen=True)
+class Matches:
+    """Every posting that matches a search's text and its filters that are not facets, in
+    columns (about 30 bytes a match, in the cache): its score, publication (microseconds since
+    the epoch) and id, and which of `cells` its facet values are. What every combination of
+    facet filters on the same search counts and orders, without reading the matches again."""
+
+    cells: list[tuple]
+    cell: array
+    scores: array
+    published: array
+    ids: array
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple]) -> "Matches":
+        """From (score, published_at, id, *cell) rows."""
+        numbers: dict[tuple, int] = {}
+        cell, scores, published, ids = array("I"), array("d"), array("q"), array("q")
+        for score, published_at, pk, *values in rows:
+            cell.append(numbers.setdefault(tuple(values), len(numbers)))
+            scores.append(score)
+            published.append(_microseconds(published_at))
+            ids.append(pk)
+        return cls(list(numbers), cell, scores, published, ids)
+
+    def without(self, gone: set[int]) -> "Matches":
+        kept = [i for i, pk in enumerate(self.ids) if pk not in gone]
+        return Matches(
+            self.cells,
+            *(array(column.typecode, (column[i] for i in kept)) for column in self._columns()),
+        )
+
+    def _columns(self) -> tuple[array, array, array, array]:
+        return self.cell, self.scores, self.published, self.ids
+
+    def counted(self) -> Counter:
+        """The matches per cell."""
+        return Counter({self.cells[number]: n for number, n in Counter(self.cell).items()})
+
+    def ranked(self, wanted: dict[str, list], browsable: int) -> dict[str, list[int]]:
+        """The ids of the matches that pass the facet filters, as many as can be browsed, by
+        score, then date, then id; and by date, then id."""
+        passing = {number for number, cell in enumerate(self.cells) if not _misses(cell, wanted)}
+        kept = [i for i, number in enumerate(self.cell) if number in passing]
+        by_date = heapq.nlargest(browsable, kept, key=lambda i: (self.published[i], self.ids[i]))
+        by_score = heapq.nlargest(
+            browsable, kept, key=lambda i: (self.scores[i], self.published[i], self.ids[i])
+        )
+        return {
+            "relevance": [self.ids[i] for i in by_score],
+            "date": [self.ids[i] for i in by_date],
+        }
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _matches(language: str, filters: Filters, at: datetime, scope: Scope | None) -> Matches:
+    """The search's matches among the postings live at `at`; with a page's scope, read once for
+    every combination of facet filters on the same text and other filters."""
+    if scope is None:
+        return Matches.of(_scored_matches(language, filters, at))
+    anywhere = replace(filters, country=(), category=None, type="", remote="", sort="")
+    return scope.remember_live(
+        "matches",
+        astuple(anywhere),
+        lambda moment: Matches.of(_scored_matches(language, filters, moment)),
+        lambda matches, then, now: _matches_caught_up(language, filters, matches, then, now),
+        at=at,
+    )
+
+
 def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple]:
     """(score, published_at, id, *cell) of every posting live at `at` that matches the text and
     the other filters that are not facets: one pass over the matches serves the facets and the
@@ -365,21 +443,20 @@ class Found:
 
 
 def _find(
-    language: str, filters: Filters, categories: list[Category], per_page: int, at: datetime
+    language: str,
+    filters: Filters,
+    categories: list[Category],
+    per_page: int,
+    at: datetime,
+    scope: Scope | None = None,
 ) -> Found:
     """What the search finds among the postings live at `at`."""
     wanted = filters.facets()
     ranked = {}
     if filters.q:
-        matches = _scored_matches(language, filters, at)
-        counts, total = _facet_counts(Counter(match[3:] for match in matches), wanted)
-        kept = [match for match in matches if not _misses(match[3:], wanted)]
-        browsable = MAX_PAGES * per_page * 11 // 10
-        ranked = {
-            # Score, then date, then id; or date, then id.
-            "relevance": [match[2] for match in heapq.nlargest(browsable, kept)],
-            "date": [match[2] for match in heapq.nlargest(browsable, kept, key=lambda m: m[1:3])],
-        }
+        matches = _matches(language, filters, at, scope)
+        counts, total = _facet_counts(matches.counted(), wanted)
+        ranked = matches.ranked(wanted, MAX_PAGES * per_page * 11 // 10)
     else:
         counts, total = _facet_counts(_cells(language, filters, at), wanted)
     return Found(counts, _labelled(counts, wanted, categories), total, ranked)
@@ -411,6 +488,45 @@ def _live_at(moment: datetime, published_at: datetime, expires_at: datetime | No
     return published_at <= moment and (expires_at is None or expires_at > moment)
 
 
+def _changed(
+    language: str, filters: Filters, then: datetime, now: datetime
+) -> tuple[Counter, set[int], bool]:
+    """The postings matching the filters that are not facets that went live (+1) or expired
+    (-1) by the clock after `then` up to `now`, per cell; the ids of those that expired; and
+    whether any went live. One query over the postings published or expiring in the window, by
+    its two indexes."""
+    window = Q(published_at__gt=then, published_at__lte=now) | Q(
+        expires_at__gt=then, expires_at__lte=now
+    )
+    changed = _narrowed(
+        Posting.objects.filter(window, status=Posting.Status.PUBLISHED).in_language(language),
+        language,
+        filters,
+    ).values_list("id", "published_at", "expires_at", *_cell_columns(filters))
+    cells: Counter = Counter()
+    gone, came = set(), False
+    for pk, published_at, expires_at, *cell in changed:
+        change = _live_at(now, published_at, expires_at) - _live_at(then, published_at, expires_at)
+        if change:
+            cells[tuple(cell)] += change
+            if change < 0:
+                gone.add(pk)
+            else:
+                came = True
+    return cells, gone, came
+
+
+def _matches_caught_up(
+    language: str, filters: Filters, matches: Matches, then: datetime, now: datetime
+) -> Matches | None:
+    """`matches` as of `then`, without those that expired up to `now`; None when a posting went
+    live (its score would be needed)."""
+    _cells_changed, gone, came = _changed(language, filters, then, now)
+    if came:
+        return None
+    return matches.without(gone) if gone else matches
+
+
 def _caught_up(
     language: str,
     filters: Filters,
@@ -425,25 +541,9 @@ def _caught_up(
     published or expiring in the window, by its two indexes. `found` itself when none did;
     None when a text search gained a match (its rank would be needed: the search is made
     again) or lost so many that its pages run short."""
-    window = Q(published_at__gt=then, published_at__lte=now) | Q(
-        expires_at__gt=then, expires_at__lte=now
-    )
-    changed = _narrowed(
-        Posting.objects.filter(window, status=Posting.Status.PUBLISHED).in_language(language),
-        language,
-        filters,
-    ).values_list("id", "published_at", "expires_at", *_cell_columns(filters))
-    cells: Counter = Counter()
-    gone = set()
-    for pk, published_at, expires_at, *cell in changed:
-        if change := _live_at(now, published_at, expires_at) - _live_at(
-            then, published_at, expires_at
-        ):
-            cells[tuple(cell)] += change
-            if change < 0:
-                gone.add(pk)
-            elif filters.q:
-                return None
+    cells, gone, came = _changed(language, filters, then, now)
+    if came and filters.q:
+        return None
     if not cells:
         return found
     wanted = filters.facets()
@@ -480,7 +580,7 @@ def search(
         found = scope.remember_live(
             "search",
             parts,
-            lambda at: _find(language, filters, categories, per_page, at),
+            lambda at: _find(language, filters, categories, per_page, at, scope),
             lambda found, then, now: _caught_up(
                 language, filters, categories, per_page, found, then, now
             ),

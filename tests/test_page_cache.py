@@ -221,6 +221,21 @@ def test_it_keeps_a_searchs_matches_through_an_expiry_by_the_clock_less_the_post
     assert "Soudeur 2" in html
 
 
+def test_it_ranks_a_searchs_matches_once_for_every_combination_of_facets(client):
+    # "developer" in Germany, then full-time, then remote: the long tail of a common word's
+    # searches counts and orders the same 30,000 matches again and again.
+    for n, (country, kind) in enumerate([("FR", "full_time"), ("BE", "part_time")] * 2):
+        factories.live_posting(
+            language="fr", country=country, employment_type=kind, title=f"Soudeur {n}"
+        )
+    client.get("/fr/jobs/?q=soudeur")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/fr/jobs/?q=soudeur&country=BE&type=part_time").content.decode()
+    assert not _ranked(queries)
+    assert select_options(html, "country") == [("BE", "Belgique (2)")]
+    assert "Soudeur 1" in html and "Soudeur 3" in html and "Soudeur 0" not in html
+
+
 def test_it_counts_and_lists_a_posting_that_goes_live_by_the_clock(client):
     factories.live_posting(language="fr", country="FR", title="Soudeur")
     published_at = timezone.now() + timedelta(seconds=3)
