@@ -2,6 +2,7 @@
 files kept from forms with errors, swept once nobody can use them any more."""
 
 import os
+import random
 import re
 import time
 from datetime import timedelta
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from postings import activity, tasks
-from postings.models import PostingDay
+from postings.models import PostingDay, PostingTotal
 from tests import factories
 
 
@@ -153,9 +154,7 @@ def test_it_sorts_and_pages_the_dashboard_by_every_column_with_exact_counts(clie
             total = [total[0] + views, total[1] + applies]
             if days_ago < 30:
                 recent = [recent[0] + views, recent[1] + applies]
-        expected.append(
-            (posting.pk, posting.title, STATUS_LABELS[status], *recent, *total)
-        )
+        expected.append((posting.pk, posting.title, STATUS_LABELS[status], *recent, *total))
     counted(factories.live_posting(company=factories.company("Laiterie Paul")), 0, 70, 70)
     client.force_login(factories.company_admin(dubois, language="en"))
     url = f"/admin/postings/company/{dubois.pk}/dashboard/"
@@ -199,9 +198,7 @@ def rows_read(plan: dict, table: str) -> int:
 
 
 @pytest.mark.django_db
-def test_it_reads_the_activity_of_the_shown_postings_only_however_big_the_company(
-    client, dubois
-):
+def test_it_reads_the_activity_of_the_shown_postings_only_however_big_the_company(client, dubois):
     """Every sort's page reads the rows of the postings it shows, and of those with activity
     in the chart's days for the sorts by it: not every posting of the company, nor its whole
     history."""
@@ -213,6 +210,8 @@ def test_it_reads_the_activity_of_the_shown_postings_only_however_big_the_compan
         busy.append(posting)
     for posting in busy[50:53]:
         counted(posting, 2, 4, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE postings_posting, postings_postingday")
     client.force_login(factories.company_admin(dubois, language="en"))
     url = f"/admin/postings/company/{dubois.pk}/dashboard/"
 
@@ -226,12 +225,73 @@ def test_it_reads_the_activity_of_the_shown_postings_only_however_big_the_compan
                 # planner would choose for these few rows.
                 cursor.execute("SET enable_seqscan = off")
                 for query in queries.captured_queries:
-                    if not query["sql"].startswith("SELECT"):
+                    # The counts (of the pages, of the live postings) read an index entry a
+                    # posting, not its row nor its days.
+                    if not query["sql"].startswith("SELECT") or "COUNT(*)" in query["sql"]:
                         continue
                     cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
                     plan = cursor.fetchone()[0][0]["Plan"]
                     postings += rows_read(plan, "postings_posting")
                     days += rows_read(plan, "postings_postingday")
                 cursor.execute("RESET enable_seqscan")
-            assert postings <= 30, (sort, postings)
+            # The page's ids, then its rows; the days of its postings and of the three
+            # counted in the chart's days, to sort by them and to draw the chart.
+            assert postings <= 2 * 25, (sort, postings)
             assert days <= 25 + 3 * 2, (sort, days)
+
+
+@pytest.mark.django_db
+def test_it_takes_a_postings_counts_along_when_it_moves_to_another_company(client, dubois):
+    posting = factories.live_posting(company=dubois, title="Affineur")
+    counted(posting, 40, 6, 2)
+    PostingDay.record(posting.pk)
+    PostingDay.record(posting.pk, apply=True)
+    paul = factories.company("Laiterie Paul")
+    factories.live_posting(company=paul, title="Livreur")
+    posting.company = paul
+    posting.save()
+
+    client.force_login(factories.company_admin(paul, language="en"))
+    url = f"/admin/postings/company/{paul.pk}/dashboard/?o=-all_views"
+    assert dashboard_rows(client, url)[0] == (posting.pk, "Affineur", "Published", 1, 1, 7, 3)
+    page = client.get(url).content.decode()
+    assert '<th>Views</th><td class="views-recent">1</td><td>7</td>' in page
+    client.force_login(factories.company_admin(dubois, language="en"))
+    page = client.get(f"/admin/postings/company/{dubois.pk}/dashboard/").content.decode()
+    assert '<th>Views</th><td class="views-recent">0</td><td>0</td>' in page
+    assert "No postings yet." in page
+
+
+@pytest.mark.django_db
+def test_it_keeps_each_postings_totals_equal_to_its_days_whatever_writes_them(dubois):
+    rng = random.Random(17)
+    postings = [factories.live_posting(company=dubois) for _ in range(4)]
+    for _ in range(60):
+        posting = rng.choice(postings)
+        action = rng.choice(["record", "apply", "day", "change", "delete"])
+        days = PostingDay.objects.filter(posting=posting)
+        if action == "record":
+            PostingDay.record(posting.pk)
+        elif action == "apply":
+            PostingDay.record(posting.pk, apply=True)
+        elif action == "day":
+            day = timezone.now().date() - timedelta(days=rng.randint(1, 90))
+            PostingDay.objects.get_or_create(
+                posting=posting, day=day, defaults={"views": rng.randint(0, 9)}
+            )
+        elif action == "change" and days.exists():
+            days.filter(pk=days.order_by("?").first().pk).update(
+                views=rng.randint(0, 9), applies=rng.randint(0, 3)
+            )
+        elif action == "delete" and days.exists():
+            days.order_by("?").first().delete()
+    for posting in postings:
+        days = PostingDay.objects.filter(posting=posting)
+        total = PostingTotal.objects.get(posting=posting)
+        assert (total.views, total.applies) == (
+            sum(days.values_list("views", flat=True)),
+            sum(days.values_list("applies", flat=True)),
+        )
+        assert total.company_id == dubois.pk
+        latest = days.order_by("-day").values_list("day", flat=True).first()
+        assert latest is None or total.last_day >= latest

@@ -8,7 +8,7 @@ from .postings import DATES_AHEAD, Posting, PostingForReview, TransitionError, d
 from .querysets import PostingQuerySet
 from .rates import ExchangeRate
 from .slugs import posting_slug, slug_for
-from .stats import DataVersion, FacetCount, LanguageVersion, PostingDay
+from .stats import DataVersion, FacetCount, LanguageVersion, PostingDay, PostingTotal
 
 __all__ = [
     "API_SOURCE",
@@ -26,6 +26,7 @@ __all__ = [
     "LanguageVersion",
     "Posting",
     "PostingDay",
+    "PostingTotal",
     "PostingForReview",
     "PostingQuerySet",
     "TransitionError",
