@@ -9,7 +9,7 @@ from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Company, Posting, PostingDay, PostingTotal
+from .models import Company, CompanyDay, Posting, PostingDay, PostingTotal
 
 CHART_DAYS = 30
 
@@ -119,13 +119,10 @@ def recently_counted(company: Company) -> QuerySet:
 
 
 def company_totals(company: Company) -> dict[str, int]:
-    recent = PostingDay.objects.filter(
-        posting_id__in=recently_counted(company), day__gte=first_chart_day()
-    ).aggregate(
-        recent_views=Sum("views", default=0),
-        recent_applies=Sum("applies", default=0),
-    )
-    return recent | PostingTotal.objects.filter(company=company).aggregate(
+    recent = Q(day__gte=first_chart_day())
+    return CompanyDay.objects.filter(company=company).aggregate(
+        recent_views=Sum("views", filter=recent, default=0),
+        recent_applies=Sum("applies", filter=recent, default=0),
         all_views=Sum("views", default=0),
         all_applies=Sum("applies", default=0),
     )
@@ -142,12 +139,7 @@ def posting_days(posting: Posting) -> dict[date, tuple[int, int]]:
 def company_days(company: Company) -> dict[date, tuple[int, int]]:
     """The company's (views, apply clicks) of each counted day among the chart's days, all its
     postings together."""
-    days = (
-        PostingDay.objects.filter(
-            posting_id__in=recently_counted(company), day__gte=first_chart_day()
-        )
-        .values("day")
-        .annotate(day_views=Sum("views"), day_applies=Sum("applies"))
-        .values_list("day", "day_views", "day_applies")
-    )
-    return {day: (views, applies) for day, views, applies in days}
+    days = CompanyDay.objects.filter(company=company, day__gte=first_chart_day())
+    return {
+        day: (views, applies) for day, views, applies in days.values_list("day", "views", "applies")
+    }

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from postings import activity, tasks
-from postings.models import PostingDay, PostingTotal
+from postings.models import CompanyDay, PostingDay, PostingTotal
 from tests import factories
 
 
@@ -263,7 +263,7 @@ def test_it_takes_a_postings_counts_along_when_it_moves_to_another_company(clien
 
 
 @pytest.mark.django_db
-def test_it_keeps_each_postings_totals_equal_to_its_days_whatever_writes_them(dubois):
+def test_it_keeps_the_totals_equal_to_the_days_whatever_writes_them(dubois):
     rng = random.Random(17)
     postings = [factories.live_posting(company=dubois) for _ in range(4)]
     for _ in range(60):
@@ -295,3 +295,11 @@ def test_it_keeps_each_postings_totals_equal_to_its_days_whatever_writes_them(du
         assert total.company_id == dubois.pk
         latest = days.order_by("-day").values_list("day", flat=True).first()
         assert latest is None or total.last_day >= latest
+    postings[0].delete()  # its days go with it
+    by_day: dict = {}
+    for day, views, applies in PostingDay.objects.values_list("day", "views", "applies"):
+        before = by_day.get(day, (0, 0))
+        by_day[day] = (before[0] + views, before[1] + applies)
+    company_days = CompanyDay.objects.filter(company=dubois).exclude(views=0, applies=0)
+    counted_days = {day: counts for day, counts in by_day.items() if counts != (0, 0)}
+    assert {day.day: (day.views, day.applies) for day in company_days} == counted_days

@@ -146,3 +146,28 @@ class PostingTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posting_id}: {self.views}/{self.applies}"
+
+
+class CompanyDay(models.Model):
+    """All of a company's postings' views and apply clicks on one day, kept exact by the same
+    triggers as PostingTotal (migration 0025): the company's chart and totals read a row a day,
+    not a row a posting and a day."""
+
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # companyday_unique_day leads with it
+        related_name="+",
+    )
+    day = models.DateField()
+    views = models.BigIntegerField(default=0)
+    applies = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "day"], name="companyday_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.day}: {self.views}/{self.applies}"
