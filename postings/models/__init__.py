@@ -8,7 +8,14 @@ from .postings import DATES_AHEAD, Posting, PostingForReview, TransitionError, d
 from .querysets import PostingQuerySet
 from .rates import ExchangeRate
 from .slugs import posting_slug, slug_for
-from .stats import DataVersion, FacetCount, LanguageVersion, PostingDay
+from .stats import (
+    CompanyDay,
+    DataVersion,
+    FacetCount,
+    LanguageVersion,
+    PostingDay,
+    PostingTotal,
+)
 
 __all__ = [
     "API_SOURCE",
@@ -17,6 +24,7 @@ __all__ = [
     "City",
     "CityName",
     "Company",
+    "CompanyDay",
     "DataVersion",
     "ExchangeRate",
     "FacetCount",
@@ -26,6 +34,7 @@ __all__ = [
     "LanguageVersion",
     "Posting",
     "PostingDay",
+    "PostingTotal",
     "PostingForReview",
     "PostingQuerySet",
     "TransitionError",

@@ -301,6 +301,12 @@ class Posting(models.Model):
             ),
             # A company's postings, newest first: its admins' list and its public page.
             models.Index(fields=["company", "id"], name="posting_company_recent_idx"),
+            # A company's dashboard sorted by title or by status, ties newest first: by status
+            # both ways (a status is shared by many postings), by title backwards and forwards
+            # with the few postings of the same title sorted.
+            models.Index(fields=["company", "title", "id"], name="posting_company_title_idx"),
+            models.Index(fields=["company", "status", "id"], name="posting_company_status_idx"),
+            models.Index(fields=["company", "status", "-id"], name="posting_company_status_up_idx"),
             # A company's live postings, counted on its dashboard from the index alone.
             models.Index(
                 fields=["company", "expires_at"],

@@ -2,6 +2,7 @@ from django.db import connections, models, router
 from django.db.models.functions import Coalesce
 
 from .categories import Category
+from .companies import Company
 from .postings import Posting
 
 
@@ -73,7 +74,12 @@ class PostingDay(models.Model):
     """A posting's page views and apply clicks on one day: counts only, no cookie, no address,
     no user agent kept."""
 
-    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="days")
+    posting = models.ForeignKey(
+        Posting,
+        on_delete=models.CASCADE,
+        related_name="days",
+        db_index=False,  # postingday_unique_day leads with it
+    )
     day = models.DateField()
     views = models.PositiveIntegerField(default=0)
     applies = models.PositiveIntegerField(default=0)
@@ -101,3 +107,67 @@ class PostingDay(models.Model):
                 """,
                 [posting_id, 0 if apply else 1, 1 if apply else 0],
             )
+
+
+class PostingTotal(models.Model):
+    """A posting's views and apply clicks over all time, and the last day it had any; every
+    posting has one.
+
+    Kept exact by database triggers (migration 0025) in the same transaction as the write,
+    whatever wrote: a posting added, a day counted, a posting moved to another company. The
+    company's dashboard sorts its postings by these through an index, instead of adding up
+    every day of each.
+    """
+
+    posting = models.OneToOneField(
+        Posting, on_delete=models.CASCADE, primary_key=True, related_name="total"
+    )
+    # The posting's company, copied so that an index can order a company's totals.
+    company = models.ForeignKey(
+        Company, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    views = models.BigIntegerField(default=0)
+    applies = models.BigIntegerField(default=0)
+    # On or after the latest day counted (none: never counted).
+    last_day = models.DateField(null=True)
+
+    class Meta:
+        indexes = [
+            # The dashboard's sorts by an all-time count, ties newest first: one index each way.
+            models.Index(fields=["company", "views", "posting"], name="postingtotal_views_idx"),
+            models.Index(fields=["company", "views", "-posting"], name="postingtotal_views_up_idx"),
+            models.Index(fields=["company", "applies", "posting"], name="postingtotal_applies_idx"),
+            models.Index(
+                fields=["company", "applies", "-posting"], name="postingtotal_applies_up_idx"
+            ),
+            # The postings that may have activity among the chart's days.
+            models.Index(fields=["company", "last_day"], name="postingtotal_last_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id}: {self.views}/{self.applies}"
+
+
+class CompanyDay(models.Model):
+    """All of a company's postings' views and apply clicks on one day, kept exact by the same
+    triggers as PostingTotal (migration 0025): the company's chart and totals read a row a day,
+    not a row a posting and a day."""
+
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # companyday_unique_day leads with it
+        related_name="+",
+    )
+    day = models.DateField()
+    views = models.BigIntegerField(default=0)
+    applies = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "day"], name="companyday_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.day}: {self.views}/{self.applies}"
