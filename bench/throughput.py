@@ -12,9 +12,10 @@ sending its next request as soon as the last one is answered. Rows:
   parameter of its own (`visit`), and the page cache keys on the full path
   (postings/caching.py), so each one is rendered. The list page (each language, pages 1 to
   50), the list of one country (each language's countries and pages), a common word's search
-  on its next pages and sorts, and a common word's search never made before (the word with a
-  combination of country, employment type and remote work not asked before, so that no cache
-  holds anything of it: every match is read and counted).
+  on its next pages and sorts, a common word's search with a combination of country,
+  employment type and remote work not asked before (its counts and order are made for it from
+  the word's matches, which are kept once per word and language), and a text never searched
+  before (an employer's name and the common word: every match is read, ranked and counted).
 
 Each row is measured in ROUNDS slices of THROUGHPUT_SECONDS, each slice right after one of the
 trivial view, and given as a share of that slice: on a machine that others share, the load of
@@ -65,7 +66,7 @@ def url_pools() -> dict[str, Callable[[], Iterator[str]]]:
     from django.conf import settings
     from run import COMMON
 
-    from postings.models import Category, FacetCount, Posting
+    from postings.models import Category, Company, FacetCount, Posting
 
     languages = [code for code, _name in settings.LANGUAGES]
     countries: dict[str, list[str]] = {language: [] for language in languages}
@@ -102,6 +103,15 @@ def url_pools() -> dict[str, Callable[[], Iterator[str]]]:
             word = urllib.parse.quote(COMMON[language])
             yield f"/{language}/jobs/?q={word}&country={country}&type={kind}&remote={remote}"
 
+    def new_texts() -> Iterator[str]:
+        names = sorted(
+            {" ".join(name.split()[:2]) for name in Company.objects.values_list("name", flat=True)}
+        )
+        texts = [(language, name) for language in languages for name in names]
+        random.Random(0).shuffle(texts)
+        for language, name in texts:  # each once: a run makes fewer requests than this
+            yield f"/{language}/jobs/?q={urllib.parse.quote(f'{name} {COMMON[language]}')}"
+
     return {
         "Trivial view (`/healthz`)": lambda: itertools.repeat("/healthz"),
         "List page, from the page cache": lambda: itertools.repeat("/en/jobs/?page=1"),
@@ -125,6 +135,7 @@ def url_pools() -> dict[str, Callable[[], Iterator[str]]]:
             ]
         ),
         "Common word, a new search each time": lambda: unseen(new_searches()),
+        "A new text each time": lambda: unseen(new_texts()),
     }
 
 
