@@ -3,6 +3,7 @@
 
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
@@ -210,6 +211,89 @@ def test_it_says_next_to_the_where_box_that_it_knows_no_such_city(client, langua
     assert 'id="filters" open' not in html, "the filters are not what went wrong"
     long = client.get(f"/{language}/jobs/?where={'x' * 5000}")
     assert long.status_code == 200
+
+
+class SearchForm(HTMLParser):
+    """The page's search form (role=search) as a browser sees it: where it goes, its named
+    fields with their ids and attributes, and the text of each label by the id it names."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.action: str | None = None
+        self.method: str | None = None
+        self.fields: dict[str, dict[str, str | None]] = {}
+        self.labels: dict[str, str] = {}
+        self._inside = False
+        self._label: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form" and attributes.get("role") == "search" and self.action is None:
+            self._inside = True
+            self.action, self.method = attributes.get("action"), attributes.get("method")
+        elif self._inside and tag in ("input", "select") and attributes.get("name"):
+            self.fields[attributes["name"] or ""] = attributes
+        elif self._inside and tag == "label":
+            self._label = attributes.get("for")
+            self.labels[self._label or ""] = ""
+
+    def handle_data(self, data):
+        if self._label is not None:
+            self.labels[self._label] += data
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self._label = None
+        elif tag == "form":
+            self._inside = False
+
+    def submit(self, client: Client, **typed: str):
+        """A GET of the form as a browser sends it: every named field, with what was typed."""
+        assert self.action and (self.method or "get").lower() == "get"
+        data = {name: field.get("value") or "" for name, field in self.fields.items()}
+        assert set(typed) <= set(data), f"the form has no field {set(typed) - set(data)}"
+        return client.get(self.action, {**data, **typed})
+
+
+def test_it_sends_the_where_box_of_the_home_page_to_the_list(client, around_lyon):
+    form = SearchForm(client.get("/fr/").content.decode())
+    assert form.action == "/fr/jobs/"
+    where = form.fields["where"]
+    # Labelled and suggested as on the list page.
+    assert form.labels[where["id"] or ""].strip() == "Où"
+    assert form.labels[form.fields["q"]["id"] or ""].strip() == "Mots-clés"
+    assert where["placeholder"] == "Ville" and where["data-suggest"] == "/api/v1/cities"
+    assert where["autocomplete"] == "off" and where["maxlength"] == "100"
+    assert "radius" not in form.fields, "the list applies 25 km"
+    html = form.submit(client, where="Lyon").content.decode()
+    assert titles(html) == {"Soudeur Lyon", "Soudeur Villeurbanne", "Télétravail Villeurbanne"}
+    assert re.search(r"À moins de 25(\xa0| )km de Lyon", html)
+    html = form.submit(client, q="soudeur", where="lyon").content.decode()
+    assert titles(html) == {"Soudeur Lyon", "Soudeur Villeurbanne"}
+    # Nothing typed: every job, as the keywords box alone did.
+    assert len(titles(form.submit(client).content.decode())) == 9
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("fr", "Nous ne connaissons pas de ville nommée"),
+        ("de", "Wir kennen keinen Ort namens"),
+        ("pl", "Nie znamy miejscowości o nazwie"),
+    ],
+)
+def test_it_says_on_the_list_that_it_knows_no_city_typed_on_the_home_page(
+    client, language, message
+):
+    factories.live_posting(language=language, title="Job A", country="FR", city="Lyon")
+    form = SearchForm(client.get(f"/{language}/").content.decode())
+    response = form.submit(client, where="Xyzzyville")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<p class="field-error" id="where-error">{message}' in html
+    assert 'name="where" maxlength="100" value="Xyzzyville"' in html, "kept to correct"
+    assert titles(html) == {"Job A"}
 
 
 def test_it_saves_the_where_in_an_alert_and_matches_by_distance(client, mailbox):
