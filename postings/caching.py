@@ -36,6 +36,9 @@ from jobboard.cache import available as cache_available
 from .models import LanguageVersion
 
 MAX_AGE = 600  # seconds; a cap, not a staleness: the version and the clock decide
+# The shape of what the clock's and the parts' entries hold, in their keys: during a deploy the
+# old and the new release share the cache, and each must read only its own.
+FORMAT = 2
 # A part being computed: how long its lock holds at most (longer than the slowest part takes),
 # and how long, and how often, other requests look for it before computing it themselves.
 LOCK_SECONDS = 30
@@ -100,7 +103,7 @@ def quiet_spell(language: str, version: int) -> Quiet:
     """The language's span without a change by the clock, around now. Under one data version the
     postings are the same, so their next change is the same moment until it comes: it is read
     once per version and kept until then."""
-    key = f"next-change:{language}:{version}"
+    key = f"quiet:{FORMAT}:{language}:{version}"
     if (stored := cache.get(key)) is not None:
         return stored
     now = timezone.now()
@@ -143,7 +146,7 @@ class Scope:
     quiet: Quiet
 
     def _key(self, name: str, parts: Hashable) -> str:
-        described = f"{name}:{self.language}:{self.version}:{parts!r}"
+        described = f"{FORMAT}:{name}:{self.language}:{self.version}:{parts!r}"
         return "part:" + hashlib.sha256(described.encode()).hexdigest()
 
     def remember(self, name: str, parts: Hashable, compute: Callable[[], T]) -> T:

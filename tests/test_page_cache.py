@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import feedparser
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
@@ -14,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from postings.caching import Quiet, Scope, cached_page
+from postings.caching import Quiet, Scope, cached_page, data_version
 from postings.models import Category, Posting
 from tests import factories
 from tests.conftest import select_options
@@ -409,3 +410,14 @@ def test_it_computes_a_part_once_while_other_requests_wait_for_it():
         answers = list(pool.map(lambda _: ask(), range(4)))
     assert answers == ["found"] * 4
     assert len(computed) == 1
+
+
+def test_it_serves_pages_beside_what_the_previous_release_left_in_the_cache(client):
+    # During a deploy the old and the new processes share the cache: what one stores in its
+    # own shape must not break the other's pages.
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    version = data_version("fr")
+    cache.set(f"next-change:fr:{version}", {"moment": timezone.now() + timedelta(days=1)})
+    response = client.get("/fr/jobs/")
+    assert response.status_code == 200
+    assert "Soudeur" in response.content.decode()
