@@ -142,6 +142,20 @@ def make_board(specs: list[dict]) -> None:
     Posting.objects.bulk_create(postings)
 
 
+def new_board(specs: list[dict]) -> None:
+    """The board of `specs` alone, with the rates of RATES (hypothesis runs the examples of a
+    test in one database)."""
+    Posting.objects.all().delete()
+    ExchangeRate.objects.all().delete()
+    ExchangeRate.objects.bulk_create(
+        [
+            ExchangeRate(currency=code, rate=rate, day=date(2025, 10, 9))
+            for code, rate in RATES.items()
+        ]
+    )
+    make_board(specs)
+
+
 def text_matches(posting: Posting, query: str) -> bool:
     """The title's first word is the query, or in German holds it (a compound's part)."""
     first = posting.title.split()[0].lower()
@@ -260,15 +274,7 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
     sweep=False,
 )
 def test_it_counts_facets_like_a_naive_count(specs, filters, language, sweep):
-    Posting.objects.all().delete()
-    ExchangeRate.objects.all().delete()
-    ExchangeRate.objects.bulk_create(
-        [
-            ExchangeRate(currency=code, rate=rate, day=date(2025, 10, 9))
-            for code, rate in RATES.items()
-        ]
-    )
-    make_board(specs)
+    new_board(specs)
     if sweep:  # the expiry sweep changes statuses behind the counts' back: they must follow
         Posting.objects.filter(status="published", expires_at__lte=timezone.now()).update(
             status="expired"
@@ -365,15 +371,7 @@ def test_it_brings_a_search_to_a_later_moment_like_searching_again(specs, clock,
     """What a search found, caught up by the postings that went live or expired by the clock
     since (a page the page cache has not stored, in a language that changed by the clock), is
     what searching again finds."""
-    Posting.objects.all().delete()
-    ExchangeRate.objects.all().delete()
-    ExchangeRate.objects.bulk_create(
-        [
-            ExchangeRate(currency=code, rate=rate, day=date(2025, 10, 9))
-            for code, rate in RATES.items()
-        ]
-    )
-    make_board([{**spec, "state": "live"} for spec in specs])
+    new_board([{**spec, "state": "live"} for spec in specs])
     then = timezone.now()
     for posting, (published, expires) in zip(Posting.objects.order_by("id"), clock, strict=False):
         posting.published_at = then + timedelta(hours=published)
