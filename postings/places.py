@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection
@@ -28,7 +29,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Trim
 from django_countries import countries
 
-from .models import CityName, Posting, PostingQuerySet
+from .models import CityName, Posting
+
+# Postings, or their search rows: both have the columns a "where" filters on.
+QS = TypeVar("QS", bound=QuerySet)
 
 
 class Radius(IntEnum):
@@ -91,23 +95,23 @@ def find(text: str, countries_searched: tuple[str, ...] = ()) -> Place | None:
     return Place(found.name, found.country, found.city.latitude, found.city.longitude)
 
 
-def _near_sql(place: Place, radius: int) -> RawSQL:
+def _near_sql(postings: QuerySet, place: Place, radius: int) -> RawSQL:
     """Within `radius` km: the box test that earthdistance's GiST index answers, then the
-    great-circle distance that trims the box's corners."""
-    return RawSQL(
-        "earth_box(ll_to_earth(%s, %s), %s)"
-        " @> ll_to_earth(postings_posting.latitude, postings_posting.longitude)"
-        " AND earth_distance(ll_to_earth(%s, %s),"
-        " ll_to_earth(postings_posting.latitude, postings_posting.longitude)) <= %s",
+    great-circle distance that trims the box's corners. For postings or their search rows."""
+    table = postings.model._meta.db_table
+    point = f"ll_to_earth({table}.latitude, {table}.longitude)"
+    return RawSQL(  # noqa: S611 (a model's table name, and the values as parameters)
+        f"earth_box(ll_to_earth(%s, %s), %s) @> {point}"
+        f" AND earth_distance(ll_to_earth(%s, %s), {point}) <= %s",
         (place.latitude, place.longitude, radius * 1000.0) * 2,
         output_field=BooleanField(),
     )
 
 
-def around(postings: PostingQuerySet, place: Place, radius: int) -> PostingQuerySet:
+def around(postings: QS, place: Place, radius: int) -> QS:
     """The postings within `radius` km of `place`, and the remote ones wherever they are (a
     search for remote work keeps them: see `far`), with `near` telling which is which."""
-    near = _near_sql(place, radius)
+    near = _near_sql(postings, place, radius)
     return (
         postings.alias(near_filter=near)
         .annotate(near=near)
@@ -115,9 +119,9 @@ def around(postings: PostingQuerySet, place: Place, radius: int) -> PostingQuery
     )
 
 
-def within(postings: QuerySet[Posting], place: Place, radius: int) -> QuerySet[Posting]:
+def within(postings: QS, place: Place, radius: int) -> QS:
     """The postings within `radius` km of `place` only."""
-    return postings.alias(near_filter=_near_sql(place, radius)).filter(near_filter=True)
+    return postings.alias(near_filter=_near_sql(postings, place, radius)).filter(near_filter=True)
 
 
 def far(remote: list[str]) -> bool:

@@ -165,13 +165,18 @@ def compound_parts(language: str, text: str) -> list[str]:
 
 
 def matches(language: str, text: str) -> Q:
-    """Postings that match a query: by their vector, or by a title holding every long word of
-    the query inside its words (a regular expression, served by the title's trigram index)."""
+    """Postings that match a query: by their vector, or by their title (`in_title`)."""
     found = Q(search_vector=search_query(language, text))
+    compound = in_title(language, text)
+    return found | compound if compound else found
+
+
+def in_title(language: str, text: str) -> Q | None:
+    """Postings whose title holds every long word of the query inside its words (a regular
+    expression, served by the title's trigram index); None where compounds are not looked
+    for."""
     parts = compound_parts(language, text)
-    if parts:
-        found |= Q(*(Q(title__iregex=part) for part in parts))
-    return found
+    return Q(*(Q(title__iregex=part) for part in parts)) if parts else None
 
 
 def title_bonus(language: str, text: str) -> Expression:
@@ -187,7 +192,7 @@ def title_bonus(language: str, text: str) -> Expression:
     return held / Value(float(len(parts)))
 
 
-def _vector_sql(language: str) -> str:
+def _vector_sql(language: str, *, body: bool = True) -> str:
     def folded(expression: str) -> str:
         for pattern, replacement in GENDER_FOLDS.get(language, []):
             expression = f"regexp_replace({expression}, '{pattern}', '{replacement}', 'gi')"
@@ -199,27 +204,35 @@ def _vector_sql(language: str) -> str:
             for config in configs_for(language)
         )
 
-    body = " || ' ' || ".join(
+    text = " || ' ' || ".join(
         f"coalesce({field}, '')"
         for field in ("description", "responsibilities", "requirements", "nice_to_have")
     )
     # Title (A) > company and category (B) > the posting's text (C).
-    parts = [
-        analysed("coalesce(title, '')", "A"),
-        analysed("coalesce(search_context, '')", "B"),
-        analysed(body, "C"),
-    ]
+    parts = [analysed("coalesce(title, '')", "A"), analysed("coalesce(search_context, '')", "B")]
+    if body:
+        parts.append(analysed(text, "C"))
     if language in PYTHON_STEMMED:
         # The stems Python wrote: the title's on the first line, the text's on the second.
-        parts += [
-            analysed("split_part(search_stems, E'\\n', 1)", "A"),
-            analysed("split_part(search_stems, E'\\n', 2)", "C"),
-        ]
+        parts.append(analysed("split_part(search_stems, E'\\n', 1)", "A"))
+        if body:
+            parts.append(analysed("split_part(search_stems, E'\\n', 2)", "C"))
     return " || ".join(parts)
 
 
-SEARCH_VECTOR_SQL = (
-    "CASE language "
-    + " ".join(f"WHEN '{code}' THEN {_vector_sql(code)}" for code, _name in settings.LANGUAGES)
-    + f" ELSE {_vector_sql('')} END"
-)
+def _by_language(body: bool) -> str:
+    return (
+        "CASE language "
+        + " ".join(
+            f"WHEN '{code}' THEN {_vector_sql(code, body=body)}"
+            for code, _name in settings.LANGUAGES
+        )
+        + f" ELSE {_vector_sql('', body=body)} END"
+    )
+
+
+# What a posting is found by: its title, company, category and text.
+SEARCH_VECTOR_SQL = _by_language(body=True)
+# What a match is ranked by (search_rows.py): the title, company and category alone, a few
+# words, so that ranking a common word's 30,000 matches reads no text.
+TITLE_VECTOR_SQL = _by_language(body=False)

@@ -12,10 +12,12 @@ import heapq
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from html import escape, unescape
+from itertools import compress
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -24,8 +26,19 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
-from django.db import connection
-from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Sum, TextField, Value
+from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -34,8 +47,8 @@ from django_countries import countries
 from . import places, rates
 from .caching import Scope
 from .collation import collated
-from .models import Category, FacetCount, Posting, PostingQuerySet
-from .search import configs_for, matches, search_query, title_bonus
+from .models import Category, FacetCount, Posting, SearchRow
+from .search import configs_for, in_title, matches, search_query, title_bonus
 
 # Facet (query-string parameter) -> Posting column.
 FACET_COLUMNS = dict(
@@ -144,8 +157,14 @@ def filter_postings(
     return _narrowed(Posting.objects.live(at).in_language(language), language, filters)
 
 
-def _narrowed(postings: PostingQuerySet, language: str, filters: Filters) -> PostingQuerySet:
-    """`postings` that match the filters that are not facets."""
+def _search_rows(language: str, filters: Filters, at: datetime) -> QuerySet[SearchRow]:
+    """As filter_postings(), in the postings' search rows: what the facets count and a text
+    search ranks, a few columns a match instead of the posting's whole row."""
+    return _narrowed(SearchRow.objects.live(at).in_language(language), language, filters)
+
+
+def _narrowed(postings: places.QS, language: str, filters: Filters) -> places.QS:
+    """`postings` (or their search rows) that match the filters that are not facets."""
     if filters.q:
         postings = postings.filter(matches(language, filters.q))
     if filters.salary_min:
@@ -215,9 +234,9 @@ def _cells(language: str, filters: Filters, at: datetime) -> Counter:
         return _cells_around(language, filters, at)
     if any(getattr(filters, name) for name in ROW_FILTERS):
         rows = (
-            filter_postings(language, filters, at)
+            _search_rows(language, filters, at)
             .values_list(*_cell_columns(filters))
-            .annotate(n=Count("id"))
+            .annotate(n=Count("pk"))
             .order_by()
         )
         return Counter({row[:-1]: row[-1] for row in rows})
@@ -236,12 +255,12 @@ def _cells_around(language: str, filters: Filters, at: datetime) -> Counter:
     anywhere = replace(filters, where="", radius=None, place=None)
     near_rows = (
         places.within(
-            filter_postings(language, anywhere, at),
+            _search_rows(language, anywhere, at),
             filters.place,
             filters.radius or places.DEFAULT_RADIUS,
         )
         .values_list(*FACET_COLUMNS.values())
-        .annotate(n=Count("id"))
+        .annotate(n=Count("pk"))
         .order_by()
     )
     near = Counter({row[:-1]: row[-1] for row in near_rows})
@@ -350,13 +369,13 @@ class Matches:
 
     @classmethod
     def of(cls, rows: Iterable[tuple]) -> "Matches":
-        """From (score, published_at, id, *cell) rows."""
+        """From (score, published in microseconds, id, *cell) rows."""
         numbers: dict[tuple, int] = {}
         cell, scores, published, ids = array("I"), array("d"), array("q"), array("q")
-        for score, published_at, pk, *values in rows:
+        for score, microseconds, pk, *values in rows:
             cell.append(numbers.setdefault(tuple(values), len(numbers)))
             scores.append(score)
-            published.append(_microseconds(published_at))
+            published.append(microseconds)
             ids.append(pk)
         return cls(list(numbers), cell, scores, published, ids)
 
@@ -378,22 +397,16 @@ class Matches:
         """The ids of the matches that pass the facet filters, as many as can be browsed, by
         score, then date, then id; and by date, then id."""
         passing = {number for number, cell in enumerate(self.cells) if not _misses(cell, wanted)}
-        kept = [i for i, number in enumerate(self.cell) if number in passing]
-        by_date = heapq.nlargest(browsable, kept, key=lambda i: (self.published[i], self.ids[i]))
-        by_score = heapq.nlargest(
-            browsable, kept, key=lambda i: (self.scores[i], self.published[i], self.ids[i])
-        )
+        rows: Iterable[tuple] = zip(self.scores, self.published, self.ids, strict=True)
+        if len(passing) < len(self.cells):
+            rows = compress(rows, [number in passing for number in self.cell])
+        kept = list(rows)
+        by_score = heapq.nlargest(browsable, kept)
+        by_date = heapq.nlargest(browsable, (row[1:] for row in kept))
         return {
-            "relevance": [self.ids[i] for i in by_score],
-            "date": [self.ids[i] for i in by_date],
+            "relevance": [pk for _score, _published, pk in by_score],
+            "date": [pk for _published, pk in by_date],
         }
-
-
-def _microseconds(moment: datetime) -> int:
-    return (moment - _EPOCH) // timedelta(microseconds=1)
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _matches(language: str, filters: Filters, at: datetime, scope: Scope | None) -> Matches:
@@ -412,21 +425,53 @@ def _matches(language: str, filters: Filters, at: datetime, scope: Scope | None)
 
 
 def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple]:
-    """(score, published_at, id, *cell) of every posting live at `at` that matches the text and
-    the other filters that are not facets: one pass over the matches serves the facets and the
-    page."""
-    # Relevance, fading with age: a month-old posting needs twice the rank of today's.
+    """(score, published in microseconds, id, *cell) of every posting live at `at` that
+    matches the text and the other filters that are not facets: one pass over the matches'
+    search rows serves the facets and the page."""
+    # Relevance, fading with age: a month-old posting needs twice the rank of today's. Ranked
+    # by the words of the title, company and category, then by freshness: a match in the text
+    # alone ranks 0, after every match in a title, newest first. (date_part, a float, is a
+    # third faster than extract, a numeric, over 30,000 matches; exact to the microsecond.)
     age_in_months = RawSQL(
-        "extract(epoch from now() - published_at) / 2592000.0", (), output_field=FloatField()
+        "date_part('epoch', now() - published_at) / 2592000.0", (), output_field=FloatField()
     )
-    rank = SearchRank(F("search_vector"), search_query(language, filters.q)) + title_bonus(
-        language, filters.q
+    microseconds = RawSQL(
+        "(date_part('epoch', published_at) * 1000000)::bigint", (), output_field=BigIntegerField()
     )
-    return list(
-        filter_postings(language, filters, at)
-        .annotate(score=rank / (1 + age_in_months))
-        .values_list("score", "published_at", "id", *_cell_columns(filters))
+    query = search_query(language, filters.q)
+    rows = (
+        _search_rows(language, replace(filters, q=""), at)
+        .annotate(
+            score=(SearchRank(F("title_vector"), query) + title_bonus(language, filters.q))
+            / (1 + age_in_months),
+            microseconds=microseconds,
+        )
+        .values_list("score", "microseconds", "pk", *_cell_columns(filters))
+        .order_by()
     )
+    with _by_index():
+        found = list(rows.filter(search_vector=query))
+        compound = in_title(language, filters.q)
+        if compound:
+            # Compound titles that the vector misses ("Softwareentwicklerin" for "Entwickler"),
+            # read apart: in one query (vector OR title) each page that the title's index
+            # names is checked again row by row, reading the vectors out of line.
+            seen = {pk for _score, _microseconds, pk, *_cell in found}
+            missed = rows.filter(compound).exclude(title_vector=query)
+            found += [row for row in missed if row[2] not in seen]
+    return found
+
+
+@contextmanager
+def _by_index() -> Iterator[None]:
+    """Reads by the indexes only. A common word matches a third of a language's search rows,
+    and PostgreSQL then reads them all instead, testing each vector (stored out of line:
+    several pages a row) where the GIN index answers from its own pages: 300 ms instead of
+    60 for 40,000 Spanish matches."""
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+        cursor.execute("SET LOCAL enable_seqscan = DEFAULT")
 
 
 @dataclass(frozen=True)

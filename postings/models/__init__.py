@@ -7,6 +7,7 @@ from .imports import API_SOURCE, ImportRun, ImportRunSeen, ImportSource, cli_sou
 from .postings import DATES_AHEAD, Posting, PostingForReview, TransitionError, date_errors
 from .querysets import PostingQuerySet
 from .rates import ExchangeRate
+from .search_rows import SearchRow
 from .slugs import posting_slug, slug_for
 from .stats import (
     CompanyDay,
@@ -37,6 +38,7 @@ __all__ = [
     "PostingTotal",
     "PostingForReview",
     "PostingQuerySet",
+    "SearchRow",
     "TransitionError",
     "cli_source",
     "company_slug",

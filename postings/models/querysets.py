@@ -9,15 +9,17 @@ if TYPE_CHECKING:
     from .postings import Posting
 
 
+def live_dates(at: datetime | None = None) -> Q:
+    """Published by the moment `at` (now by default) and not expired then: the dates' half of
+    "live", for the postings and for their search rows (which hold only published postings)."""
+    now = at or timezone.now()
+    return Q(Q(expires_at__isnull=True) | Q(expires_at__gt=now), published_at__lte=now)
+
+
 class PostingQuerySet(models.QuerySet["Posting"]):
     def live(self, at: datetime | None = None) -> "PostingQuerySet":
         """Published, and live at the moment `at` (now by default) by their dates."""
-        now = at or timezone.now()
-        return self.filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-            status=self.model.Status.PUBLISHED,
-            published_at__lte=now,
-        )
+        return self.filter(live_dates(at), status=self.model.Status.PUBLISHED)
 
     def in_language(self, language: str) -> "PostingQuerySet":
         return self.filter(language=language)

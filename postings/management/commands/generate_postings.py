@@ -22,6 +22,11 @@ from django.utils import timezone
 from postings import demo_data as demo
 from postings.demo import STATUS_WEIGHTS, TYPE_WEIGHTS, JobWriter, weighted
 from postings.models import Category, Company, FacetCount, Posting, posting_slug, slug_for
+from postings.models.search_rows import (
+    CREATE_SEARCH_ROW_INDEXES,
+    FILL_SEARCH_ROWS,
+    SEARCH_ROW_INDEXES,
+)
 from postings.search import stems
 
 SOURCE = "generated"
@@ -147,7 +152,10 @@ class Command(BaseCommand):
         ]
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE postings_posting DISABLE TRIGGER postings_inserted")
-            for index in REBUILT_INDEXES:
+            cursor.execute(
+                "ALTER TABLE postings_posting DISABLE TRIGGER postings_search_rows_inserted"
+            )
+            for index in (*REBUILT_INDEXES, *SEARCH_ROW_INDEXES):
                 cursor.execute(f"DROP INDEX IF EXISTS {index}")
         try:
             connection.close()  # the workers open their own connections
@@ -275,8 +283,9 @@ def make_row(writer, rng, markets, weights, companies, categories, n: int, now: 
 
 
 def rebuild() -> None:
-    """Recreate the GIN indexes, then recount the facets, turn the trigger back on and bump the
-    data version in one transaction, so that no reader sees counts that disagree."""
+    """Recreate the GIN indexes, then recount the facets, make the search rows, turn the
+    triggers back on and bump the data version in one transaction, so that no reader sees
+    counts or matches that disagree."""
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '512MB'")
         cursor.execute(
@@ -296,9 +305,16 @@ def rebuild() -> None:
         cursor.execute("DELETE FROM postings_facetcount")
         cursor.execute(recount)
         cursor.execute("ALTER TABLE postings_posting ENABLE TRIGGER postings_inserted")
+        # The search rows, made again from every published posting, then indexed.
+        cursor.execute("TRUNCATE postings_searchrow")
+        cursor.execute(FILL_SEARCH_ROWS)
+        cursor.execute(CREATE_SEARCH_ROW_INDEXES)
+        cursor.execute("ALTER TABLE postings_posting ENABLE TRIGGER postings_search_rows_inserted")
         cursor.execute("UPDATE postings_dataversion SET n = n + 1")
         cursor.execute(
             "SELECT postings_bump_languages(ARRAY(SELECT language FROM postings_languageversion))"
         )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE postings_posting, postings_company, postings_facetcount")
+        cursor.execute(
+            "ANALYZE postings_posting, postings_searchrow, postings_company, postings_facetcount"
+        )

@@ -1,0 +1,108 @@
+"""The search rows: the narrow copy of the published postings that a search counts and ranks
+(migration 0028), kept by triggers whatever writes the postings."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from postings.models import Posting, SearchRow
+from postings.services import expire_due_postings
+from tests import factories
+from tests.test_search import titles
+
+pytestmark = pytest.mark.django_db
+
+
+def search_rows() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM postings_searchrow ORDER BY posting_id")
+        return cursor.fetchall()
+
+
+def made_afresh() -> list[tuple]:
+    """The search rows as the published postings make them now."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM postings_searchrow_source ORDER BY posting_id")
+        return cursor.fetchall()
+
+
+def test_it_finds_a_posting_by_its_new_title_and_not_by_its_old_one(client):
+    posting = factories.live_posting(language="en", title="Warehouse operative")
+    assert titles(client, "/en/jobs/?q=warehouse") == ["Warehouse operative"]
+
+    posting.title = "Forklift driver"
+    posting.save()
+
+    assert titles(client, "/en/jobs/?q=warehouse") == []
+    assert titles(client, "/en/jobs/?q=forklift") == ["Forklift driver"]
+
+
+def test_it_moves_a_posting_whose_language_is_corrected(client):
+    posting = factories.live_posting(language="en", title="Développeur Python")
+
+    Posting.objects.filter(pk=posting.pk).update(language="fr")
+
+    assert titles(client, "/en/jobs/?q=python") == []
+    assert titles(client, "/fr/jobs/?q=python") == ["Développeur Python"]
+
+
+def test_it_drops_what_is_unpublished_expired_deleted_or_truncated(client):
+    withdrawn = factories.live_posting(language="en", title="Python developer, withdrawn")
+    expiring = factories.live_posting(language="en", title="Python developer, expiring")
+    deleted = factories.live_posting(language="en", title="Python developer, deleted")
+    factories.draft_posting(language="en", title="Python developer, draft")
+    assert len(titles(client, "/en/jobs/?q=python")) == 3
+
+    withdrawn.close()
+    withdrawn.save()
+    Posting.objects.filter(pk=expiring.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+    expire_due_postings()
+    deleted.delete()
+
+    assert search_rows() == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_empties_the_rows_with_the_postings():
+    factories.live_posting(language="en", title="Python developer")
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE postings_posting CASCADE")
+    assert SearchRow.objects.count() == 0
+
+
+def test_it_keeps_the_rows_in_step_with_any_sequence_of_writes():
+    rng = random.Random(18)
+    words = ["Python", "Lagerist", "Entwicklerin", "développeuse", "księgowa", "nurse"]
+    postings, most = [], 0
+    for step in range(60):
+        action = rng.choice(["create"] * 3 + ["edit", "status", "bulk", "delete"])
+        if action == "create" or not postings:
+            maker = rng.choice([factories.live_posting] * 3 + [factories.draft_posting])
+            language = rng.choice(["en", "de", "fr", "pl"])
+            postings.append(
+                maker(language=language, title=f"{rng.choice(words)} {step}", country="DE")
+            )
+        elif action == "edit":
+            posting = rng.choice(postings)
+            posting.title = f"{rng.choice(words)} edited {step}"
+            posting.remote = rng.choice(list(Posting.Remote))
+            posting.latitude, posting.longitude = 48.1 + step / 100, 11.5
+            posting.save()
+        elif action == "status":
+            posting = rng.choice(postings)
+            status = rng.choice(list(Posting.Status))
+            published = timezone.now() - timedelta(days=1)
+            Posting.objects.filter(pk=posting.pk).update(status=status, published_at=published)
+        elif action == "bulk":
+            Posting.objects.filter(pk__in=[p.pk for p in postings[::2]]).update(
+                country=rng.choice(["AT", "CH"]), expires_at=timezone.now() + timedelta(days=3)
+            )
+        else:
+            postings.pop(rng.randrange(len(postings))).delete()
+        rows = search_rows()
+        assert rows == made_afresh(), f"after step {step} ({action})"
+        most = max(most, len(rows))
+    assert most >= 5
