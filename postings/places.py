@@ -29,7 +29,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Trim
 from django_countries import countries
 
-from .models import CityName, Posting
+from .models import CityName, Posting, SearchRow
 
 # Postings, or their search rows: both have the columns a "where" filters on.
 QS = TypeVar("QS", bound=QuerySet)
@@ -99,7 +99,12 @@ def _near_sql(postings: QuerySet, place: Place, radius: int) -> RawSQL:
     """Within `radius` km: the box test that earthdistance's GiST index answers, then the
     great-circle distance that trims the box's corners. For postings or their search rows."""
     table = postings.model._meta.db_table
-    point = f"ll_to_earth({table}.latitude, {table}.longitude)"
+    # The search rows store their point; the postings compute theirs (their index has it).
+    point = (
+        f"{table}.earth"
+        if postings.model is SearchRow
+        else f"ll_to_earth({table}.latitude, {table}.longitude)"
+    )
     return RawSQL(  # noqa: S611 (a model's table name, and the values as parameters)
         f"earth_box(ll_to_earth(%s, %s), %s) @> {point}"
         f" AND earth_distance(ll_to_earth(%s, %s), {point}) <= %s",

@@ -5,6 +5,9 @@
 #
 # - Partitions per language: a French search reads only French rows. A language added later
 #   lands in the default partition until a migration gives it its own.
+# - The point on the earth of the posting's city is stored (`earth`, GiST-indexed): computed
+#   from the latitude and longitude for each row in the radius, ll_to_earth took 20 us a row,
+#   170 ms for the 8,500 French postings within 25 km of Paris.
 # - The search vector is stored out of line (toast_tuple_target 128): the GIN index answers the
 #   match, and no query reads the vector itself. The title and `title_vector` (the title's,
 #   company's and category's words, what a match is ranked by) stay in the row (storage MAIN).
@@ -25,15 +28,15 @@ from django.db import migrations, models
 
 LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pl", "pt")
 COLUMNS = (
-    "id AS posting_id, language, published_at, expires_at, country, category_id, employment_type, remote,"
-    " salary_currency, salary_top_yearly, latitude, longitude, title"
+    "id AS posting_id, language, published_at, expires_at, country, category_id,"
+    " employment_type, remote, salary_currency, salary_top_yearly, latitude, longitude,"
+    " ll_to_earth(latitude, longitude) AS earth, title"
 )
 
 
 def forward(apps, schema_editor):
     # The vector's SQL lives in one place, postings.search, the rows' indexes beside their
-    # model; a migration that runs later builds
-    # the function as the code of its time does.
+    # model; a migration that runs later builds the view as the code of its time does.
     from postings.models.search_rows import CREATE_SEARCH_ROW_INDEXES, FILL_SEARCH_ROWS
     from postings.search import TITLE_VECTOR_SQL
 
@@ -56,6 +59,7 @@ def forward(apps, schema_editor):
             salary_top_yearly bigint,
             latitude double precision,
             longitude double precision,
+            earth earth,
             title varchar(200) NOT NULL,
             title_vector tsvector NOT NULL,
             search_vector tsvector NOT NULL,

@@ -13,7 +13,7 @@ SEARCH_ROW_INDEXES = {
     "postings_searchrow_vector_idx": "USING gin (search_vector)",
     "postings_searchrow_title_trgm_idx": "USING gin (title gin_trgm_ops)",
     "postings_searchrow_published_idx": "(language, published_at)",
-    "postings_searchrow_earth_idx": "USING gist (ll_to_earth(latitude, longitude))",
+    "postings_searchrow_earth_idx": "USING gist (earth)",
     "postings_searchrow_remote_idx": "(language, expires_at) WHERE remote = 'remote'",
 }
 CREATE_SEARCH_ROW_INDEXES = "".join(
@@ -66,6 +66,7 @@ class SearchRow(models.Model):
     salary_top_yearly = models.BigIntegerField(null=True)
     latitude = models.FloatField(null=True)
     longitude = models.FloatField(null=True)
+    # And `earth`, ll_to_earth(latitude, longitude), that only places.py's SQL reads.
     title = models.CharField(max_length=200)
     title_vector = SearchVectorField()
     search_vector = SearchVectorField()
