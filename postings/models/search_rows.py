@@ -38,7 +38,7 @@ class SearchRow(models.Model):
 
     A common word matches 30,000 postings at a million: reading each one's wide row (3.5 kB
     with its text and vector) for its facet values and rank took most of the search. These rows
-    are about 200 bytes, partitioned by language (a French search reads only French rows), with
+    are about 340 bytes, partitioned by language (a French search reads only French rows), with
     the search vector stored out of line (the GIN index answers the match; only the index reads
     it) and ranked by `title_vector`, the title's and context's few words.
 
