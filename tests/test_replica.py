@@ -245,6 +245,8 @@ def test_it_reads_public_pages_from_the_replica_and_the_rest_from_the_primary(cl
     # Public pages come from the replica: the posting is not there yet.
     assert TITLE not in visitor.get("/en/jobs/")
     assert TITLE not in visitor.get("/en/")
+    # A search too: its matches, their count and its page.
+    assert ">0 jobs<" in visitor.get("/en/jobs/?q=probe")
     # The admin reads the primary, pinned or not (its login pinned it: forget that).
     admin.cookies.clear(domain="127.0.0.1", path="/", name="primary_pin")
     assert TITLE in admin.get("/admin/postings/posting/")
@@ -265,6 +267,7 @@ def test_it_reads_public_pages_from_the_replica_and_the_rest_from_the_primary(cl
     wait_until(clusters.caught_up, "the replica to catch up")
     assert TITLE in visitor.get("/en/jobs/")
     assert TITLE in visitor.get("/en/")
+    assert TITLE in visitor.get("/en/jobs/?q=probe")
 
 
 @pytest.mark.parametrize(
