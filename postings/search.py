@@ -156,8 +156,9 @@ def search_query(language: str, text: str) -> SearchQuery:
 def compound_parts(language: str, text: str) -> list[str]:
     """The words of a query to look for inside the titles' words: in the compounding
     languages, those long enough, and none for a query with websearch's operators (a phrase,
-    an exclusion, "or"), which the vector alone answers."""
-    if language not in COMPOUNDING or re.search(r'"|(^|\s)-|\bor\b', text, re.IGNORECASE):
+    an exclusion, "or"), which the vector alone answers. websearch reads a "-" as "not" after
+    anything but a letter or digit ("(-SQL)", "!-SQL"); inside a word it joins ("Java-...")."""
+    if language not in COMPOUNDING or re.search(r'"|(^|\W)-|\bor\b', text, re.IGNORECASE):
         return []
     words = _WORD.findall(fold(language, text).lower())
     parts = [word for word in words if len(word) >= COMPOUND_PART_MIN]
@@ -234,5 +235,7 @@ def _by_language(body: bool) -> str:
 # What a posting is found by: its title, company, category and text.
 SEARCH_VECTOR_SQL = _by_language(body=True)
 # What a match is ranked by (search_rows.py): the title, company and category alone, a few
-# words, so that ranking a common word's 30,000 matches reads no text.
+# words, so that ranking a common word's 30,000 matches reads no text. Both live in the
+# database (the generated column of migration 0022, the view of 0028): a change to them takes a
+# migration that makes them again.
 TITLE_VECTOR_SQL = _by_language(body=False)

@@ -483,6 +483,7 @@ def _by_index(database: str) -> Iterator[None]:
     ):
         cursor.execute("SET LOCAL enable_seqscan = off")
         yield
+        # Inside a transaction of the caller's (a test's), the setting would outlast this block.
         cursor.execute("SET LOCAL enable_seqscan = DEFAULT")
 
 
@@ -652,7 +653,7 @@ def search(
         ids = found.ranked["date" if filters.sort == "date" else "relevance"]
         postings = _in_order(ids[start : start + per_page])
     elif any(getattr(filters, name) for name in ROW_FILTERS):
-        # The page's ids from the search rows: 25 km around Paris hold 7,777 French postings of
+        # The page's ids from the search rows: 25 km around Paris hold 7,776 French postings of
         # the bench, whose narrow rows the radius and the order read instead of the whole ones.
         rows = _passing_facets(_search_rows(language, filters, timezone.now()), filters)
         newest = rows.order_by("-published_at", "-pk").values_list("pk", flat=True)

@@ -4,7 +4,8 @@
 # postings table for their facet values and rank took 500 to 600 ms of the search.
 #
 # - Partitions per language: a French search reads only French rows. A language added later
-#   lands in the default partition until a migration gives it its own.
+#   lands in the default partition until a migration gives it its own (detaching the default,
+#   creating the language's partition, moving its rows there and attaching the default again).
 # - The point on the earth of the posting's city is stored (`earth`, GiST-indexed): computed
 #   from the latitude and longitude for each row in the radius, ll_to_earth took 20 us a row,
 #   170 ms for the 8,500 French postings within 25 km of Paris.
@@ -143,7 +144,6 @@ BACKWARD = """
     DROP VIEW postings_searchrow_source;
     DROP TABLE postings_searchrow;
 """
-
 
 
 class Migration(migrations.Migration):

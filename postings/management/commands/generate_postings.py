@@ -305,7 +305,9 @@ def rebuild() -> None:
         cursor.execute("DELETE FROM postings_facetcount")
         cursor.execute(recount)
         cursor.execute("ALTER TABLE postings_posting ENABLE TRIGGER postings_inserted")
-        # The search rows, made again from every published posting, then indexed.
+        # The search rows, made again from every published posting, then indexed; no posting
+        # is written meanwhile (the lock the triggers' own writes take, held to the commit).
+        cursor.execute("LOCK TABLE postings_posting IN SHARE ROW EXCLUSIVE MODE")
         cursor.execute("TRUNCATE postings_searchrow")
         cursor.execute(FILL_SEARCH_ROWS)
         cursor.execute(CREATE_SEARCH_ROW_INDEXES)
