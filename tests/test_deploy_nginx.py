@@ -22,6 +22,7 @@ from tests.processes import (
     stop,
     wait_for_port,
 )
+from tests.waiting import wait_until
 
 pytestmark = [
     pytest.mark.processes,
@@ -160,7 +161,13 @@ def test_it_keeps_the_secrets_of_links_out_of_its_access_log(site):
     for path in paths:
         get(site["https"], path)
 
-    log = (site["logs"] / "access.log").read_text()
+    # nginx writes a request's line after its response has gone: wait for the last one.
+    access_log = site["logs"] / "access.log"
+    log = wait_until(
+        lambda: (text := access_log.read_text()).count("\n") >= len(paths) and text,
+        lambda: f"nginx to log the {len(paths)} requests: {access_log.read_text()}",
+        timeout=10,
+    )
     assert "s3cret" not in log
     for logged in paths.values():
         assert f'"uri":"{logged}"' in log, log
