@@ -34,6 +34,13 @@ COLUMNS = (
     " ll_to_earth(latitude, longitude) AS earth, title"
 )
 
+# The rows of the postings a statement wrote, as the view makes them; and those it replaced.
+ADDED = """INSERT INTO postings_searchrow SELECT * FROM postings_searchrow_source
+            WHERE posting_id IN (SELECT id FROM new_rows);"""
+REMOVED = """DELETE FROM postings_searchrow AS row USING old_rows
+            WHERE old_rows.status = 'published'
+                AND row.language = old_rows.language AND row.posting_id = old_rows.id;"""
+
 
 def forward(apps, schema_editor):
     # The vector's SQL lives in one place, postings.search, the rows' indexes beside their
@@ -79,28 +86,20 @@ def forward(apps, schema_editor):
 
         CREATE FUNCTION postings_search_rows_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            INSERT INTO postings_searchrow
-            SELECT * FROM postings_searchrow_source
-            WHERE posting_id IN (SELECT id FROM new_rows);
+            {ADDED}
             RETURN NULL;
         END
         $$;
         CREATE FUNCTION postings_search_rows_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            DELETE FROM postings_searchrow AS row USING old_rows
-            WHERE old_rows.status = 'published'
-                AND row.language = old_rows.language AND row.posting_id = old_rows.id;
+            {REMOVED}
             RETURN NULL;
         END
         $$;
         CREATE FUNCTION postings_search_rows_updated() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            DELETE FROM postings_searchrow AS row USING old_rows
-            WHERE old_rows.status = 'published'
-                AND row.language = old_rows.language AND row.posting_id = old_rows.id;
-            INSERT INTO postings_searchrow
-            SELECT * FROM postings_searchrow_source
-            WHERE posting_id IN (SELECT id FROM new_rows);
+            {REMOVED}
+            {ADDED}
             RETURN NULL;
         END
         $$;
