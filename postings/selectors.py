@@ -502,13 +502,15 @@ def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple
 @dataclass(frozen=True)
 class Found:
     """What a search finds whatever the page and the order: the counts per facet value and their
-    facets, the total, and for a text search the ids of the matches in each order, as many as
+    facets, the total, the postings that match the filters that are not facets whatever the
+    facets (`matched`), and for a text search the ids of the matches in each order, as many as
     can be browsed and a few more (the postings that expire before the search is made again
     leave its order)."""
 
     counts: dict[str, Counter]
     facets: dict[str, list[FacetValue]]
     total: int
+    matched: int
     ranked: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -525,11 +527,13 @@ def _find(
     ranked = {}
     if filters.q:
         matches = _matches(language, filters, at, scope)
-        counts, total = _facet_counts(matches.counted(), wanted)
+        cells = matches.counted()
         ranked = matches.ranked(wanted, MAX_PAGES * per_page * 11 // 10)
     else:
-        counts, total = _facet_counts(_cells(language, filters, at), wanted)
-    return Found(counts, _labelled(counts, wanted, categories), total, ranked)
+        cells = _cells(language, filters, at)
+    counts, total = _facet_counts(cells, wanted)
+    matched = sum(cells.values())
+    return Found(counts, _labelled(counts, wanted, categories), total, matched, ranked)
 
 
 def _labelled(
@@ -626,7 +630,8 @@ def _caught_up(
     ranked = {order: [pk for pk in ids if pk not in gone] for order, ids in found.ranked.items()}
     if any(len(ids) < min(total, MAX_PAGES * per_page) for ids in ranked.values()):
         return None
-    return Found(counts, _labelled(counts, wanted, categories), total, ranked)
+    matched = found.matched + sum(cells.values())
+    return Found(counts, _labelled(counts, wanted, categories), total, matched, ranked)
 
 
 def search(
@@ -677,9 +682,19 @@ def search(
     )
     if text and results.postings:
         _add_snippets(language, results.postings, text)
-    elif text and not total:
+    elif text and not total and not _finds_anything(language, filters, found.matched):
         results.suggestion = did_you_mean(language, text)
     return results
+
+
+def _finds_anything(language: str, filters: Filters, matched: int) -> bool:
+    """Whether the text finds live postings in `language`, whatever the other filters: other
+    words are suggested for a text that finds nothing, not for filters that leave nothing of
+    what it finds (the empty page offers to remove them). `matched` answers without a query
+    unless a filter that is not a facet (a salary, an age, a "where") left it at 0."""
+    if matched or not any(getattr(filters, name) for name in ROW_FILTERS):
+        return bool(matched)
+    return _search_rows(language, Filters(q=filters.q), timezone.now()).exists()
 
 
 def _in_order(ids: list[int]) -> list[Posting]:

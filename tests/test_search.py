@@ -182,6 +182,24 @@ def test_it_suggests_a_close_title_when_nothing_matches(client):
     assert '<a href="?q=Python%20developer">Python developer</a>' in html
 
 
+def test_it_suggests_no_other_words_when_the_filters_leave_nothing_of_what_they_find(client):
+    # "developer" is spelled right: the filters, not the words, find nothing. The empty page
+    # offers to remove a filter; another title ("Java Developer", without the filters) would
+    # send the seeker away from what they asked for.
+    factories.live_posting(
+        language="en", country="FR", title="Java Developer", employment_type="full_time"
+    )
+    factories.live_posting(language="en", country="FR", title="Python developer", salary_min=None)
+    for query in ("q=developer&type=internship", "q=developer&salary_min=900000&with_salary=1"):
+        html = client.get(f"/en/jobs/?{query}").content.decode()
+        assert 'class="posting-card"' not in html, query
+        assert "Did you mean" not in html, query
+        assert "Try removing a filter" in html, query
+    # A word that finds nothing, filtered or not, is still given the closest one.
+    html = client.get("/en/jobs/?q=develpoer&type=internship").content.decode()
+    assert "Did you mean" in html and "eveloper</a>" in html
+
+
 def test_it_filters_by_yearly_salary_across_periods(client):
     def make(title, low, high, period):
         factories.live_posting(
