@@ -328,35 +328,32 @@ def _countries(counts: Counter, selected: list) -> list[FacetValue]:
 def country_list(language: str) -> list[FacetValue]:
     """The countries with live postings in `language`, with their counts: the country facet
     without other filters, summed in the database."""
-    rows = (
-        FacetCount.objects.filter(language=language, n__gt=0)
-        .values_list("country")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
-    counts = Counter(dict(rows))
+    return _countries(_live_per_country(language), [])
+
+
+def _live_per_country(language: str, among: Iterable[str] | None = None) -> Counter:
+    """The live postings in `language` per country (of `among` only, when given): FacetCount's
+    few rows, less the published postings that are not live."""
+    counted = FacetCount.objects.filter(language=language, n__gt=0)
+    if among is not None:
+        counted = counted.filter(country__in=among)
+    counts = Counter(dict(counted.values_list("country").annotate(total=Sum("n")).order_by()))
     counts.subtract({cell[0]: n for cell, n in _not_live_published(language, ["country"]).items()})
-    return _countries(+counts, [])
+    return +counts
 
 
 def absent_countries(language: str, filters: Filters, results: Results) -> list[str]:
     """The countries of the filters with no live posting at all in `language`: a filter that
     can never match here, unlike a country whose jobs only miss the other filters. Asked only
-    when a selected country counts 0 on the page."""
+    when a selected country counts 0 on the page. (Read from the postings, it took 250 ms for
+    a country with 20,000 of them at a million.)"""
     empty = [
         facet.value for facet in results.facets["country"] if facet.selected and not facet.count
     ]
     if not empty:
         return []
-    present = set(
-        Posting.objects.live()
-        .in_language(language)
-        .filter(country__in=empty)
-        .values_list("country", flat=True)
-        .distinct()
-        .order_by()
-    )
-    return [code for code in empty if code not in present]
+    present = _live_per_country(language, empty)
+    return [code for code in empty if not present[code]]
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 import json
 import re
+from datetime import timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from tests import factories
@@ -107,6 +108,16 @@ def test_it_drops_a_requested_country_without_postings_in_the_language_with_a_no
     assert "Belgien" in html.split('name="country"')[0]  # named in the notice, above the form
     assert "BE" not in [value for value, _ in select_options(html, "country")]
     assert html.count('class="posting-card"') == 3  # every German job: the country is ignored
+
+
+def test_it_drops_a_country_whose_postings_in_the_language_are_not_live(client, board):
+    # Published but past their expiry (the sweep has not run) or scheduled: none is shown.
+    factories.expired_posting(language="de", country="BE", title="Schweißer")
+    factories.live_posting(
+        language="de", country="LU", title="Maurer", published_at=timezone.now() + timedelta(days=2)
+    )
+    response = client.get("/de/jobs/?country=BE&country=LU")
+    assert response.status_code == 302 and response["Location"] == "?dropped=BE&dropped=LU"
 
 
 def test_it_keeps_the_other_filters_and_countries_beside_a_dropped_one(client, board):
