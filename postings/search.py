@@ -192,8 +192,8 @@ def title_bonus(language: str, text: str) -> Expression:
         return Value(0.0, output_field=FloatField())
     held: Expression = Value(0.0, output_field=FloatField())
     for part in parts:
-        # strpos, faster still than ILIKE on rows already read: 55,000 German matches are
-        # scored in 45 ms instead of 60 (ILIKE) or 100 (~*).
+        # strpos, faster still than ILIKE on rows already read: the query over 55,000 German
+        # matches takes 45 ms with it, 60 with ILIKE, 95 with ~*.
         holds = GreaterThan(StrIndex(Lower("title"), Value(part)), 0)
         held += Case(When(holds, then=1.0), default=0.0, output_field=FloatField())
     return held / Value(float(len(parts)))

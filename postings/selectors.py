@@ -418,8 +418,8 @@ class Matches:
 def _unsent(sent: bytes, typecode: str) -> array:
     """A one-dimensional array without nulls of 8-byte values (float8 "d", int8 "q"), from
     PostgreSQL's binary form (array_send): a 20-byte header, then each value's length (4 bytes)
-    and the value, big-endian. A column of 57,000 values comes in 1 ms this way; as rows or as
-    the array's text, in 50 to 100."""
+    and the value, big-endian. The three columns of 57,000 matches are read in about 10 ms this
+    way; as the arrays' text in about 50, as a row a match in about 100."""
     count = (len(sent) - 20) // 12
     return array(typecode, struct.unpack_from(">" + f"4x{typecode}" * count, sent, 20))
 
