@@ -200,6 +200,17 @@ def test_it_suggests_no_other_words_when_the_filters_leave_nothing_of_what_they_
     assert "Did you mean" in html and "eveloper</a>" in html
 
 
+def test_it_suggests_nothing_for_words_that_each_find_postings_but_not_together(client):
+    # Both words are spelled right: no posting holds the two. Another title ("Python
+    # developer") is not what was asked for; the empty page asks for fewer keywords.
+    factories.live_posting(language="en", title="Python developer")
+    factories.live_posting(language="en", title="Welder")
+    html = client.get("/en/jobs/?q=python welder").content.decode()
+    assert 'class="posting-card"' not in html
+    assert "Did you mean" not in html
+    assert "Use fewer or more general keywords" in html
+
+
 def test_it_filters_by_yearly_salary_across_periods(client):
     def make(title, low, high, period):
         factories.live_posting(
