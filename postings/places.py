@@ -95,9 +95,11 @@ def find(text: str, countries_searched: tuple[str, ...] = ()) -> Place | None:
     return Place(found.name, found.country, found.city.latitude, found.city.longitude)
 
 
-def _near_sql(postings: QuerySet, place: Place, radius: int) -> RawSQL:
+def _near_sql(postings: QuerySet, place: Place, radius: int, *, boxed: bool = True) -> RawSQL:
     """Within `radius` km: the box test that earthdistance's GiST index answers, then the
-    great-circle distance that trims the box's corners. For postings or their search rows."""
+    great-circle distance that trims the box's corners. For postings or their search rows.
+    Without the box (not `boxed`), the index cannot answer: for a query that walks another
+    index (by date) and tests the distance of each row it reads."""
     table = postings.model._meta.db_table
     # The search rows store their point; the postings compute theirs (their index has it).
     point = (
@@ -105,18 +107,21 @@ def _near_sql(postings: QuerySet, place: Place, radius: int) -> RawSQL:
         if postings.model is SearchRow
         else f"ll_to_earth({table}.latitude, {table}.longitude)"
     )
+    distance = f"earth_distance(ll_to_earth(%s, %s), {point}) <= %s"
+    metres = (place.latitude, place.longitude, radius * 1000.0)
+    if not boxed:
+        return RawSQL(distance, metres, output_field=BooleanField())  # noqa: S611 (as below)
     return RawSQL(  # noqa: S611 (a model's table name, and the values as parameters)
-        f"earth_box(ll_to_earth(%s, %s), %s) @> {point}"
-        f" AND earth_distance(ll_to_earth(%s, %s), {point}) <= %s",
-        (place.latitude, place.longitude, radius * 1000.0) * 2,
+        f"earth_box(ll_to_earth(%s, %s), %s) @> {point} AND {distance}",
+        metres * 2,
         output_field=BooleanField(),
     )
 
 
-def around(postings: QS, place: Place, radius: int) -> QS:
+def around(postings: QS, place: Place, radius: int, *, boxed: bool = True) -> QS:
     """The postings within `radius` km of `place`, and the remote ones wherever they are (a
     search for remote work keeps them: see `far`), with `near` telling which is which."""
-    near = _near_sql(postings, place, radius)
+    near = _near_sql(postings, place, radius, boxed=boxed)
     return (
         postings.alias(near_filter=near)
         .annotate(near=near)
@@ -124,9 +129,10 @@ def around(postings: QS, place: Place, radius: int) -> QS:
     )
 
 
-def within(postings: QS, place: Place, radius: int) -> QS:
+def within(postings: QS, place: Place, radius: int, *, boxed: bool = True) -> QS:
     """The postings within `radius` km of `place` only."""
-    return postings.alias(near_filter=_near_sql(postings, place, radius)).filter(near_filter=True)
+    near = _near_sql(postings, place, radius, boxed=boxed)
+    return postings.alias(near_filter=near).filter(near_filter=True)
 
 
 def far(remote: list[str]) -> bool:

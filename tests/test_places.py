@@ -165,6 +165,40 @@ def test_it_keeps_remote_jobs_from_anywhere_when_the_seeker_asks_for_remote(clie
     assert re.search(r'value="onsite"[^>]*> Sur site <span class="count">\(2\)', html)
 
 
+def test_it_lists_the_same_pages_walking_by_date_or_reading_the_radius(
+    client, around_lyon, settings, monkeypatch
+):
+    # A dense radius is walked by date, testing each posting's distance; a sparse one is read
+    # by the GiST index. Both give the same pages, remote postings included when asked for.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from postings import selectors
+
+    for n in range(4):
+        factories.live_posting(language="fr", title=f"Cariste {n}", city="Lyon", country="FR")
+    settings.POSTINGS_PER_PAGE = 2
+    queries = ["where=Lyon", "where=Lyon&radius=100", "where=Lyon&remote=remote"]
+
+    def pages(walk_rows: int) -> list[list[str]]:
+        monkeypatch.setattr(selectors, "WALK_ROWS", walk_rows)
+        seen = []
+        for query in queries:
+            for page in (1, 2, 3, 4):
+                with CaptureQueriesContext(connection) as captured:
+                    html = client.get(f"/fr/jobs/?{query}&page={page}&by={walk_rows}").content
+                newest = [
+                    q["sql"] for q in captured if "ORDER BY" in q["sql"] and "earth" in q["sql"]
+                ]
+                assert newest and ("earth_box" in newest[-1]) == (walk_rows == 0), query
+                seen.append(re.findall(r'<h3><a href="[^"]*">([^<]*)</a>', html.decode()))
+        return seen
+
+    walked, boxed = pages(10_000), pages(0)
+    assert walked == boxed
+    assert any("Télétravail Paris" in page for page in walked)  # remote, asked for
+
+
 def test_it_takes_a_city_without_accents_or_in_another_language(client):
     factories.live_posting(language="de", title="Schweisser Zürich", country="CH", city="Zürich")
     factories.live_posting(language="de", title="Schweisser Genf", country="CH", city="Genève")
