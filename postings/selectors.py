@@ -397,7 +397,8 @@ class Matches:
         cell may come in several rows."""
         cells: dict[tuple, tuple[array, array, array]] = {}
         for row in rows:
-            cell, columns = tuple(row[:-3]), tuple(map(_unsent, row[-3:], "dqq"))
+            cell, (scores, published, ids) = tuple(row[:-3]), map(_unsent, row[-3:], "dqq")
+            columns = (scores, published, ids)
             if (known := cells.get(cell)) is None:
                 cells[cell] = columns
             else:
