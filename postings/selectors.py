@@ -718,7 +718,9 @@ def search(
         # a few hundred rows (1 ms for Paris' first page), instead of reading them all by the
         # GiST index to sort them (30 ms); PostgreSQL estimates a radius at 0.1 % of the rows
         # whatever it holds, so it is told by leaving the index's box out.
-        walk = (start + per_page) * found.population <= WALK_ROWS * total
+        # (The share is counted for a "where" alone: with a salary or an age beside it, the
+        # walk could read the whole language for a small town.)
+        walk = found.population > 0 and (start + per_page) * found.population <= WALK_ROWS * total
         rows = _search_rows(language, filters, timezone.now(), boxed=not walk)
         rows = _passing_facets(rows, filters, boxed=not walk)
         newest = rows.order_by("-published_at", "-pk").values_list("pk", flat=True)

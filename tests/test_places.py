@@ -199,6 +199,20 @@ def test_it_lists_the_same_pages_walking_by_date_or_reading_the_radius(
     assert any("Télétravail Paris" in page for page in walked)  # remote, asked for
 
 
+def test_it_reads_the_radius_when_it_cannot_tell_how_dense_it_is(client, around_lyon):
+    # With a salary or an age filter beside the "where", the share of the language's postings
+    # that the radius holds is not counted: walking by date could read every posting of the
+    # language for a small town, so the page is read by the radius.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for query in ("where=Lyon&salary_min=1", "where=Lyon&posted_within=7"):
+        with CaptureQueriesContext(connection) as captured:
+            client.get(f"/fr/jobs/?{query}")
+        newest = [q["sql"] for q in captured if "ORDER BY" in q["sql"] and "earth" in q["sql"]]
+        assert newest and "earth_box" in newest[-1], query
+
+
 def test_it_takes_a_city_without_accents_or_in_another_language(client):
     factories.live_posting(language="de", title="Schweisser Zürich", country="CH", city="Zürich")
     factories.live_posting(language="de", title="Schweisser Genf", country="CH", city="Genève")
