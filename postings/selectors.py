@@ -250,11 +250,9 @@ def _not_live_published(
 
 def _cells(language: str, filters: Filters, at: datetime) -> Counter:
     """Postings in `language` live at `at` matching the filters that are not facets, counted
-    per (country, category, type, remote)."""
+    per (country, category, type, remote). (A "where" alone: `_cells_around`.)"""
     columns = list(FACET_COLUMNS.values())
-    if _where_alone(filters):
-        return _cells_around(language, filters, at)[0]
-    if any(getattr(filters, name) for name in ROW_FILTERS):
+    if _row_filtered(filters):
         rows = (
             _search_rows(language, filters, at)
             .values_list(*_cell_columns(filters))
@@ -268,10 +266,14 @@ def _cells(language: str, filters: Filters, at: datetime) -> Counter:
     return +cells  # drops the cells at zero
 
 
+def _row_filtered(filters: Filters) -> bool:
+    """Whether a filter that FacetCount cannot answer is set (a salary, an age, a "where")."""
+    return any(getattr(filters, name) for name in ROW_FILTERS)
+
+
 def _where_alone(filters: Filters) -> bool:
     """A "where" and no other filter that is not a facet (a text, a salary, an age)."""
-    others = [name for name in ROW_FILTERS if name != "place"]
-    return bool(filters.place) and not filters.q and not any(getattr(filters, n) for n in others)
+    return bool(filters.place) and not filters.q and not _row_filtered(replace(filters, place=None))
 
 
 def _cells_around(language: str, filters: Filters, at: datetime) -> tuple[Counter, Counter]:
@@ -710,7 +712,7 @@ def search(
     elif text:
         ids = found.ranked["date" if filters.sort == "date" else "relevance"]
         postings = _in_order(ids[start : start + per_page])
-    elif any(getattr(filters, name) for name in ROW_FILTERS):
+    elif _row_filtered(filters):
         # The page's ids from the search rows: 25 km around Paris hold 7,776 French postings of
         # the bench, whose narrow rows the radius and the order read instead of the whole ones.
         # When the radius holds a good share of the language's postings and the page is near
@@ -742,7 +744,7 @@ def _finds_anything(language: str, filters: Filters, matched: int) -> bool:
     words are suggested for a text that finds nothing, not for filters that leave nothing of
     what it finds (the empty page offers to remove them). `matched` answers without a query
     unless a filter that is not a facet (a salary, an age, a "where") left it at 0."""
-    if matched or not any(getattr(filters, name) for name in ROW_FILTERS):
+    if matched or not _row_filtered(filters):
         return bool(matched)
     return _search_rows(language, Filters(q=filters.q), timezone.now()).exists()
 

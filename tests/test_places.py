@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiToken
 from alerts.models import Alert
@@ -165,14 +167,20 @@ def test_it_keeps_remote_jobs_from_anywhere_when_the_seeker_asks_for_remote(clie
     assert re.search(r'value="onsite"[^>]*> Sur site <span class="count">\(2\)', html)
 
 
+def page_and_its_query(client: Client, url: str) -> tuple[str, str]:
+    """The page, and the SQL of the last query that read its postings' ids around a place."""
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url).content.decode()
+    around = [q["sql"] for q in captured if "ORDER BY" in q["sql"] and "earth" in q["sql"]]
+    assert around, url
+    return html, around[-1]
+
+
 def test_it_lists_the_same_pages_walking_by_date_or_reading_the_radius(
     client, around_lyon, settings, monkeypatch
 ):
     # A dense radius is walked by date, testing each posting's distance; a sparse one is read
     # by the GiST index. Both give the same pages, remote postings included when asked for.
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from postings import selectors
 
     for n in range(4):
@@ -185,13 +193,10 @@ def test_it_lists_the_same_pages_walking_by_date_or_reading_the_radius(
         seen = []
         for query in queries:
             for page in (1, 2, 3, 4):
-                with CaptureQueriesContext(connection) as captured:
-                    html = client.get(f"/fr/jobs/?{query}&page={page}&by={walk_rows}").content
-                newest = [
-                    q["sql"] for q in captured if "ORDER BY" in q["sql"] and "earth" in q["sql"]
-                ]
-                assert newest and ("earth_box" in newest[-1]) == (walk_rows == 0), query
-                seen.append(re.findall(r'<h3><a href="[^"]*">([^<]*)</a>', html.decode()))
+                url = f"/fr/jobs/?{query}&page={page}&by={walk_rows}"
+                html, sql = page_and_its_query(client, url)
+                assert ("earth_box" in sql) == (walk_rows == 0), query
+                seen.append(re.findall(r'<h3><a href="[^"]*">([^<]*)</a>', html))
         return seen
 
     walked, boxed = pages(10_000), pages(0)
@@ -203,14 +208,9 @@ def test_it_reads_the_radius_when_it_cannot_tell_how_dense_it_is(client, around_
     # With a salary or an age filter beside the "where", the share of the language's postings
     # that the radius holds is not counted: walking by date could read every posting of the
     # language for a small town, so the page is read by the radius.
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for query in ("where=Lyon&salary_min=1", "where=Lyon&posted_within=7"):
-        with CaptureQueriesContext(connection) as captured:
-            client.get(f"/fr/jobs/?{query}")
-        newest = [q["sql"] for q in captured if "ORDER BY" in q["sql"] and "earth" in q["sql"]]
-        assert newest and "earth_box" in newest[-1], query
+        _html, sql = page_and_its_query(client, f"/fr/jobs/?{query}")
+        assert "earth_box" in sql, query
 
 
 def test_it_takes_a_city_without_accents_or_in_another_language(client):
