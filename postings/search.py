@@ -10,9 +10,11 @@ gender slashes are dropped ("Desarrollador/a", which PostgreSQL's parser reads a
 
 Polish has no PostgreSQL stemmer: Python stems it when a posting is written (`stems`, into the
 `search_stems` column that the vector reads) and stems the query the same way. German and Dutch
-titles are compounds ("Softwareentwicklerin"): a query's words are also looked for inside the
-titles' words (`matches`), through the title's trigram index, and a title holding them ranks
-first (`title_bonus`).
+titles are compounds ("Softwareentwicklerin"): when a posting is written, Python puts the ends
+and starts of its title's long words into the same column (`title_parts`: "entwicklerin",
+"software", ...), which the vector reads as title words, so that one lookup in the vector's
+index finds a compound by its part ("Entwickler"), stemmed as the query is; a title holding the
+query's words ranks first (`title_bonus`).
 
 A generated column cannot read the configuration from the `language` column (not immutable),
 so the vector maps it with a fixed CASE over the language codes.
@@ -27,11 +29,9 @@ from importlib.resources import files
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Case, Expression, F, FloatField, Lookup, Q, Value, When
+from django.db.models import Case, Expression, FloatField, Q, Value, When
 from django.db.models.functions import Lower, StrIndex
 from django.db.models.lookups import GreaterThan
-from django.db.models.sql.compiler import SQLCompiler
 from pystempel import Stemmer
 from pystempel.streams import DataInputStream
 
@@ -58,12 +58,11 @@ GENDER_FOLDS = {
     ],
     "es": [(r"(\w)/as?(?!\w)", r"\1")],  # Desarrollador/a, Camareros/as -> Desarrollador
 }
-# Languages whose job titles are compounds: a query's words are found inside the titles' words.
+# Languages whose job titles are compounds: a title is also found by its words' parts.
 COMPOUNDING = ("de", "nl")
-# Shorter query words ("IT", "SAP", "Bau") would be found inside too many unrelated titles.
+# Shorter parts ("IT", "SAP", "Bau") would be found inside too many unrelated titles.
 COMPOUND_PART_MIN = 4
-# A longer query (a pasted sentence) is left to the vector: no title holds it all, and each part
-# is a regular expression to test.
+# A longer query (a pasted sentence) gets no title bonus: no title holds it all.
 COMPOUND_PARTS_MAX = 5
 # Languages stemmed in Python, when a posting is written and on the query (see stems()).
 PYTHON_STEMMED = ("pl",)
@@ -125,11 +124,33 @@ def _keys(text: str) -> str:
 
 
 def stems(language: str, title: str, text: str) -> str:
-    """The `search_stems` of a posting: the stems of its title, a line break, the stems of its
-    text (HTML); empty for the languages that PostgreSQL stems itself."""
+    """The `search_stems` of a posting, the words its vector reads besides its own: in Polish,
+    the stems of its title, a line break, the stems of its text (HTML); in German and Dutch,
+    its title's parts (`title_parts`); empty for the other languages."""
+    if language in COMPOUNDING:
+        return title_parts(language, title)
     if language not in PYTHON_STEMMED:
         return ""
     return f"{_keys(title)}\n{_keys(unescape(_TAG.sub(' ', text)))}"
+
+
+def title_parts(language: str, title: str) -> str:
+    """The ends and starts of the title's words, after the gender fold, that a compound's parts
+    could be: each end of at least COMPOUND_PART_MIN letters ("Java-Softwareentwicklerin" gives
+    "oftwareentwickler", ..., "entwickler", ..., "kler": the head, the job, is last), and each
+    start that leaves as much ("soft", ..., "software", ..., "softwareentw"). The vector stems
+    them as title words, so "Entwickler" ("entwickl") finds the title, and "Software" too; a
+    part inside ("entwicklungs" in "Softwareentwicklungsleiter") is not found. A start that
+    leaves less would stem as the whole word does ("entwickle"), and a title holding the word
+    alone would rank above the compounds as if it held it three times."""
+    parts: dict[str, None] = {}
+    for word in _WORD.findall(fold(language, title).lower()):
+        for cut in range(1, len(word)):
+            if len(word) - cut >= COMPOUND_PART_MIN:
+                parts[word[cut:]] = None
+                if cut >= COMPOUND_PART_MIN:
+                    parts[word[:cut]] = None
+    return " ".join(parts)
 
 
 def _stemmed_query(text: str, key: int) -> str:
@@ -170,17 +191,8 @@ def compound_parts(language: str, text: str) -> list[str]:
 
 
 def matches(language: str, text: str) -> Q:
-    """Postings that match a query: by their vector, or by their title (`in_title`)."""
-    found = Q(search_vector=search_query(language, text))
-    compound = in_title(language, text)
-    return found | compound if compound else found
-
-
-def in_title(language: str, text: str) -> Q | None:
-    """Postings whose title holds every long word of the query inside its words (served by the
-    title's trigram index); None where compounds are not looked for."""
-    parts = compound_parts(language, text)
-    return Q(*(_holds(part) for part in parts)) if parts else None
+    """Postings that match a query, by their vector (which holds their titles' parts)."""
+    return Q(search_vector=search_query(language, text))
 
 
 def title_bonus(language: str, text: str) -> Expression:
@@ -197,23 +209,6 @@ def title_bonus(language: str, text: str) -> Expression:
         holds = GreaterThan(StrIndex(Lower("title"), Value(part)), 0)
         held += Case(When(holds, then=1.0), default=0.0, output_field=FloatField())
     return held / Value(float(len(parts)))
-
-
-class _ILike(Lookup):
-    lookup_name = "ilike"
-
-    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
-
-
-def _holds(part: str) -> _ILike:
-    """The title holds `part` (a word: letters, digits or "_"), in any case: ILIKE, which the
-    title's trigram index serves as it does a regular expression, and checks a row in about
-    half the time of `~*`."""
-    escaped = part.replace("_", r"\_")
-    return _ILike(F("title"), f"%{escaped}%")
 
 
 def _vector_sql(language: str, *, body: bool = True) -> str:
@@ -241,6 +236,9 @@ def _vector_sql(language: str, *, body: bool = True) -> str:
         parts.append(analysed("split_part(search_stems, E'\\n', 1)", "A"))
         if body:
             parts.append(analysed("split_part(search_stems, E'\\n', 2)", "C"))
+    elif language in COMPOUNDING:
+        # The title's parts Python wrote (title_parts), as title words.
+        parts.append(analysed("search_stems", "A"))
     return " || ".join(parts)
 
 

@@ -48,7 +48,7 @@ from . import places, rates
 from .caching import Scope
 from .collation import collated
 from .models import Category, FacetCount, Posting, SearchRow
-from .search import configs_for, in_title, matches, search_query, title_bonus
+from .search import configs_for, matches, search_query, title_bonus
 
 # Facet (query-string parameter) -> Posting column.
 FACET_COLUMNS = dict(
@@ -504,33 +504,14 @@ def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple
     # By the GIN index, however common the word: the search vector has no statistics
     # (migration 0029).
     found = rows.filter(search_vector=query)
-    grouped = ", ".join(f'"{column}"' for column in cell)
-
-    def per_cell(rows_sql: str) -> str:
-        # Interpolated: Django's own SQL and column names; values are params.
-        return f"""
-            SELECT {grouped}, array_send(array_agg(score)), array_send(array_agg(microseconds)),
-                array_send(array_agg(pk))
-            FROM ({rows_sql}) found GROUP BY {grouped}
-        """  # noqa: S608
-
     found_sql, params = found.query.sql_with_params()
-    sql = per_cell(found_sql)
-    if compound := in_title(language, filters.q):
-        # And the compound titles that the vector misses ("Softwareentwicklerin" for
-        # "Entwickler"), read apart: in one scan (vector OR title), each page that the title's
-        # index names is checked again row by row, reading the vectors out of line. Those the
-        # vector found (by the text) are left out by their ids, not by their vectors. Each part
-        # is grouped on its own: PostgreSQL hashes the cells of each, where it sorted the
-        # 57,000 rows of both (its estimate of the titles' part is high) to group them.
-        missed = rows.filter(compound).exclude(title_vector=query)
-        missed_sql, missed_params = missed.query.sql_with_params()
-        titles = f"SELECT * FROM ({missed_sql}) missed WHERE pk NOT IN (SELECT pk FROM found)"  # noqa: S608
-        sql = f"""
-            WITH found AS MATERIALIZED ({found_sql})
-            {per_cell("SELECT * FROM found")} UNION ALL {per_cell(titles)}
-        """  # noqa: S608
-        params = (*params, *missed_params)
+    grouped = ", ".join(f'"{column}"' for column in cell)
+    # Interpolated: Django's own SQL and column names; values are params.
+    sql = f"""
+        SELECT {grouped}, array_send(array_agg(score)), array_send(array_agg(microseconds)),
+            array_send(array_agg(pk))
+        FROM ({found_sql}) found GROUP BY {grouped}
+    """  # noqa: S608
     with connections[found.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -139,6 +139,8 @@ def make_board(specs: list[dict]) -> None:
                 salary_period=period,
             )
         )
+    for posting in postings:  # as every write path does (a German title's parts)
+        posting.fill_search_text()
     Posting.objects.bulk_create(postings)
 
 
@@ -157,9 +159,11 @@ def new_board(specs: list[dict]) -> None:
 
 
 def text_matches(posting: Posting, query: str) -> bool:
-    """The title's first word is the query, or in German holds it (a compound's part)."""
+    """The title's first word is the query, or in German starts or ends with it (a compound's
+    part)."""
     first = posting.title.split()[0].lower()
-    return first == query or (posting.language == "de" and query in first)
+    compound = posting.language == "de" and (first.startswith(query) or first.endswith(query))
+    return first == query or compound
 
 
 def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:

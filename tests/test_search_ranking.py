@@ -236,3 +236,56 @@ def test_it_counts_facets_over_the_postings_found_by_their_title_parts():
     assert [posting.title for posting in results.postings] == ["Webentwickler", "Koch"]
     assert results.total == 2
     assert {value.value: value.count for value in results.facets["country"]} == {"AT": 2, "DE": 1}
+
+
+def test_it_ranks_a_compound_title_as_a_title_holding_the_word_alone(client):
+    # Both are developers' jobs: the newer comes first, whether "Entwickler" stands alone in
+    # its title or ends a compound (and so in Dutch).
+    now = timezone.now()
+    for language, country, alone, compound, query in (
+        ("de", "DE", "Entwickler Java", "Java-Softwareentwicklerin", "Entwickler"),
+        ("nl", "NL", "Ontwikkelaar Java", "Java-softwareontwikkelaar", "ontwikkelaar"),
+    ):
+        factories.live_posting(
+            language=language, country=country, title=alone, published_at=now - timedelta(hours=6)
+        )
+        factories.live_posting(
+            language=language,
+            country=country,
+            title=compound,
+            published_at=now - timedelta(hours=1),
+        )
+        assert titles(client, f"/{language}/jobs/?q={query}") == [compound, alone]
+
+
+def test_it_finds_compound_parts_of_postings_written_by_every_path(client, admin_client, tmp_path):
+    company = factories.company("Acme")
+    form = posting_form(company, language="de", country="DE", title="Softwareentwicklerin")
+    response = admin_client.post("/admin/postings/posting/add/", {**form, "_submit": "Publish"})
+    assert response.status_code == 302
+    feed = tmp_path / "feed.json"
+    rows = [
+        {**_polish_row("1", "Krankenpfleger"), "language": "de", "country": "DE"},
+        {**_polish_row("2", "Fahrlehrerin"), "language": "de", "country": "DE"},
+    ]
+    feed.write_text(json.dumps(rows))
+    call_command("import_postings", str(feed), "--source", "feed")
+    rows[1]["title"] = "Elektroinstallateur"
+    feed.write_text(json.dumps(rows[1:]))
+    call_command("import_postings", str(feed), "--source", "feed")
+    key = make_key(factories.trusted_company("Bouw B.V."))
+    row = {**_polish_row("REQ-1", "Servicemonteur"), "language": "nl", "country": "NL"}
+    del row["external_id"], row["company"]
+    response = client.put(
+        "/api/v1/partner/postings/REQ-1",
+        row,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert response.status_code == 201, response.json()
+
+    assert titles(client, "/de/jobs/?q=Entwickler") == ["Softwareentwicklerin"]
+    assert titles(client, "/de/jobs/?q=Pfleger") == ["Krankenpfleger"]
+    assert titles(client, "/de/jobs/?q=Installateur") == ["Elektroinstallateur"]
+    assert titles(client, "/de/jobs/?q=Lehrerin") == []
+    assert titles(client, "/nl/jobs/?q=monteur") == ["Servicemonteur"]
