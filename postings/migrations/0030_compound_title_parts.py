@@ -4,12 +4,13 @@
 # as title words. A common German word's search took 55 ms of its 190 to find the compound
 # titles through the title's trigram index and check each again.
 #
-# As in migration 0022, a generated column cannot be altered: the German and Dutch postings get
-# their parts first, then the vector is dropped and added again with its GIN index, which
-# rewrites the postings table under an exclusive lock (about half an hour a million postings on
-# a 2-core machine: a quiet hour). The search rows' view reads the vector, so it is dropped
-# first and made again, and the German and Dutch search rows are made again from it (their
-# vectors and title vectors hold the parts now); the other languages' rows are unchanged.
+# As in migration 0022, a generated column cannot be altered: it is dropped (with its GIN index
+# and the search rows' view, which reads it), the German and Dutch postings get their parts, in
+# one statement, and the vector is added again, which rewrites the postings table under an
+# exclusive lock (MINUTES at a million postings on a 2-core machine: a quiet hour). Then the view
+# is made again, and the German and Dutch search rows from it (their vectors and title vectors
+# hold the parts now); the other languages' rows are unchanged. The trigger that keeps the
+# search rows on an update reads the view: it is off in between, while the lock keeps writes out.
 
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
@@ -22,20 +23,33 @@ COMPOUNDING = ("de", "nl")
 
 def fill_parts(apps, schema_editor):
     # The rule lives in one place, postings.search; a migration that runs it later writes the
-    # parts as the code of its time does, as a posting saved then would be.
+    # parts as the code of its time does, as a posting saved then would be. Copied into a
+    # temporary table, then written in one statement (the postings' triggers fire once).
     from postings.search import stems
 
     Posting = apps.get_model("postings", "Posting")
     compounding = Posting.objects.filter(language__in=COMPOUNDING).order_by("pk")
-    last = 0
-    while batch := list(compounding.filter(pk__gt=last).only("pk", "language", "title")[:BATCH]):
-        for posting in batch:
-            posting.search_stems = stems(posting.language, posting.title, "")
-        Posting.objects.bulk_update(batch, ["search_stems"])
-        last = batch[-1].pk
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE title_parts (id bigint PRIMARY KEY, parts text) ON COMMIT DROP"
+        )
+        last = 0
+        while batch := list(
+            compounding.filter(pk__gt=last).values_list("pk", "language", "title")[:BATCH]
+        ):
+            with cursor.copy("COPY title_parts (id, parts) FROM STDIN") as copy:
+                for pk, language, title in batch:
+                    copy.write_row((pk, stems(language, title, "")))
+            last = batch[-1][0]
+        cursor.execute(
+            "UPDATE postings_posting SET search_stems = parts FROM title_parts"
+            " WHERE postings_posting.id = title_parts.id"
+        )
 
 
-def remake_rows(apps, schema_editor):
+def attach(apps, schema_editor):
+    """The search rows' view made again, with the vector; the German and Dutch rows made again
+    from it; the update trigger on again."""
     from postings.search import TITLE_VECTOR_SQL
 
     schema_editor.execute(
@@ -46,14 +60,23 @@ def remake_rows(apps, schema_editor):
         DELETE FROM postings_searchrow WHERE language IN {COMPOUNDING};
         INSERT INTO postings_searchrow
             SELECT * FROM postings_searchrow_source WHERE language IN {COMPOUNDING};
+        ALTER TABLE postings_posting ENABLE TRIGGER postings_search_rows_updated;
         ANALYZE postings_searchrow;
         """,
         params=None,
     )
 
 
-def drop_view(apps, schema_editor):
-    schema_editor.execute("DROP VIEW postings_searchrow_source", params=None)
+def detach(apps, schema_editor):
+    """The search rows' view dropped (it reads the vector); the update trigger, which reads the
+    view, off until it is back: the migration's lock keeps other writes out meanwhile."""
+    schema_editor.execute(
+        """
+        DROP VIEW postings_searchrow_source;
+        ALTER TABLE postings_posting DISABLE TRIGGER postings_search_rows_updated;
+        """,
+        params=None,
+    )
 
 
 # As migration 0028 made the view.
@@ -68,10 +91,10 @@ class Migration(migrations.Migration):
     dependencies = [("postings", "0029_search_rows_no_vector_statistics")]
 
     operations = [
-        migrations.RunPython(fill_parts, migrations.RunPython.noop, elidable=True),
-        migrations.RunPython(drop_view, remake_rows),
+        migrations.RunPython(detach, attach),
         migrations.RemoveIndex(model_name="posting", name="posting_search_idx"),
         migrations.RemoveField(model_name="posting", name="search_vector"),
+        migrations.RunPython(fill_parts, migrations.RunPython.noop, elidable=True),
         migrations.AddField(
             model_name="posting",
             name="search_vector",
@@ -90,5 +113,5 @@ class Migration(migrations.Migration):
                 fields=["search_vector"], name="posting_search_idx"
             ),
         ),
-        migrations.RunPython(remake_rows, drop_view),
+        migrations.RunPython(attach, detach),
     ]

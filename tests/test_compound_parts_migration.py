@@ -1,0 +1,56 @@
+"""Migration 0030 gives the German and Dutch postings stored before it their titles' parts, in
+their vectors and their search rows, and leaves the search rows kept by their triggers."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from postings import selectors
+from postings.models import Posting, SearchRow
+from tests.test_import_identity_migration import migrate
+
+BEFORE = [("postings", "0029_search_rows_no_vector_statistics")]
+
+
+def found(language: str, text: str) -> list[str]:
+    results = selectors.search(language, selectors.Filters(q=text), [], page=1, per_page=10)
+    return sorted(posting.title for posting in results.postings)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_finds_the_compound_titles_stored_before_the_migration_by_their_parts():
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    old = migrate(BEFORE)
+    try:
+        company = old.get_model("postings", "Company").objects.create(name="Acme", slug="acme")
+        posting = old.get_model("postings", "Posting")
+        for language, country, title in (
+            ("de", "DE", "Java-Softwareentwicklerin"),
+            ("de", "DE", "Buchhalter"),
+            ("nl", "NL", "Servicemonteur"),
+            ("en", "GB", "Software developer"),
+        ):
+            posting.objects.create(
+                company=company,
+                language=language,
+                title=title,
+                slug="job",
+                country=country,
+                description="<p>Text</p>",
+                status="published",
+                published_at=timezone.now(),
+            )
+    finally:
+        migrate(latest)
+
+    assert found("de", "Entwickler") == ["Java-Softwareentwicklerin"]
+    assert found("de", "Software") == ["Java-Softwareentwicklerin"]
+    assert found("nl", "monteur") == ["Servicemonteur"]
+    assert found("en", "developer") == ["Software developer"]
+    assert SearchRow.objects.count() == 4
+    # The search rows follow an update again (their trigger is back on).
+    accountant = Posting.objects.get(title="Buchhalter")
+    accountant.title = "Lohnbuchhalter"
+    accountant.save()
+    assert found("de", "Buchhalter") == ["Lohnbuchhalter"]
