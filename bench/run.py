@@ -146,7 +146,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from postings import demo_data, places, selectors
+    from postings import caching, demo_data, places, selectors
     from postings.models import FacetCount, Posting
     from postings.services import expire_due_postings
 
@@ -169,6 +169,7 @@ def main() -> None:
         for i in range(runs):
             if not cached:
                 cache.clear()
+                caching.recent.clear()
             started = time.perf_counter()
             make_call(i)
             times.append((time.perf_counter() - started) * 1000)
@@ -259,6 +260,7 @@ def main() -> None:
         ("search-where", near_common[1]),
     ]:
         cache.clear()
+        caching.recent.clear()
         with CaptureQueriesContext(connection) as queries:
             get(url)
         with connection.cursor() as cursor, (plans_dir / f"{name}.txt").open("w") as out:

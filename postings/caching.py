@@ -17,13 +17,15 @@ computed for and brought to the present by the few postings that went live or ex
 
 import hashlib
 import math
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.core.cache import cache
 from django.db import connections, router
@@ -44,8 +46,62 @@ FORMAT = 3
 LOCK_SECONDS = 30
 WAIT_SECONDS = 10
 WAIT_STEP = 0.05
+# How much of the parts it last read each process keeps, in characters (see Recent): the cards
+# of 8,000 postings (1.1 kB each) and a few hundred filter forms (6 kB each).
+RECENT_SIZE = 16_000_000
+# What a part that is not text is counted as (the categories, the rates, a quiet spell).
+RECENT_OBJECT_SIZE = 1_000
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
+
+
+class Recent:
+    """The parts a process last read or made, as the cache holds them, each until its timeout:
+    a part's key holds its data version, so under its key it never changes, and the pages that
+    show it again (the categories, the rates, a search's filter form, the cards, the quiet
+    spell) need not ask the cache for it: an uncached list page asks it 3 times instead of 8.
+    At most `size` characters of text, the least recently used dropped first; shared by the
+    process's threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, tuple[float, int, object]] = OrderedDict()
+        self._used = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> object | None:
+        with self._lock:
+            if (item := self._items.get(key)) is None:
+                return None
+            ends, _size, stored = item
+            if ends <= time.monotonic():
+                self._drop(key)
+                return None
+            self._items.move_to_end(key)
+            return stored
+
+    def set(self, key: str, stored: object, seconds: float, value: object = None) -> None:
+        """Keep `stored` for `seconds`, counted as its `value`'s length when it is text."""
+        size = len(value) if isinstance(value, str) else RECENT_OBJECT_SIZE
+        with self._lock:
+            if key in self._items:
+                self._drop(key)
+            self._items[key] = (time.monotonic() + seconds, size, stored)
+            self._used += size
+            while self._used > self.size:
+                self._drop(next(iter(self._items)))
+
+    def _drop(self, key: str) -> None:
+        self._used -= self._items.pop(key)[1]
+
+    def clear(self) -> None:
+        """Forget every part (the tests' data versions repeat as their writes roll back)."""
+        with self._lock:
+            self._items.clear()
+            self._used = 0
+
+
+recent = Recent(RECENT_SIZE)
 
 
 def _reads() -> BaseDatabaseWrapper:
@@ -104,12 +160,15 @@ def quiet_spell(language: str, version: int) -> Quiet:
     postings are the same, so their next change is the same moment until it comes: it is read
     once per version and kept until then."""
     key = f"quiet:{FORMAT}:{language}:{version}"
-    if (stored := cache.get(key)) is not None:
-        return stored
-    now = timezone.now()
-    quiet = Quiet(now, _next_change(language, now))
+    if (stored := recent.get(key) or cache.get(key)) is not None:
+        quiet = cast(Quiet, stored)
+    else:
+        now = timezone.now()
+        quiet = Quiet(now, _next_change(language, now))
+        if (seconds := quiet.seconds_left()) > 0:
+            cache.set(key, quiet, seconds)
     if (seconds := quiet.seconds_left()) > 0:
-        cache.set(key, quiet, seconds)
+        recent.set(key, quiet, seconds)
     return quiet
 
 
@@ -153,12 +212,14 @@ class Scope:
         """`compute()`, or what it gave under this version for the same name and parts: for a
         part that the clock does not change."""
         key = self._key(name, parts)
-        if (stored := cache.get(key) or _stored_by_another(key)) is not None:
-            return stored["value"]
-        with _computing(key):
-            value = compute()
-            cache.set(key, {"value": value}, MAX_AGE)
-        return value
+        if (stored := recent.get(key)) is not None:
+            return cast(dict, stored)["value"]
+        if (stored := cache.get(key) or _stored_by_another(key)) is None:
+            with _computing(key):
+                stored = {"value": compute()}
+                cache.set(key, stored, MAX_AGE)
+        recent.set(key, stored, MAX_AGE, stored["value"])
+        return stored["value"]
 
     def remember_live(
         self,
@@ -196,18 +257,23 @@ class Scope:
         self, name: str, parts: Mapping[K, Hashable], compute: Callable[[K], T]
     ) -> dict[K, T]:
         """`compute(item)` for each item, or what it gave under this version for the same name
-        and parts, in one round trip to the cache each way. For a part of one posting, which
-        the clock changes only through its parts (its age): it is kept MAX_AGE, whatever the
-        other postings of the language do by the clock."""
+        and parts, in one round trip to the cache each way at most (none when the process
+        kept them all). For a part of one posting, which the clock changes only through its
+        parts (its age): it is kept MAX_AGE, whatever the other postings of the language do by
+        the clock."""
         keys = {item: self._key(name, part) for item, part in parts.items()}
-        stored = cache.get_many(list(keys.values()))
+        kept = {key: stored for key in keys.values() if (stored := recent.get(key)) is not None}
+        asked = [key for key in keys.values() if key not in kept]
+        stored = {**kept, **(cache.get_many(asked) if asked else {})}
         found, made = {}, {}
         for item, key in keys.items():
             if key in stored:
-                found[item] = stored[key]["value"]
+                found[item] = cast(dict, stored[key])["value"]
             else:
                 found[item] = compute(item)
                 made[key] = {"value": found[item]}
+            if key not in kept:
+                recent.set(key, stored.get(key) or made[key], MAX_AGE, found[item])
         if made:
             cache.set_many(made, MAX_AGE)
         return found

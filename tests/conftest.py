@@ -16,6 +16,7 @@ from django.db import connections
 from django.utils import translation
 
 from jobboard.celery import app
+from postings import caching
 from tests.waiting import wait_until
 
 
@@ -38,8 +39,9 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Tests roll their writes back, so data versions repeat from test to test: start each
-    with an empty page cache."""
+    with an empty page cache, and no part a process kept."""
     cache.clear()
+    caching.recent.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +61,7 @@ def query_counts(client, settings, django_assert_max_num_queries):
         for per_page in (2, 25):
             settings.POSTINGS_PER_PAGE = per_page
             cache.clear()
+            caching.recent.clear()
             with django_assert_max_num_queries(most) as queries:
                 assert client.get(url).status_code == 200
             counts.append(len(queries.captured_queries))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import feedparser
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
+from postings import caching
 from postings.caching import Quiet, Scope, cached_page, data_version
 from postings.models import Category, Posting
 from tests import factories
@@ -421,3 +422,41 @@ def test_it_serves_pages_beside_what_the_previous_release_left_in_the_cache(clie
     response = client.get("/fr/jobs/")
     assert response.status_code == 200
     assert "Soudeur" in response.content.decode()
+
+
+def test_it_asks_the_cache_only_for_what_a_new_page_of_a_known_search_needs(client, monkeypatch):
+    # A page that the page cache has not stored, of a search shown before: the parts that do
+    # not change under the data version (the categories, the rates, the filter form, the cards,
+    # the next change by the clock) are the process's; the cache is asked for the page and the
+    # search's counts, and stores the page: three round trips.
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    assert client.get("/fr/jobs/").status_code == 200
+    asked = []
+    backend = type(caches["default"])
+
+    def spied(name: str):
+        method = getattr(backend, name)
+
+        def spy(self, *args, **kwargs):
+            asked.append(name)
+            return method(self, *args, **kwargs)
+
+        return spy
+
+    for name in ("get", "get_many", "set", "set_many", "add", "delete"):
+        monkeypatch.setattr(backend, name, spied(name))
+    assert client.get("/fr/jobs/?visit=2").status_code == 200
+    assert asked == ["get", "get", "set"]
+
+
+def test_it_keeps_in_the_process_at_most_its_size_of_parts_until_their_timeout():
+    kept = caching.Recent(10)
+    kept.set("a", {"value": "aaaa"}, 60, "aaaa")
+    kept.set("b", {"value": "bbbb"}, 60, "bbbb")
+    assert kept.get("a") == {"value": "aaaa"}  # now the most recently used
+    kept.set("c", {"value": "cccc"}, 60, "cccc")  # 12 characters: the least recently used goes
+    assert kept.get("b") is None
+    assert kept.get("a") == {"value": "aaaa"}
+    assert kept.get("c") == {"value": "cccc"}
+    kept.set("d", {"value": "d"}, 0, "d")  # its timeout is over at once
+    assert kept.get("d") is None
