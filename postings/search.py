@@ -73,6 +73,7 @@ POLISH_ENDINGS = (
     *("ą", "ę", "a", "y", "i", "e", "o", "u"),
 )
 _WORD = re.compile(r"\w+")
+_JOINED = re.compile(r"(?<=\w)-(?=\w)")
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -136,9 +137,9 @@ def stems(language: str, title: str, text: str) -> str:
 
 def title_parts(language: str, title: str) -> str:
     """The ends and starts of the title's words, after the gender fold, that a compound's parts
-    could be: each end of at least COMPOUND_PART_MIN letters ("Java-Softwareentwicklerin" gives
-    "oftwareentwickler", ..., "entwickler", ..., "kler": the head, the job, is last), and each
-    start that leaves as much ("soft", ..., "software", ..., "softwareentw"). The vector stems
+    could be: each end of at least COMPOUND_PART_MIN characters ("Java-Softwareentwicklerin"
+    gives "oftwareentwickler", ..., "entwickler", ..., "kler": a compound's head, the job, is
+    its end), and each start that leaves as much ("soft", ..., "softwareentw"). The vector stems
     them as title words, so "Entwickler" ("entwickl") finds the title, and "Software" too; a
     part inside ("entwicklungs" in "Softwareentwicklungsleiter") is not found. A start that
     leaves less would stem as the whole word does ("entwickle"), and a title holding the word
@@ -167,6 +168,10 @@ def _stemmed_query(text: str, key: int) -> str:
 
 def search_query(language: str, text: str) -> SearchQuery:
     configs = configs_for(language)
+    if language in COMPOUNDING:
+        # "Java-Entwickler" as its words: websearch reads it as a phrase of the whole and its
+        # parts, which "Java Entwickler" and "Java-Softwareentwicklerin" do not hold.
+        text = _JOINED.sub(" ", text)
     texts = [fold(language, text)]
     if language in PYTHON_STEMMED:
         texts += [_stemmed_query(text, 0), _stemmed_query(text, 1)]
@@ -228,7 +233,21 @@ def _vector_sql(language: str, *, body: bool = True) -> str:
         for field in ("description", "responsibilities", "requirements", "nice_to_have")
     )
     # Title (A) > company and category (B) > the posting's text (C).
-    parts = [analysed("coalesce(title, '')", "A"), analysed("coalesce(search_context, '')", "B")]
+    title = analysed("coalesce(title, '')", "A")
+    if language in COMPOUNDING and not body:
+        # Ranked by the title's words and parts (title_parts), each once: a title's starts
+        # often stem alike ("softwar", "software"), and "Softwareentwickler" would rank as if
+        # it held "Software" more often than "Software Tester" does.
+        words = " || ".join(
+            f"to_tsvector('{config}'::regconfig, {folded(expression)})"
+            for config in configs_for(language)
+            for expression in ("coalesce(title, '')", "search_stems")
+        )
+        title = (
+            "setweight(to_tsvector('simple'::regconfig,"
+            f" array_to_string(tsvector_to_array({words}), ' ')), 'A')"
+        )
+    parts = [title, analysed("coalesce(search_context, '')", "B")]
     if body:
         parts.append(analysed(text, "C"))
     if language in PYTHON_STEMMED:
@@ -236,7 +255,7 @@ def _vector_sql(language: str, *, body: bool = True) -> str:
         parts.append(analysed("split_part(search_stems, E'\\n', 1)", "A"))
         if body:
             parts.append(analysed("split_part(search_stems, E'\\n', 2)", "C"))
-    elif language in COMPOUNDING:
+    elif language in COMPOUNDING and body:
         # The title's parts Python wrote (title_parts), as title words.
         parts.append(analysed("search_stems", "A"))
     return " || ".join(parts)

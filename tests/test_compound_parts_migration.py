@@ -1,6 +1,8 @@
 """Migration 0030 gives the German and Dutch postings stored before it their titles' parts, in
 their vectors and their search rows, and leaves the search rows kept by their triggers."""
 
+import io
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -54,3 +56,23 @@ def test_it_finds_the_compound_titles_stored_before_the_migration_by_their_parts
     accountant.title = "Lohnbuchhalter"
     accountant.save()
     assert found("de", "Buchhalter") == ["Lohnbuchhalter"]
+
+
+@pytest.mark.django_db
+def test_it_gives_their_parts_to_the_postings_an_older_release_wrote_without(client):
+    from django.core.management import call_command
+
+    from tests import factories
+    from tests.test_search import titles
+
+    posting = factories.live_posting(language="de", country="DE", title="Softwareentwicklerin")
+    factories.live_posting(language="de", country="DE", title="Buchhalter")
+    # As a release before migration 0030 wrote it.
+    Posting.objects.filter(pk=posting.pk).update(search_stems="")
+    assert titles(client, "/de/jobs/?q=Entwickler") == []
+    out = io.StringIO()
+    call_command("fill_title_parts", stdout=out)
+    assert out.getvalue().strip() == "Postings given their titles' parts: 1."
+    assert titles(client, "/de/jobs/?q=Entwickler") == ["Softwareentwicklerin"]
+    call_command("fill_title_parts", stdout=out)
+    assert out.getvalue().strip().endswith("Postings given their titles' parts: 0.")

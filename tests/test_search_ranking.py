@@ -289,3 +289,23 @@ def test_it_finds_compound_parts_of_postings_written_by_every_path(client, admin
     assert titles(client, "/de/jobs/?q=Installateur") == ["Elektroinstallateur"]
     assert titles(client, "/de/jobs/?q=Lehrerin") == []
     assert titles(client, "/nl/jobs/?q=monteur") == ["Servicemonteur"]
+
+
+def test_it_ranks_titles_by_the_word_whichever_part_of_a_compound_holds_it(client):
+    # "Software" starts one title and stands alone in the other: the newer comes first. A
+    # title is not counted as holding the word twice because two of its starts stem alike
+    # ("softwar", "software").
+    now = timezone.now()
+    for hours, title in ((6, "Softwareentwickler"), (1, "Software Tester")):
+        factories.live_posting(
+            language="de", country="DE", title=title, published_at=now - timedelta(hours=hours)
+        )
+    assert titles(client, "/de/jobs/?q=Software") == ["Software Tester", "Softwareentwickler"]
+
+
+def test_it_finds_a_compound_by_a_query_written_with_a_hyphen(client):
+    factories.live_posting(language="de", country="DE", title="Java Entwickler")
+    factories.live_posting(language="de", country="DE", title="Java-Softwareentwicklerin")
+    factories.live_posting(language="de", country="DE", title="Python-Entwickler")
+    found = titles(client, "/de/jobs/?q=Java-Entwickler")
+    assert sorted(found) == ["Java Entwickler", "Java-Softwareentwicklerin"]

@@ -7,10 +7,14 @@
 # As in migration 0022, a generated column cannot be altered: it is dropped (with its GIN index
 # and the search rows' view, which reads it), the German and Dutch postings get their parts, in
 # one statement, and the vector is added again, which rewrites the postings table under an
-# exclusive lock (MINUTES at a million postings on a 2-core machine: a quiet hour). Then the view
-# is made again, and the German and Dutch search rows from it (their vectors and title vectors
-# hold the parts now); the other languages' rows are unchanged. The trigger that keeps the
-# search rows on an update reads the view: it is off in between, while the lock keeps writes out.
+# exclusive lock: 9.5 minutes at a million postings on a 2-core machine, while searches and
+# writes wait (a quiet hour). Then the view is made again, and the German and Dutch search rows
+# from it (their vectors and title vectors hold the parts now); the other languages' rows are
+# unchanged. The trigger that keeps the search rows on an update reads the view: it is off in
+# between, while the lock keeps writes out.
+#
+# A release older than this one, still running while it is deployed, writes German and Dutch
+# postings without their parts: `manage.py fill_title_parts` after the rollout gives them theirs.
 
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
@@ -47,6 +51,14 @@ def fill_parts(apps, schema_editor):
         )
 
 
+def clear_parts(apps, schema_editor):
+    # Back to 0029, whose search rows' view would read the parts as title words.
+    schema_editor.execute(
+        f"UPDATE postings_posting SET search_stems = '' WHERE language IN {COMPOUNDING}",
+        params=None,
+    )
+
+
 def attach(apps, schema_editor):
     """The search rows' view made again, with the vector; the German and Dutch rows made again
     from it; the update trigger on again."""
@@ -69,9 +81,11 @@ def attach(apps, schema_editor):
 
 def detach(apps, schema_editor):
     """The search rows' view dropped (it reads the vector); the update trigger, which reads the
-    view, off until it is back: the migration's lock keeps other writes out meanwhile."""
+    view, off until it is back. The postings' writes wait from the start: a write's trigger
+    reads the view, which the drop would lock before the table, and the two would deadlock."""
     schema_editor.execute(
         """
+        LOCK TABLE postings_posting IN SHARE ROW EXCLUSIVE MODE;
         DROP VIEW postings_searchrow_source;
         ALTER TABLE postings_posting DISABLE TRIGGER postings_search_rows_updated;
         """,
@@ -94,7 +108,7 @@ class Migration(migrations.Migration):
         migrations.RunPython(detach, attach),
         migrations.RemoveIndex(model_name="posting", name="posting_search_idx"),
         migrations.RemoveField(model_name="posting", name="search_vector"),
-        migrations.RunPython(fill_parts, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(fill_parts, clear_parts, elidable=True),
         migrations.AddField(
             model_name="posting",
             name="search_vector",
