@@ -13,8 +13,9 @@ Polish has no PostgreSQL stemmer: Python stems it when a posting is written (`st
 titles are compounds ("Softwareentwicklerin"): when a posting is written, Python puts the ends
 and starts of its title's long words into the same column (`title_parts`: "entwicklerin",
 "software", ...), which the vector reads as title words, so that one lookup in the vector's
-index finds a compound by its part ("Entwickler"), stemmed as the query is; a title holding the
-query's words ranks first (`title_bonus`).
+index finds a compound by its part ("Entwickler"), stemmed as the query is. A match is ranked
+by its title vector, which holds each of the title's words and parts once: a compound title
+ranks as a title holding the word alone.
 
 A generated column cannot read the configuration from the `language` column (not immutable),
 so the vector maps it with a fixed CASE over the language codes.
@@ -29,9 +30,7 @@ from importlib.resources import files
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Case, Expression, FloatField, Q, Value, When
-from django.db.models.functions import Lower, StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models import Q
 from pystempel import Stemmer
 from pystempel.streams import DataInputStream
 
@@ -62,8 +61,6 @@ GENDER_FOLDS = {
 COMPOUNDING = ("de", "nl")
 # Shorter parts ("IT", "SAP", "Bau") would be found inside too many unrelated titles.
 COMPOUND_PART_MIN = 4
-# A longer query (a pasted sentence) gets no title bonus: no title holds it all.
-COMPOUND_PARTS_MAX = 5
 # Languages stemmed in Python, when a posting is written and on the query (see stems()).
 PYTHON_STEMMED = ("pl",)
 # Polish inflectional endings, longest first: the fallback key of words that Stempel misreads.
@@ -183,37 +180,9 @@ def search_query(language: str, text: str) -> SearchQuery:
     return functools.reduce(lambda a, b: a | b, queries)
 
 
-def compound_parts(language: str, text: str) -> list[str]:
-    """The words of a query to look for inside the titles' words: in the compounding
-    languages, those long enough, and none for a query with websearch's operators (a phrase,
-    an exclusion, "or"), which the vector alone answers. websearch reads a "-" as "not" after
-    anything but a letter or digit ("(-SQL)", "!-SQL"); inside a word it joins ("Java-...")."""
-    if language not in COMPOUNDING or re.search(r'"|(^|\W)-|\bor\b', text, re.IGNORECASE):
-        return []
-    words = _WORD.findall(fold(language, text).lower())
-    parts = [word for word in words if len(word) >= COMPOUND_PART_MIN]
-    return parts if len(parts) <= COMPOUND_PARTS_MAX else []
-
-
 def matches(language: str, text: str) -> Q:
     """Postings that match a query, by their vector (which holds their titles' parts)."""
     return Q(search_vector=search_query(language, text))
-
-
-def title_bonus(language: str, text: str) -> Expression:
-    """Added to a posting's rank: the share of the query's long words that its title holds,
-    inside compounds too. One for a title holding them all, more than any text-only match ranks
-    (at most about 0.4), so the compound titles come first as whole-word titles do."""
-    parts = compound_parts(language, text)
-    if not parts:
-        return Value(0.0, output_field=FloatField())
-    held: Expression = Value(0.0, output_field=FloatField())
-    for part in parts:
-        # strpos, faster still than ILIKE on rows already read: the query over 55,000 German
-        # matches takes 45 ms with it, 60 with ILIKE, 95 with ~*.
-        holds = GreaterThan(StrIndex(Lower("title"), Value(part)), 0)
-        held += Case(When(holds, then=1.0), default=0.0, output_field=FloatField())
-    return held / Value(float(len(parts)))
 
 
 def _vector_sql(language: str, *, body: bool = True) -> str:

@@ -48,7 +48,7 @@ from . import places, rates
 from .caching import Scope
 from .collation import collated
 from .models import Category, FacetCount, Posting, SearchRow
-from .search import configs_for, matches, search_query, title_bonus
+from .search import configs_for, matches, search_query
 
 # Facet (query-string parameter) -> Posting column.
 FACET_COLUMNS = dict(
@@ -494,8 +494,7 @@ def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple
     rows = (
         _search_rows(language, replace(filters, q=""), at)
         .annotate(
-            score=(SearchRank(F("title_vector"), query) + title_bonus(language, filters.q))
-            / (1 + age_in_months),
+            score=SearchRank(F("title_vector"), query) / (1 + age_in_months),
             microseconds=microseconds,
         )
         .values_list(*cell, "score", "microseconds", "pk")
