@@ -17,6 +17,7 @@ computed for and brought to the present by the few postings that went live or ex
 
 import hashlib
 import math
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -46,10 +47,11 @@ FORMAT = 3
 LOCK_SECONDS = 30
 WAIT_SECONDS = 10
 WAIT_STEP = 0.05
-# How much of the parts it last read each process keeps, in characters (see Recent): the cards
-# of 8,000 postings (1.1 kB each) and a few hundred filter forms (6 kB each).
-RECENT_SIZE = 16_000_000
-# What a part that is not text is counted as (the categories, the rates, a quiet spell).
+# How much of the parts it last read each process keeps, in bytes (see Recent): the cards of
+# 8,000 postings (1.1 kB each), a few hundred filter forms (6 kB each) and the matches of the
+# 8 languages' most common words (0.7 to 1.4 MB each).
+RECENT_SIZE = 32_000_000
+# What a part is counted as at least (the categories, the rates, a quiet spell).
 RECENT_OBJECT_SIZE = 1_000
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -59,8 +61,9 @@ class Recent:
     """The parts a process last read or made, as the cache holds them, each until its timeout:
     a part's key holds its data version, so under its key it never changes, and the pages that
     show it again (the categories, the rates, a search's filter form, the cards, the quiet
-    spell) need not ask the cache for it: an uncached list page asks it 3 times instead of 8.
-    At most `size` characters of text, the least recently used dropped first; shared by the
+    spell; and a search's counts and matches, as long as no posting went live or expired since
+    they were made) need not ask the cache for it: an uncached list page asks it 2 times
+    instead of 8. At most `size` bytes, the least recently used dropped first; shared by the
     process's threads."""
 
     def __init__(self, size: int) -> None:
@@ -81,8 +84,10 @@ class Recent:
             return stored
 
     def set(self, key: str, stored: object, seconds: float, value: object = None) -> None:
-        """Keep `stored` for `seconds`, counted as its `value`'s length when it is text."""
-        size = len(value) if isinstance(value, str) else RECENT_OBJECT_SIZE
+        """Keep `stored` for `seconds`, counted as its `value`'s size in memory (what
+        sys.getsizeof says: a search's matches and what it found say theirs), at least
+        RECENT_OBJECT_SIZE."""
+        size = max(sys.getsizeof(value), RECENT_OBJECT_SIZE)
         with self._lock:
             if key in self._items:
                 self._drop(key)
@@ -237,21 +242,32 @@ class Scope:
         as it is, unless it is asked for `at` a given moment (a part of another part)."""
         key = self._key(name, parts)
         now = at or timezone.now()
-        if (stored := cache.get(key) or _stored_by_another(key)) is not None:
+        kept = cast(dict | None, recent.get(key))
+        # What the process kept, unless another process may have brought it nearer to now.
+        if kept is None or not self.quiet.holds(kept["moment"], now):
+            kept = None
+        if (stored := kept or cache.get(key) or _stored_by_another(key)) is not None:
             then = stored["moment"]
             if then > now and at is not None:
                 return compute(now)
             if then >= now or self.quiet.holds(then, now):
+                if kept is None:
+                    recent.set(key, stored, MAX_AGE, stored["value"])
                 return stored["value"]
             # Stored again as of now even when nothing changed: the next pages skip the window
             # that this one looked at.
             if (caught_up := catch_up(stored["value"], then, now)) is not None:
-                cache.set(key, {"value": caught_up, "moment": now}, MAX_AGE)
+                self._store(key, {"value": caught_up, "moment": now})
                 return caught_up
         with _computing(key):
             value = compute(now)
-            cache.set(key, {"value": value, "moment": now}, MAX_AGE)
+            self._store(key, {"value": value, "moment": now})
         return value
+
+    @staticmethod
+    def _store(key: str, stored: dict) -> None:
+        cache.set(key, stored, MAX_AGE)
+        recent.set(key, stored, MAX_AGE, stored["value"])
 
     def remember_each(
         self, name: str, parts: Mapping[K, Hashable], compute: Callable[[K], T]

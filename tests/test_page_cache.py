@@ -425,10 +425,9 @@ def test_it_serves_pages_beside_what_the_previous_release_left_in_the_cache(clie
 
 
 def test_it_asks_the_cache_only_for_what_a_new_page_of_a_known_search_needs(client, monkeypatch):
-    # A page that the page cache has not stored, of a search shown before: the parts that do
-    # not change under the data version (the categories, the rates, the filter form, the cards,
-    # the next change by the clock) are the process's; the cache is asked for the page and the
-    # search's counts, and stores the page: three round trips.
+    # A page that the page cache has not stored, of a search shown before: its parts (the
+    # categories, the rates, the search's counts, the filter form, the cards, the next change
+    # by the clock) are the process's; the cache is asked for the page, and stores it.
     factories.live_posting(language="fr", country="FR", title="Soudeur")
     assert client.get("/fr/jobs/").status_code == 200
     asked = []
@@ -446,17 +445,41 @@ def test_it_asks_the_cache_only_for_what_a_new_page_of_a_known_search_needs(clie
     for name in ("get", "get_many", "set", "set_many", "add", "delete"):
         monkeypatch.setattr(backend, name, spied(name))
     assert client.get("/fr/jobs/?visit=2").status_code == 200
-    assert asked == ["get", "get", "set"]
+    assert asked == ["get", "set"]
+
+
+def test_it_reads_a_known_texts_matches_from_the_process_for_a_new_combination(client, monkeypatch):
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    assert client.get("/fr/jobs/?q=soudeur").status_code == 200
+    asked = []
+    backend = type(caches["default"])
+    get = backend.get
+
+    def spy(self, key, *args, **kwargs):
+        asked.append(key)
+        return get(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get", spy)
+    html = client.get("/fr/jobs/?q=soudeur&type=full_time").content.decode()
+    assert "Soudeur" in html
+    # The page, the search's counts and its filter form for this combination, not the text's
+    # matches (0.7 MB for a common word at a million postings).
+    assert len(asked) == 3
 
 
 def test_it_keeps_in_the_process_at_most_its_size_of_parts_until_their_timeout():
-    kept = caching.Recent(10)
+    # Each counted as RECENT_OBJECT_SIZE at least.
+    kept = caching.Recent(int(caching.RECENT_OBJECT_SIZE * 2.5))
     kept.set("a", {"value": "aaaa"}, 60, "aaaa")
     kept.set("b", {"value": "bbbb"}, 60, "bbbb")
     assert kept.get("a") == {"value": "aaaa"}  # now the most recently used
-    kept.set("c", {"value": "cccc"}, 60, "cccc")  # 12 characters: the least recently used goes
+    kept.set("c", {"value": "cccc"}, 60, "cccc")  # one too many: the least recently used goes
     assert kept.get("b") is None
     assert kept.get("a") == {"value": "aaaa"}
     assert kept.get("c") == {"value": "cccc"}
     kept.set("d", {"value": "d"}, 0, "d")  # its timeout is over at once
     assert kept.get("d") is None
+    large = "x" * caching.RECENT_OBJECT_SIZE * 2  # counted by its size
+    kept.set("e", {"value": large}, 60, large)
+    assert kept.get("e") == {"value": large}
+    assert kept.get("c") is None
