@@ -213,13 +213,19 @@ class Scope:
         described = f"{FORMAT}:{name}:{self.language}:{self.version}:{parts!r}"
         return "part:" + hashlib.sha256(described.encode()).hexdigest()
 
-    def remember(self, name: str, parts: Hashable, compute: Callable[[], T]) -> T:
+    def remember(
+        self, name: str, parts: Hashable, compute: Callable[[], T], *, wait: bool = True
+    ) -> T:
         """`compute()`, or what it gave under this version for the same name and parts: for a
-        part that the clock does not change."""
+        part that the clock does not change. Unless `wait` is false (a part quicker to make
+        than the two round trips of the lock), what another request is making is waited for."""
         key = self._key(name, parts)
         if (stored := recent.get(key)) is not None:
             return cast(dict, stored)["value"]
-        if (stored := cache.get(key) or _stored_by_another(key)) is None:
+        if (stored := cache.get(key)) is None and not wait:
+            stored = {"value": compute()}
+            cache.set(key, stored, MAX_AGE)
+        elif stored is None and (stored := _stored_by_another(key)) is None:
             with _computing(key):
                 stored = {"value": compute()}
                 cache.set(key, stored, MAX_AGE)

@@ -130,7 +130,8 @@ def filter_form(query: QueryDict, context: dict, scope: Scope | None) -> SafeStr
         conversion.currency,
         conversion.day,
     )
-    return scope.remember("filters", parts, render)
+    # Rendered in about a millisecond: not worth waiting for another request rendering it.
+    return scope.remember("filters", parts, render, wait=False)
 
 
 def is_new(moment: datetime | None) -> bool:

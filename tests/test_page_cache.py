@@ -424,12 +424,8 @@ def test_it_serves_pages_beside_what_the_previous_release_left_in_the_cache(clie
     assert "Soudeur" in response.content.decode()
 
 
-def test_it_asks_the_cache_only_for_what_a_new_page_of_a_known_search_needs(client, monkeypatch):
-    # A page that the page cache has not stored, of a search shown before: its parts (the
-    # categories, the rates, the search's counts, the filter form, the cards, the next change
-    # by the clock) are the process's; the cache is asked for the page, and stores it.
-    factories.live_posting(language="fr", country="FR", title="Soudeur")
-    assert client.get("/fr/jobs/").status_code == 200
+def spy_on_the_cache(monkeypatch) -> list[str]:
+    """The names of the cache's methods called from now on, in order."""
     asked = []
     backend = type(caches["default"])
 
@@ -444,6 +440,16 @@ def test_it_asks_the_cache_only_for_what_a_new_page_of_a_known_search_needs(clie
 
     for name in ("get", "get_many", "set", "set_many", "add", "delete"):
         monkeypatch.setattr(backend, name, spied(name))
+    return asked
+
+
+def test_it_asks_the_cache_only_for_what_a_new_page_of_a_known_search_needs(client, monkeypatch):
+    # A page that the page cache has not stored, of a search shown before: its parts (the
+    # categories, the rates, the search's counts, the filter form, the cards, the next change
+    # by the clock) are the process's; the cache is asked for the page, and stores it.
+    factories.live_posting(language="fr", country="FR", title="Soudeur")
+    assert client.get("/fr/jobs/").status_code == 200
+    asked = spy_on_the_cache(monkeypatch)
     assert client.get("/fr/jobs/?visit=2").status_code == 200
     assert asked == ["get", "set"]
 
@@ -451,20 +457,13 @@ def test_it_asks_the_cache_only_for_what_a_new_page_of_a_known_search_needs(clie
 def test_it_reads_a_known_texts_matches_from_the_process_for_a_new_combination(client, monkeypatch):
     factories.live_posting(language="fr", country="FR", title="Soudeur")
     assert client.get("/fr/jobs/?q=soudeur").status_code == 200
-    asked = []
-    backend = type(caches["default"])
-    get = backend.get
-
-    def spy(self, key, *args, **kwargs):
-        asked.append(key)
-        return get(self, key, *args, **kwargs)
-
-    monkeypatch.setattr(backend, "get", spy)
+    asked = spy_on_the_cache(monkeypatch)
     html = client.get("/fr/jobs/?q=soudeur&type=full_time").content.decode()
     assert "Soudeur" in html
-    # The page, the search's counts and its filter form for this combination, not the text's
-    # matches (0.7 MB for a common word at a million postings).
-    assert len(asked) == 3
+    # The page, the search's counts for this combination (none: made while other requests
+    # wait, then stored) and its filter form (none: made, not waited for, then stored), not
+    # the text's matches (0.7 MB for a common word at a million postings); the page stored.
+    assert asked == ["get", "get", "add", "set", "delete", "get", "set", "set"]
 
 
 def test_it_keeps_in_the_process_at_most_its_size_of_parts_until_their_timeout():
