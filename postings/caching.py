@@ -64,7 +64,8 @@ class Recent:
     spell; and a search's counts and matches, as long as no posting went live or expired since
     they were made) need not ask the cache for it: an uncached list page asks it 2 times
     instead of 8. At most `size` bytes, the least recently used dropped first; shared by the
-    process's threads."""
+    process's threads, so what a part holds is read, never changed (a change would show on
+    every page of the process that shows the part)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
