@@ -140,16 +140,29 @@ def test_it_finds_a_polish_word_form_in_the_text(client):
     assert titles(client, "/pl/jobs/?q=programista") == ["Staż w dziale IT"]
 
 
-def _polish_row(external_id: str, title: str) -> dict:
+def _feed_row(external_id: str, title: str, language: str = "pl", country: str = "PL") -> dict:
     return {
         "external_id": external_id,
-        "language": "pl",
+        "language": language,
         "title": title,
         "company": "Biuro Rachunkowe Nowak",
-        "country": "PL",
+        "country": country,
         "city": "Kraków",
         "description": POLISH_TEXT,
     }
+
+
+def _put_by_partner_api(client, company: str, row: dict) -> None:
+    """`row` published by a trusted company through the partner API, under its external id."""
+    key = make_key(factories.trusted_company(company))
+    body = {name: value for name, value in row.items() if name not in ("external_id", "company")}
+    response = client.put(
+        f"/api/v1/partner/postings/{row['external_id']}",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert response.status_code == 201, response.json()
 
 
 def test_it_stems_postings_written_by_every_path(client, admin_client, tmp_path):
@@ -162,23 +175,11 @@ def test_it_stems_postings_written_by_every_path(client, admin_client, tmp_path)
     assert response.status_code == 302
     # An import's new rows (one COPY), then an update of one of them (a bulk update).
     feed = tmp_path / "feed.json"
-    feed.write_text(
-        json.dumps([_polish_row("1", "Kierowcy kat. B"), _polish_row("2", "Pielęgniarki")])
-    )
+    feed.write_text(json.dumps([_feed_row("1", "Kierowcy kat. B"), _feed_row("2", "Pielęgniarki")]))
     call_command("import_postings", str(feed), "--source", "feed")
-    feed.write_text(json.dumps([_polish_row("2", "Programistki Python")]))
+    feed.write_text(json.dumps([_feed_row("2", "Programistki Python")]))
     call_command("import_postings", str(feed), "--source", "feed")
-    # The partner API.
-    key = make_key(factories.trusted_company("Kadry Sp. z o.o."))
-    row = _polish_row("REQ-1", "Analityczka danych")
-    del row["external_id"], row["company"]
-    response = client.put(
-        "/api/v1/partner/postings/REQ-1",
-        row,
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {key}"},
-    )
-    assert response.status_code == 201, response.json()
+    _put_by_partner_api(client, "Kadry Sp. z o.o.", _feed_row("REQ-1", "Analityczka danych"))
 
     assert titles(client, "/pl/jobs/?q=księgowy") == ["Główna Księgowa"]
     assert titles(client, "/pl/jobs/?q=kierowca") == ["Kierowcy kat. B"]
@@ -265,24 +266,15 @@ def test_it_finds_compound_parts_of_postings_written_by_every_path(client, admin
     assert response.status_code == 302
     feed = tmp_path / "feed.json"
     rows = [
-        {**_polish_row("1", "Krankenpfleger"), "language": "de", "country": "DE"},
-        {**_polish_row("2", "Fahrlehrerin"), "language": "de", "country": "DE"},
+        _feed_row("1", "Krankenpfleger", "de", "DE"),
+        _feed_row("2", "Fahrlehrerin", "de", "DE"),
     ]
     feed.write_text(json.dumps(rows))
     call_command("import_postings", str(feed), "--source", "feed")
     rows[1]["title"] = "Elektroinstallateur"
     feed.write_text(json.dumps(rows[1:]))
     call_command("import_postings", str(feed), "--source", "feed")
-    key = make_key(factories.trusted_company("Bouw B.V."))
-    row = {**_polish_row("REQ-1", "Servicemonteur"), "language": "nl", "country": "NL"}
-    del row["external_id"], row["company"]
-    response = client.put(
-        "/api/v1/partner/postings/REQ-1",
-        row,
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {key}"},
-    )
-    assert response.status_code == 201, response.json()
+    _put_by_partner_api(client, "Bouw B.V.", _feed_row("REQ-1", "Servicemonteur", "nl", "NL"))
 
     assert titles(client, "/de/jobs/?q=Entwickler") == ["Softwareentwicklerin"]
     assert titles(client, "/de/jobs/?q=Pfleger") == ["Krankenpfleger"]
