@@ -77,18 +77,21 @@ def chips(query: QueryDict, form: PostingFilterForm, results: Results) -> list[C
     return found
 
 
-def cards(
-    postings: list[Posting], scope: Scope | None, conversion: rates.Conversion
-) -> list[SafeString]:
-    """The postings' cards (includes/posting_card.html), their salaries also in the seeker's
-    currency. A card shows its posting, its company and its age, so under a page's scope it is
-    kept per posting, highlights, currency, day and newness, and the next pages, searches and
-    lists that show it again do not render it again (new rates change the data version)."""
+def cards(results: Results, scope: Scope | None, conversion: rates.Conversion) -> list[SafeString]:
+    """The cards of the page's postings (includes/posting_card.html), their salaries also in the
+    seeker's currency. A card shows its posting, its company and its age, so under a page's
+    scope it is kept per posting, highlights, currency, day and newness, and the next pages,
+    searches and lists that show it again neither read the posting nor render it again (new
+    rates change the data version)."""
 
     def render(posting: Posting) -> SafeString:
-        context = {"posting": posting, "salary_conversion": conversion}
+        # A list page's postings are read when a card is made (not those of kept cards).
+        if (shown := results.shown().get(posting.pk)) is None:  # deleted since
+            return SafeString("")
+        context = {"posting": shown, "salary_conversion": conversion}
         return render_to_string("includes/posting_card.html", context)
 
+    postings = results.postings
     if scope is None:
         return [render(posting) for posting in postings]
     today = timezone.localdate()

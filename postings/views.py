@@ -58,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "postings/home.html",
-        {"results": results, "cards": presentation.cards(results.postings, scope, conversion)},
+        {"results": results, "cards": presentation.cards(results, scope, conversion)},
     )
 
 
@@ -109,7 +109,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
             "filter_form": presentation.filter_form(request.GET, shared, scope),
             # The radius select's choice: the search's, else the default.
             "radius": str(filters.radius or places.DEFAULT_RADIUS),
-            "cards": presentation.cards(results.postings, scope, conversion),
+            "cards": presentation.cards(results, scope, conversion),
             "query_without_page": query.urlencode(),
             "notices": switching.notices(request.GET, request.LANGUAGE_CODE),
             "chips": presentation.chips(request.GET, form, results),

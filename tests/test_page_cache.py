@@ -82,6 +82,10 @@ def test_it_ends_the_entry_at_the_expiry_however_long_the_page_took(rf):
     assert len(renderings) == 2
 
 
+def _cards(html: str) -> list[str]:
+    return re.findall(r'<article class="posting-card">.*?</article>', html, re.S)
+
+
 def _counted_facets(queries: CaptureQueriesContext) -> bool:
     return any("postings_facetcount" in query["sql"] for query in queries.captured_queries)
 
@@ -95,11 +99,17 @@ def test_it_counts_a_lists_facets_once_for_all_its_pages_until_a_publish(
     factories.live_posting(language="de", country="DE", title="Schweißer")
     client.get("/fr/jobs/?page=1")
     client.get("/de/jobs/")
-    # A page the page cache has not stored: the data version and the page's postings.
-    with django_assert_num_queries(2):
+    # A page the page cache has not stored: the data version, the page's ids, and its
+    # postings for the cards not made yet.
+    with django_assert_num_queries(3):
         html = client.get("/fr/jobs/?page=2").content.decode()
     assert select_options(html, "country") == [("FR", "France (5)")]
     assert "Soudeur 2" in html
+    # The same page at another address: its cards are kept, its postings not read.
+    with django_assert_num_queries(2) as queries:
+        again = client.get("/fr/jobs/?page=2&utm_source=mail").content.decode()
+    assert not any('"postings_posting"' in query["sql"] for query in queries.captured_queries)
+    assert len(_cards(html)) == 2 and _cards(again) == _cards(html)
     factories.live_posting(language="fr", country="BE", title="Menuisier")
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/fr/jobs/?page=3").content.decode()

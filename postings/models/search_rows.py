@@ -12,7 +12,11 @@ from .querysets import live_dates
 SEARCH_ROW_INDEXES = {
     "postings_searchrow_vector_idx": "USING gin (search_vector)",
     "postings_searchrow_title_trgm_idx": "USING gin (title gin_trgm_ops)",
-    "postings_searchrow_published_idx": "(language, published_at)",
+    # A list page's newest, the live test answered from the index (see selectors.search).
+    "postings_searchrow_newest_idx": "(language, published_at DESC, posting_id DESC)"
+    " INCLUDE (expires_at)",
+    "postings_searchrow_country_newest_idx": "(language, country, published_at DESC,"
+    " posting_id DESC) INCLUDE (expires_at)",
     "postings_searchrow_earth_idx": "USING gist (earth)",
     "postings_searchrow_remote_idx": "(language, expires_at) WHERE remote = 'remote'",
 }
