@@ -93,7 +93,7 @@ def cards(results: Results, scope: Scope | None, conversion: rates.Conversion) -
 
     postings = results.postings
     if scope is None:
-        return [render(posting) for posting in postings]
+        return [card for posting in postings if (card := render(posting))]
     today = timezone.localdate()
     # Labels and dates are in the active language.
     language = translation.get_language()
@@ -110,7 +110,8 @@ def cards(results: Results, scope: Scope | None, conversion: rates.Conversion) -
         for posting in postings
     }
     rendered = scope.remember_each("card", parts, render)
-    return [rendered[posting] for posting in postings]
+    # Without the cards of postings deleted since their ids were read.
+    return [card for posting in postings if (card := rendered[posting])]
 
 
 def filter_form(query: QueryDict, context: dict, scope: Scope | None) -> SafeString:

@@ -460,7 +460,7 @@ def _largest(n: int, keys: array, *ties: array) -> list[tuple]:
     key that many rows share, a score of 0): the first 1,100 of 57,000 matches by score in
     5 ms instead of 8."""
     columns: list[Sequence] = [keys, *ties]
-    if len(keys) > n:
+    if 0 < n < len(keys):
         least = heapq.nlargest(n, keys)[-1]
         rows = [i for i, key in enumerate(keys) if key >= least]
         if len(rows) < len(keys) // 2:

@@ -1,10 +1,15 @@
 """Search and the filters beyond facets: what a seeker typing a query sees."""
 
+import heapq
+from array import array
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
+from postings import selectors
 from postings.models import Company, Posting
 from tests import factories
 
@@ -409,3 +414,27 @@ def test_it_marks_only_the_matched_words_whatever_control_characters_a_text_hold
     assert main.count("<mark>") == main.count("</mark>") == 2
     assert "<mark>Welder</mark> now senior" in main
     assert "<mark>Weld</mark> steel and iron." in snippet(html)
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            # Scores that tie (a text match alone scores 0), dates that tie, distinct ids.
+            st.sampled_from([0.0, 0.25, 0.5, 1.0]),
+            st.integers(0, 3),
+            st.integers(0, 10**6),
+        ),
+        max_size=300,
+        unique_by=lambda row: row[2],
+    ),
+    n=st.integers(1, 400),
+)
+def test_it_orders_the_first_matches_of_a_search_as_a_full_sort_would(rows, n):
+    """The first pages of a search (selectors.Matches.ranked) by score, then date, then id,
+    and by date, then id: however many tie, and however few there are."""
+    scores, published, ids = (
+        array(typecode, [row[i] for row in rows]) for i, typecode in enumerate("dqq")
+    )
+    assert selectors._largest(n, scores, published, ids) == heapq.nlargest(n, rows)
+    by_date = [(row[1], row[2]) for row in rows]
+    assert selectors._largest(n, published, ids) == heapq.nlargest(n, by_date)

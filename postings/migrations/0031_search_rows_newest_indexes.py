@@ -9,17 +9,18 @@
 # date: the new one walks the same way.
 #
 # Each index is built on every partition while posting writes wait (the statement triggers
-# write the search rows): 3 s each at a million postings.
+# write the search rows; searches go on): 3 s each at a million postings. The old index is
+# dropped last, since dropping it locks out reads too, up to the commit that follows.
 
 from django.db import migrations
 
 SQL = """
-DROP INDEX IF EXISTS postings_searchrow_published_idx;
 CREATE INDEX IF NOT EXISTS postings_searchrow_newest_idx
     ON postings_searchrow (language, published_at DESC, posting_id DESC) INCLUDE (expires_at);
 CREATE INDEX IF NOT EXISTS postings_searchrow_country_newest_idx
     ON postings_searchrow (language, country, published_at DESC, posting_id DESC)
     INCLUDE (expires_at);
+DROP INDEX IF EXISTS postings_searchrow_published_idx;
 """
 REVERSE = """
 DROP INDEX IF EXISTS postings_searchrow_country_newest_idx;

@@ -317,6 +317,7 @@ def rebuild() -> None:
             "SELECT postings_bump_languages(ARRAY(SELECT language FROM postings_languageversion))"
         )
     with connection.cursor() as cursor:
-        cursor.execute(
-            "ANALYZE postings_posting, postings_searchrow, postings_company, postings_facetcount"
-        )
+        cursor.execute("ANALYZE postings_posting, postings_company, postings_facetcount")
+        # Vacuumed too: a list page's ids are read from the search rows' indexes alone only
+        # where the visibility map says their pages hold no row to check (selectors.search).
+        cursor.execute("VACUUM (ANALYZE) postings_searchrow")
