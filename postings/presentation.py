@@ -12,11 +12,15 @@ from django.db.models import IntegerField, Value
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_countries import countries
 
 from . import places, rates
 from .caching import Scope
+from .formatting import money
 from .forms import PostingFilterForm
 from .models import Posting
 from .selectors import Results
@@ -78,22 +82,21 @@ def chips(query: QueryDict, form: PostingFilterForm, results: Results) -> list[C
 
 
 def cards(results: Results, scope: Scope | None, conversion: rates.Conversion) -> list[SafeString]:
-    """The cards of the page's postings (includes/posting_card.html), their salaries also in the
-    seeker's currency. A card shows its posting, its company and its age, so under a page's
-    scope it is kept per posting, highlights, currency, day and newness, and the next pages,
-    searches and lists that show it again neither read the posting nor render it again (new
-    rates change the data version)."""
+    """The cards of the page's postings (`card`), their salaries also in the seeker's currency.
+    A card shows its posting, its company and its age, so under a page's scope it is kept per
+    posting, highlights, currency, day and newness, and the next pages, searches and lists that
+    show it again neither read the posting nor render it again (new rates change the data
+    version)."""
 
     def render(posting: Posting) -> SafeString:
         # A list page's postings are read when a card is made (not those of kept cards).
         if (shown := results.shown().get(posting.pk)) is None:  # deleted since
             return SafeString("")
-        context = {"posting": shown, "salary_conversion": conversion}
-        return render_to_string("includes/posting_card.html", context)
+        return card(shown, conversion)
 
     postings = results.postings
     if scope is None:
-        return [card for posting in postings if (card := render(posting))]
+        return [made for posting in postings if (made := render(posting))]
     today = timezone.localdate()
     # Labels and dates are in the active language.
     language = translation.get_language()
@@ -111,7 +114,84 @@ def cards(results: Results, scope: Scope | None, conversion: rates.Conversion) -
     }
     rendered = scope.remember_each("card", parts, render)
     # Without the cards of postings deleted since their ids were read.
-    return [card for posting in postings if (card := rendered[posting])]
+    return [made for posting in postings if (made := rendered[posting])]
+
+
+def card(posting: Posting, conversion: rates.Conversion | None = None) -> SafeString:
+    """A posting's card (includes/posting_card.html), with its salary also in the seeker's
+    currency when `conversion` says which. What it shows is worked out here and the template
+    only places it: resolving the posting's attributes, filters and two includes in the template
+    took 0.3 to 0.5 ms a card, and a search that the page cache has not seen renders 20."""
+    company = posting.company
+    place = str(countries.name(posting.country))
+    published = cast(datetime, posting.published_at)  # cards show published postings
+    refreshed = posting.refreshed_at
+    context = {
+        "pk": posting.pk,
+        "language": posting.language,
+        "url": posting.get_absolute_url(),
+        "title": posting.title,
+        "heading": posting.highlighted_title or posting.title,
+        "company": company.name,
+        "logo_url": company.logo_url,
+        "initials": initials(company.name),
+        "avatar": avatar_colour(company.name),
+        "place": f"{posting.city}, {place}" if posting.city else place,
+        "new": is_new(published),
+        "remote": posting.remote,
+        "remote_label": posting.get_remote_display(),
+        "type_label": posting.get_employment_type_display(),
+        "snippet": posting.snippet,
+        "salary": salary(posting),
+        "converted": conversion.of(posting) if conversion else "",
+        "published": machine_time(published),
+        "published_date": date_format(timezone.localtime(published), "DATE_FORMAT"),
+        "published_ago": relative_date(published),
+        "refreshed": machine_time(refreshed) if refreshed else "",
+        "refreshed_date": date_format(timezone.localtime(refreshed), "DATE_FORMAT")
+        if refreshed
+        else "",
+    }
+    return render_to_string("includes/posting_card.html", context)
+
+
+def machine_time(moment: datetime) -> str:
+    """For <time datetime>: ISO 8601 to the second (HTML takes at most milliseconds)."""
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+
+
+def relative_date(moment: datetime) -> str:
+    """ "today", "yesterday", "3 days ago", then the date: a card needs the age, not the hour."""
+    days = (timezone.localdate() - timezone.localdate(moment)).days
+    if days <= 0:
+        return _("today")
+    if days == 1:
+        return _("yesterday")
+    if days < 30:
+        return ngettext("%(count)s day ago", "%(count)s days ago", days) % {"count": days}
+    return date_format(moment, "DATE_FORMAT")
+
+
+def salary(posting: Posting) -> str:
+    """The salary range in the visitor's locale: "45 000 € – 60 000 € par an"."""
+    low, high = posting.salary_min, posting.salary_max
+    if not posting.salary_currency or not (low or high):
+        return ""
+    currency = posting.salary_currency
+    if low and high and low != high:
+        amount = _("%(low)s – %(high)s") % {
+            "low": money(low, currency),
+            "high": money(high, currency),
+        }
+    elif low and high:
+        amount = money(low, currency)
+    elif low:
+        amount = _("from %(amount)s") % {"amount": money(low, currency)}
+    elif high:
+        amount = _("up to %(amount)s") % {"amount": money(high, currency)}
+    if posting.salary_period:
+        return f"{amount} {posting.get_salary_period_display()}"
+    return amount
 
 
 def filter_form(query: QueryDict, context: dict, scope: Scope | None) -> SafeString:

@@ -140,6 +140,7 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     siblings = list(Posting.objects.translations_of(posting).only("id", "slug", "language"))
     if not is_bot(request):
         PostingDay.record(posting.pk)
+    conversion = rates.Conversion(rates.default_currency(posting.language))
     return render(
         request,
         "postings/detail.html",
@@ -147,8 +148,11 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "posting": posting,
             "siblings": siblings,
             "json_ld": job_posting_json_ld(posting),
-            "similar": presentation.similar_postings(posting),
-            "salary_conversion": rates.Conversion(rates.default_currency(posting.language)),
+            "similar": [
+                presentation.card(similar, conversion)
+                for similar in presentation.similar_postings(posting)
+            ],
+            "salary_conversion": conversion,
             "back_url": presentation.back_to_results(
                 request.headers.get("Referer", ""), reverse("postings:list")
             ),
@@ -225,9 +229,9 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(company=company)
         .select_related("company")
     )
-    paginator = Paginator(postings, settings.POSTINGS_PER_PAGE)
+    page = Paginator(postings, settings.POSTINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "postings/company.html",
-        {"company": company, "page": paginator.get_page(request.GET.get("page"))},
+        {"company": company, "page": page, "cards": [presentation.card(p) for p in page]},
     )

@@ -117,3 +117,37 @@ def test_it_offers_to_share_a_posting_by_links_that_need_no_script(client, setti
     assert "Diese Stelle teilen" in share and "Link kopieren" in share
     # The title is data in an attribute, never markup.
     assert "<b>" not in share and 'data-title="Koch &amp; &quot;Chef&quot; &lt;b&gt;' in share
+
+
+def test_it_shows_a_posting_as_the_same_card_on_the_list_its_company_and_similar_jobs(client):
+    company = factories.company("Boulangerie Dupain")
+    renewed = factories.live_posting(
+        language="fr",
+        country="BE",
+        city="Liège",
+        company=company,
+        title="Boulanger <de nuit>",
+        salary_min=2500,
+        salary_max=3000,
+        salary_currency="EUR",
+        salary_period="month",
+    )
+    renewed.refreshed_at = renewed.published_at
+    renewed.save()
+    other = factories.live_posting(language="fr", country="BE", category=renewed.category)
+
+    def card_of(html: str) -> str:
+        found = re.findall(r'<article class="posting-card">.*?</article>', html, re.DOTALL)
+        return next(card for card in found if f'data-save="{renewed.pk}"' in card)
+
+    listed = card_of(client.get("/fr/jobs/").content.decode())
+    assert card_of(client.get(company.get_absolute_url()).content.decode()) == listed
+    assert card_of(client.get(other.get_absolute_url()).content.decode()) == listed
+    # Escaped once, in the link, the save button's data and its label.
+    assert listed.count("Boulanger &lt;de nuit&gt;") == 3 and "<de nuit>" not in listed
+    assert f'href="{renewed.get_absolute_url()}"' in listed
+    assert "Boulangerie Dupain" in listed and "Liège, Belgique" in listed
+    assert 'class="logo avatar-' in listed and ">BD</span>" in listed
+    assert "2\u202f500\xa0€ – 3\u202f000\xa0€ par mois" in listed
+    assert "Nouveau" in listed and ">hier<" in listed
+    assert 'class="refreshed"' in listed and "Renouvelée le" in listed

@@ -1,20 +1,14 @@
-from datetime import datetime
 from html import unescape
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from .. import presentation
-from ..formatting import money
 from ..html import sanitize
-from ..models import Posting
 
 register = template.Library()
 
@@ -31,10 +25,7 @@ def language_versions(path: str) -> list[tuple[str, str]]:
     return [(code, translate_url(path, code)) for code, _name in settings.LANGUAGES]
 
 
-@register.filter
-def machine_time(moment: datetime) -> str:
-    """For <time datetime>: ISO 8601 to the second (HTML takes at most milliseconds)."""
-    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+machine_time = register.filter("machine_time", presentation.machine_time)
 
 
 @register.filter
@@ -61,42 +52,7 @@ def avatar_colour(name: str) -> int:
 
 
 is_new = register.filter("is_new", presentation.is_new)
-
-
-@register.filter
-def relative_date(moment: datetime) -> str:
-    """ "today", "yesterday", "3 days ago", then the date: a card needs the age, not the hour."""
-    days = (timezone.localdate() - timezone.localdate(moment)).days
-    if days <= 0:
-        return _("today")
-    if days == 1:
-        return _("yesterday")
-    if days < 30:
-        return ngettext("%(count)s day ago", "%(count)s days ago", days) % {"count": days}
-    return date_format(moment, "DATE_FORMAT")
-
-
-@register.filter
-def salary(posting: Posting) -> str:
-    """The salary range in the visitor's locale: "45 000 € – 60 000 € par an"."""
-    low, high = posting.salary_min, posting.salary_max
-    if not posting.salary_currency or not (low or high):
-        return ""
-    currency = posting.salary_currency
-    if low and high and low != high:
-        amount = _("%(low)s – %(high)s") % {
-            "low": money(low, currency),
-            "high": money(high, currency),
-        }
-    elif low and high:
-        amount = money(low, currency)
-    elif low:
-        amount = _("from %(amount)s") % {"amount": money(low, currency)}
-    elif high:
-        amount = _("up to %(amount)s") % {"amount": money(high, currency)}
-    if posting.salary_period:
-        return f"{amount} {posting.get_salary_period_display()}"
-    return amount
+salary = register.filter("salary", presentation.salary)
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
