@@ -41,7 +41,7 @@ from .models import LanguageVersion
 MAX_AGE = 600  # seconds; a cap, not a staleness: the version and the clock decide
 # The shape of what the clock's and the parts' entries hold, in their keys: during a deploy the
 # old and the new release share the cache, and each must read only its own.
-FORMAT = 4
+FORMAT = 5
 # A part being computed: how long its lock holds at most (longer than the slowest part takes),
 # and how long, and how often, other requests look for it before computing it themselves.
 LOCK_SECONDS = 30

@@ -83,38 +83,28 @@ def chips(query: QueryDict, form: PostingFilterForm, results: Results) -> list[C
 
 def cards(results: Results, scope: Scope | None, conversion: rates.Conversion) -> list[SafeString]:
     """The cards of the page's postings (`card`), their salaries also in the seeker's currency.
-    A card shows its posting, its company and its age, so under a page's scope it is kept per
-    posting, highlights, currency, day and newness, and the next pages, searches and lists that
-    show it again neither read the posting nor render it again (new rates change the data
-    version)."""
+    A card shows its posting, its company, its age and the words searched highlighted, so under
+    a page's scope it is kept per posting, search text, currency, day and newness, and the next
+    pages, sorts and searches that show it again neither read the posting (nor its highlights)
+    nor render it again (new rates change the data version)."""
 
-    def render(posting: Posting) -> SafeString:
-        # A list page's postings are read when a card is made (not those of kept cards).
-        if (shown := results.shown().get(posting.pk)) is None:  # deleted since
+    def render(pk: int) -> SafeString:
+        # Read when the first card is made; not at all when every card is kept.
+        if (shown := results.shown().get(pk)) is None:  # deleted since its id was read
             return SafeString("")
         return card(shown, conversion)
 
-    postings = results.postings
     if scope is None:
-        return [made for posting in postings if (made := render(posting))]
+        return [made for pk, _published in results.keys if (made := render(pk))]
     today = timezone.localdate()
-    # Labels and dates are in the active language.
+    # Labels and dates are in the active language; highlights follow the words as typed.
     language = translation.get_language()
     parts = {
-        posting: (
-            language,
-            posting.pk,
-            today,
-            is_new(posting.published_at),
-            posting.highlighted_title,
-            posting.snippet,
-            conversion.currency,
-        )
-        for posting in postings
+        pk: (language, pk, today, is_new(published), results.text, conversion.currency)
+        for pk, published in results.keys
     }
     rendered = scope.remember_each("card", parts, render)
-    # Without the cards of postings deleted since their ids were read.
-    return [made for posting in postings if (made := rendered[posting])]
+    return [made for pk, _published in results.keys if (made := rendered[pk])]
 
 
 def card(posting: Posting, conversion: rates.Conversion | None = None) -> SafeString:

@@ -16,7 +16,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from html import escape, unescape
 
 from django.contrib.postgres.search import (
@@ -134,24 +134,33 @@ class FacetValue:
 
 @dataclass
 class Results:
-    """A page of results. A list page's `postings` hold only their id and publication (what
-    their kept cards are found by: presentation.cards), until `shown()` reads them whole."""
+    """A page of results. Its postings are read, with a text search's highlights, when first
+    asked for (`postings`, `shown`): a page whose cards are all kept (presentation.cards, which
+    finds them by `keys`: each posting's id and publication) reads none."""
 
-    postings: list[Posting]
+    keys: list[tuple[int, datetime]]
     total: int
     number: int
     per_page: int
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str = ""
-    read: bool = True
+    language: str = ""
+    text: str = ""
+    _read: dict[int, Posting] | None = field(default=None, repr=False)
 
     def shown(self) -> dict[int, Posting]:
-        """The page's postings by id, with what their cards show: read once, in one query,
-        when they were not (less any deleted since)."""
-        if not self.read:
-            self.postings = _in_order([posting.pk for posting in self.postings])
-            self.read = True
-        return {posting.pk: posting for posting in self.postings}
+        """The page's postings by id, in order, with what their cards show (less any deleted
+        since their ids were read): one query, and for a text one more for the highlights."""
+        if self._read is None:
+            postings = _in_order([pk for pk, _published in self.keys])
+            if self.text and postings:
+                _add_snippets(self.language, postings, self.text)
+            self._read = {posting.pk: posting for posting in postings}
+        return self._read
+
+    @property
+    def postings(self) -> list[Posting]:
+        return list(self.shown().values())
 
     @property
     def num_pages(self) -> int:
@@ -440,9 +449,9 @@ class Matches:
         """The matches per cell."""
         return Counter({cell: len(ids) for cell, (_scores, _published, ids) in self.cells.items()})
 
-    def ranked(self, wanted: dict[str, list], browsable: int, order: str) -> list[int]:
-        """The ids of the matches that pass the facet filters, as many as can be browsed, in
-        `order`: by score, then date, then id ("relevance"), or by date, then id ("date")."""
+    def ranked(self, wanted: dict[str, list], browsable: int, order: str) -> "Ranked":
+        """The matches that pass the facet filters, as many as can be browsed, in `order`: by
+        score, then date, then id ("relevance"), or by date, then id ("date")."""
         scores, published, ids = array("d"), array("q"), array("q")
         for cell, columns in self.cells.items():
             if not _misses(cell, wanted):
@@ -450,8 +459,38 @@ class Matches:
                 published.extend(columns[1])
                 ids.extend(columns[2])
         if order == "date":
-            return [pk for _published, pk in _largest(browsable, published, ids)]
-        return [pk for _score, _published, pk in _largest(browsable, scores, published, ids)]
+            first = _largest(browsable, published, ids)
+        else:
+            first = [row[1:] for row in _largest(browsable, scores, published, ids)]
+        return Ranked(array("q", (pk for _at, pk in first)), array("q", (at for at, _pk in first)))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The first matches of a text search in the order asked: their ids and their publication
+    (microseconds since the epoch), what a page's cards are found by (16 bytes a match)."""
+
+    ids: array = field(default_factory=lambda: array("q"))
+    published: array = field(default_factory=lambda: array("q"))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def without(self, gone: set[int]) -> "Ranked":
+        kept = [i for i, pk in enumerate(self.ids) if pk not in gone]
+        return Ranked(
+            array("q", (self.ids[i] for i in kept)), array("q", (self.published[i] for i in kept))
+        )
+
+    def keys(self, start: int, stop: int) -> list[tuple[int, datetime]]:
+        """(id, publication) of the matches from `start` to `stop`."""
+        return [
+            (pk, _EPOCH + timedelta(microseconds=at))
+            for pk, at in zip(self.ids[start:stop], self.published[start:stop], strict=True)
+        ]
 
 
 def _largest(n: int, keys: array, *ties: array) -> list[tuple]:
@@ -564,13 +603,13 @@ class Found:
     facets: dict[str, list[FacetValue]]
     total: int
     matched: int
-    ranked: list[int] = field(default_factory=list)
+    ranked: Ranked = field(default_factory=Ranked)
     population: int = 0
 
     def __sizeof__(self) -> int:
-        """About 40 bytes an id of its order, 200 a facet value and its counts (what the
+        """16 bytes a match of its order, about 200 a facet value and its counts (what the
         process's parts count it as: caching.Recent)."""
-        return 40 * len(self.ranked) + 200 * sum(len(values) for values in self.facets.values())
+        return 16 * len(self.ranked) + 200 * sum(len(values) for values in self.facets.values())
 
 
 def _find(
@@ -583,7 +622,7 @@ def _find(
 ) -> Found:
     """What the search finds among the postings live at `at`."""
     wanted = filters.facets()
-    ranked: list[int] = []
+    ranked = Ranked()
     population = 0
     if filters.q:
         matches = _matches(language, filters, at, scope)
@@ -690,7 +729,7 @@ def _caught_up(
         counts[facet] = counted.copy()
         counts[facet].update(change_in[facet])
     total = found.total + change_in_total
-    ranked = [pk for pk in found.ranked if pk not in gone]
+    ranked = found.ranked.without(gone) if gone else found.ranked
     if filters.q and len(ranked) < min(total, MAX_PAGES * per_page):
         return None
     matched = found.matched + sum(cells.values())
@@ -730,16 +769,14 @@ def search(
     number = max(1, min(page, MAX_PAGES, -(-total // per_page)))
     start = (number - 1) * per_page
     text = filters.q
-    read = True
     if not total:
-        postings = []
+        keys = []
     elif text:
-        postings = _in_order(found.ranked[start : start + per_page])
+        keys = found.ranked.keys(start, start + per_page)
     else:
         # The page's ids from the search rows, newest first by their index, which holds what
         # the live test reads (an index-only scan: page 50 of a language reads 1,000 index
-        # entries, 0.4 ms, instead of 1,000 postings and their companies, 4 to 14 ms). The
-        # postings themselves are read only for the cards that are not kept (Results.shown).
+        # entries, 0.4 ms, instead of 1,000 postings and their companies, 4 to 14 ms).
         # With a "where": 25 km around Paris hold 7,776 French postings of the bench, whose
         # narrow rows the radius and the order read instead of the whole ones. When the radius
         # holds a good share of the language's postings and the page is near the start, its
@@ -753,22 +790,19 @@ def search(
         rows = _search_rows(language, filters, timezone.now(), boxed=not walk)
         rows = _passing_facets(rows, filters, boxed=not walk)
         newest = rows.order_by("-published_at", "-pk").values_list("pk", "published_at")
-        postings = [
-            Posting(pk=pk, language=language, published_at=published_at)
-            for pk, published_at in newest[start : start + per_page]
-        ]
-        read = False
+        keys = list(newest[start : start + per_page])
+    # The postings themselves, and a text's highlights, are read only for the cards that are
+    # not kept (Results.shown).
     results = Results(
-        postings=postings,
+        keys=keys,
         total=total,
         number=number,
         per_page=per_page,
         facets=found.facets,
-        read=read,
+        language=language,
+        text=text,
     )
-    if text and results.postings:
-        _add_snippets(language, results.postings, text)
-    elif text and not total and not _finds_anything(language, filters, found.matched):
+    if text and not total and not _finds_anything(language, filters, found.matched):
         results.suggestion = did_you_mean(language, text)
     return results
 

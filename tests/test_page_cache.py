@@ -137,6 +137,12 @@ def test_it_reads_a_searchs_matches_once_for_all_its_pages_and_orders(
         html = client.get("/fr/jobs/?q=soudeur&sort=date&page=2").content.decode()
     assert html.index("Soudeur 2") < html.index("Soudeur 3")
     assert "Soudeur 1" not in html and "Soudeur 4" not in html
+    # The same page at another address: its cards are kept with their highlights, and neither
+    # the postings nor their extracts are read again; the data version alone.
+    with django_assert_num_queries(1):
+        again = client.get("/fr/jobs/?q=soudeur&sort=date&page=2&utm_source=mail")
+    assert len(_cards(html)) == 2 and _cards(again.content.decode()) == _cards(html)
+    assert "<mark>Soudeur</mark> 2" in _cards(html)[0]
 
 
 def test_it_highlights_in_a_stored_card_the_words_of_each_search(client):
