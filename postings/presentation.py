@@ -159,7 +159,7 @@ def relative_date(moment: datetime) -> str:
         return _("yesterday")
     if days < 30:
         return ngettext("%(count)s day ago", "%(count)s days ago", days) % {"count": days}
-    return date_format(moment, "DATE_FORMAT")
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
 def salary(posting: Posting) -> str:

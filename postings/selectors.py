@@ -146,7 +146,7 @@ class Results:
     suggestion: str = ""
     language: str = ""
     text: str = ""
-    _read: dict[int, Posting] | None = field(default=None, repr=False)
+    _read: dict[int, Posting] | None = field(default=None, repr=False, compare=False)
 
     def shown(self) -> dict[int, Posting]:
         """The page's postings by id, in order, with what their cards show (less any deleted
@@ -160,6 +160,7 @@ class Results:
 
     @property
     def postings(self) -> list[Posting]:
+        """The page's postings, in order: read as `shown` does, when they were not."""
         return list(self.shown().values())
 
     @property

@@ -230,8 +230,13 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("company")
     )
     page = Paginator(postings, settings.POSTINGS_PER_PAGE).get_page(request.GET.get("page"))
+    conversion = rates.Conversion(rates.default_currency(request.LANGUAGE_CODE))
     return render(
         request,
         "postings/company.html",
-        {"company": company, "page": page, "cards": [presentation.card(p) for p in page]},
+        {
+            "company": company,
+            "page": page,
+            "cards": [presentation.card(posting, conversion) for posting in page],
+        },
     )

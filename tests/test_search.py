@@ -438,3 +438,21 @@ def test_it_orders_the_first_matches_of_a_search_as_a_full_sort_would(rows, n):
     assert selectors._largest(n, scores, published, ids) == heapq.nlargest(n, rows)
     by_date = [(row[1], row[2]) for row in rows]
     assert selectors._largest(n, published, ids) == heapq.nlargest(n, by_date)
+
+
+def test_it_keeps_each_first_match_with_its_publication_to_the_microsecond():
+    """A search's order keeps each match's publication beside its id (selectors.Ranked), what
+    the page's kept cards are found by: the same moment as the posting's own."""
+    now = timezone.now()
+    for n in range(4):
+        factories.live_posting(
+            language="fr",
+            title=f"Soudeur {n}",
+            published_at=now - timedelta(days=n, microseconds=123_457 * n + 1),
+        )
+    for sort in ("", "date"):
+        found = selectors._find("fr", selectors.Filters(q="soudeur", sort=sort), [], 20, now)
+        keys = found.ranked.keys(0, len(found.ranked))
+        published = dict(Posting.objects.values_list("pk", "published_at"))
+        assert [at for _pk, at in keys] == [published[pk] for pk, _at in keys]
+        assert len(keys) == 4
