@@ -277,10 +277,11 @@ class Scope:
         recent.set(key, stored, MAX_AGE, stored["value"])
 
     def remember_each(
-        self, name: str, parts: Mapping[K, Hashable], compute: Callable[[K], T]
+        self, name: str, parts: Mapping[K, Hashable], make: Callable[[list[K]], dict[K, T]]
     ) -> dict[K, T]:
-        """`compute(item)` for each item, or what it gave under this version for the same name
-        and parts, in one round trip to the cache each way at most (none when the process
+        """For each item, what `make` gave for it under this version for the same name and
+        parts, else what `make(items)` gives for the items not kept, made together (one read of
+        their postings), in one round trip to the cache each way at most (none when the process
         kept them all). For a part of one posting, which the clock changes only through its
         parts (its age): it is kept MAX_AGE, whatever the other postings of the language do by
         the clock."""
@@ -288,12 +289,14 @@ class Scope:
         kept = {key: stored for key in keys.values() if (stored := recent.get(key)) is not None}
         asked = [key for key in keys.values() if key not in kept]
         stored = {**kept, **(cache.get_many(asked) if asked else {})}
+        missing = [item for item, key in keys.items() if key not in stored]
+        new = make(missing) if missing else {}
         found, made = {}, {}
         for item, key in keys.items():
             if key in stored:
                 found[item] = cast(dict, stored[key])["value"]
             else:
-                found[item] = compute(item)
+                found[item] = new[item]
                 made[key] = {"value": found[item]}
             if key not in kept:
                 recent.set(key, stored.get(key) or made[key], MAX_AGE, found[item])

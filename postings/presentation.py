@@ -88,23 +88,25 @@ def cards(results: Results, scope: Scope | None, conversion: rates.Conversion) -
     pages, sorts and searches that show it again neither read the posting (nor its highlights)
     nor render it again (new rates change the data version)."""
 
-    def render(pk: int) -> SafeString:
-        # Read when the first card is made; not at all when every card is kept.
-        if (shown := results.shown().get(pk)) is None:  # deleted since its id was read
-            return SafeString("")
-        return card(shown, conversion)
+    def render(pks: list[int]) -> dict[int, SafeString]:
+        # The postings of the cards not kept only; none when every card is kept. A posting
+        # deleted since its id was read has no card.
+        shown = results.shown(pks)
+        return {pk: card(shown[pk], conversion) if pk in shown else SafeString("") for pk in pks}
 
+    pks = [pk for pk, _published in results.keys]
     if scope is None:
-        return [made for pk, _published in results.keys if (made := render(pk))]
-    today = timezone.localdate()
-    # Labels and dates are in the active language; highlights follow the words as typed.
-    language = translation.get_language()
-    parts = {
-        pk: (language, pk, today, is_new(published), results.text, conversion.currency)
-        for pk, published in results.keys
-    }
-    rendered = scope.remember_each("card", parts, render)
-    return [made for pk, _published in results.keys if (made := rendered[pk])]
+        rendered = render(pks)
+    else:
+        today = timezone.localdate()
+        # Labels and dates are in the active language; highlights follow the words as typed.
+        language = translation.get_language()
+        parts = {
+            pk: (language, pk, today, is_new(published), results.text, conversion.currency)
+            for pk, published in results.keys
+        }
+        rendered = scope.remember_each("card", parts, render)
+    return [made for pk in pks if (made := rendered[pk])]
 
 
 def card(posting: Posting, conversion: rates.Conversion | None = None) -> SafeString:

@@ -134,9 +134,10 @@ class FacetValue:
 
 @dataclass
 class Results:
-    """A page of results. Its postings are read, with a text search's highlights, when first
-    asked for (`postings`, `shown`): a page whose cards are all kept (presentation.cards, which
-    finds them by `keys`: each posting's id and publication) reads none."""
+    """A page of results. Its postings are read, with a text search's highlights, when asked
+    for (`postings`, `shown`), and only those asked for: a page whose cards are all kept
+    (presentation.cards, which finds them by `keys`: each posting's id and publication) reads
+    none."""
 
     keys: list[tuple[int, datetime]]
     total: int
@@ -146,21 +147,25 @@ class Results:
     suggestion: str = ""
     language: str = ""
     text: str = ""
-    _read: dict[int, Posting] | None = field(default=None, repr=False, compare=False)
+    # Each posting read, or None when it was deleted since its id was read.
+    _read: dict[int, Posting | None] = field(default_factory=dict, repr=False, compare=False)
 
-    def shown(self) -> dict[int, Posting]:
-        """The page's postings by id, in order, with what their cards show (less any deleted
-        since their ids were read): one query, and for a text one more for the highlights."""
-        if self._read is None:
-            postings = _in_order([pk for pk, _published in self.keys])
+    def shown(self, pks: Iterable[int] | None = None) -> dict[int, Posting]:
+        """The page's postings by id (those of `pks`, else all), in order, with what their
+        cards show, less any deleted since their ids were read: those not read yet in one
+        query, and for a text one more for their highlights."""
+        wanted = [pk for pk, _published in self.keys] if pks is None else list(pks)
+        if unread := [pk for pk in wanted if pk not in self._read]:
+            postings = _in_order(unread)
             if self.text and postings:
                 _add_snippets(self.language, postings, self.text)
-            self._read = {posting.pk: posting for posting in postings}
-        return self._read
+            read = {posting.pk: posting for posting in postings}
+            self._read.update({pk: read.get(pk) for pk in unread})
+        return {pk: posting for pk in wanted if (posting := self._read[pk]) is not None}
 
     @property
     def postings(self) -> list[Posting]:
-        """The page's postings, in order: read as `shown` does, when they were not."""
+        """The page's postings, in order: read as `shown` reads them, when they were not."""
         return list(self.shown().values())
 
     @property

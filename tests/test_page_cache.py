@@ -145,6 +145,36 @@ def test_it_reads_a_searchs_matches_once_for_all_its_pages_and_orders(
     assert "<mark>Soudeur</mark> 2" in _cards(html)[0]
 
 
+def test_it_reads_only_the_postings_of_the_cards_not_kept(client, settings):
+    settings.POSTINGS_PER_PAGE = 2
+    now = timezone.now()
+    first = factories.live_posting(
+        language="fr", title="Soudeur", published_at=now - timedelta(days=1)
+    )
+    factories.live_posting(language="fr", title="Soudeur TIG", published_at=now - timedelta(days=3))
+    by_text = factories.live_posting(
+        language="fr",
+        title="Menuisier",
+        description="<p>Vous aiderez aussi le soudeur.</p>",
+        published_at=now - timedelta(days=2),
+    )
+    client.get("/fr/jobs/?q=soudeur")  # by relevance: the two titles, newest first
+    # By date, the first page shows the newest title again, and the text's match.
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/fr/jobs/?q=soudeur&sort=date").content.decode()
+    read = {
+        int(pk)
+        for query in queries.captured_queries
+        if 'FROM "postings_posting"' in query["sql"]
+        for ids in re.findall(r'"id" IN \(([^)]*)\)', query["sql"])
+        for pk in ids.split(",")
+    }
+    assert read == {by_text.pk}, (read, first.pk)
+    cards = _cards(html)
+    assert len(cards) == 2
+    assert "<mark>Soudeur</mark>" in cards[0] and "<mark>soudeur</mark>" in cards[1]
+
+
 def test_it_highlights_in_a_stored_card_the_words_of_each_search(client):
     factories.live_posting(language="de", title="Java Entwickler", description="<p>Im Team.</p>")
     first = client.get("/de/jobs/?q=Java").content.decode()
