@@ -64,7 +64,7 @@ WALK_ROWS = 3000
 # this many words.
 SUGGESTED_WORDS = 5
 _WORD = re.compile(r"\w+")
-# A results page shows cards (includes/posting_card.html): only what they show is read, not the
+# A results page shows cards (presentation.card): only what they show is read, not the
 # texts and the search columns (the widest, stored apart and decompressed when read) nor the
 # workflow's: a page of 20 postings and their companies is read in 2.6 ms instead of 3.6.
 ON_CARDS = (
@@ -153,13 +153,10 @@ class Results:
     def shown(self, pks: Iterable[int] | None = None) -> dict[int, Posting]:
         """The page's postings by id (those of `pks`, else all), in order, with what their
         cards show, less any deleted since their ids were read: those not read yet in one
-        query, and for a text one more for their highlights."""
+        query, with their highlights for a text."""
         wanted = [pk for pk, _published in self.keys] if pks is None else list(pks)
         if unread := [pk for pk in wanted if pk not in self._read]:
-            postings = _in_order(unread)
-            if self.text and postings:
-                _add_snippets(self.language, postings, self.text)
-            read = {posting.pk: posting for posting in postings}
+            read = _on_cards(unread, self.language, self.text)
             self._read.update({pk: read.get(pk) for pk in unread})
         return {pk: posting for pk in wanted if (posting := self._read[pk]) is not None}
 
@@ -823,16 +820,29 @@ def _finds_anything(language: str, filters: Filters, matched: int) -> bool:
     return _search_rows(language, Filters(q=filters.q), timezone.now()).exists()
 
 
-def _in_order(ids: list[int]) -> list[Posting]:
-    """The postings of a page, as its cards show them, in the order of `ids` (less any deleted
-    since the ids were read)."""
-    in_bulk = Posting.objects.select_related("company").only(*ON_CARDS).in_bulk(ids)
-    return [in_bulk[pk] for pk in ids if pk in in_bulk]
+def _on_cards(ids: list[int], language: str, text: str) -> dict[int, Posting]:
+    """The postings of `ids` (less any deleted since the ids were read) by id, as their cards
+    show them, and for a search `text` with the title's matched words highlighted and an extract
+    of the text around them (its start when only the title matches): one query, in no order
+    (the page has its own), compiled once (a second one for the highlights, and the model's
+    ordering, cost a new search's page about a third of its reading time)."""
+    postings = Posting.objects.select_related("company").filter(pk__in=ids).order_by()
+    if not text:
+        return {posting.pk: posting for posting in postings.only(*ON_CARDS)}
+    # The text too, which ts_headline cuts without the words' context.
+    postings = postings.only(*ON_CARDS, "description").annotate(**_highlights(language, text))
+    read = {}
+    for posting in postings:
+        if _MARK_START in posting.title_marked:
+            posting.highlighted_title = _mark(escape(posting.title_marked, quote=False))
+        posting.snippet = _extract(posting.extract, posting.description)
+        read[posting.pk] = posting
+    return read
 
 
-def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
-    """The title with the matched words highlighted, and an extract of the text around them
-    (its start when only the title matches), for the rows shown only: one query."""
+def _highlights(language: str, text: str) -> dict[str, SearchHeadline]:
+    """`title_marked` and `extract`: the title and an extract of the text, with the words of
+    `text` between the markers."""
     # The accent-insensitive analysis, so that "developpeur" highlights "Développeur", and the
     # query as typed too, since the text shown is not folded ("développeuse").
     config = configs_for(language)[1]
@@ -846,47 +856,34 @@ def _add_snippets(language: str, postings: list[Posting], text: str) -> None:
         # And their feminine forms, which the fold found but a prefix does not ("développeuse").
         if feminine := _feminine(language, words):
             query |= SearchQuery(" or ".join(feminine), search_type="websearch", config=config)
-    headlines = {
-        pk: (title, extract, description)
-        for pk, title, extract, description in Posting.objects.filter(
-            pk__in=[posting.pk for posting in postings]
-        )
-        .annotate(
-            title_marked=SearchHeadline(
-                _unmarked(F("title")),
-                query,
-                config=config,
-                start_sel=_MARK_START,
-                stop_sel=_MARK_STOP,
-                highlight_all=True,
+    return {
+        "title_marked": SearchHeadline(
+            _unmarked(F("title")),
+            query,
+            config=config,
+            start_sel=_MARK_START,
+            stop_sel=_MARK_STOP,
+            highlight_all=True,
+        ),
+        "extract": SearchHeadline(
+            # ts_headline reads every tag as a space: without the inline ones first, so that
+            # "<strong>GmbH</strong>:" stays "GmbH:".
+            Func(
+                _unmarked(F("description")),
+                Value(_INLINE_TAG_SQL),
+                Value(""),
+                Value("gi"),
+                function="regexp_replace",
+                output_field=TextField(),
             ),
-            extract=SearchHeadline(
-                # ts_headline reads every tag as a space: without the inline ones first, so
-                # that "<strong>GmbH</strong>:" stays "GmbH:".
-                Func(
-                    _unmarked(F("description")),
-                    Value(_INLINE_TAG_SQL),
-                    Value(""),
-                    Value("gi"),
-                    function="regexp_replace",
-                    output_field=TextField(),
-                ),
-                query,
-                config=config,
-                start_sel=_MARK_START,
-                stop_sel=_MARK_STOP,
-                max_words=30,
-                min_words=12,
-            ),
-        )
-        # The text too: the rows of a results page are read without it.
-        .values_list("pk", "title_marked", "extract", "description")
+            query,
+            config=config,
+            start_sel=_MARK_START,
+            stop_sel=_MARK_STOP,
+            max_words=30,
+            min_words=12,
+        ),
     }
-    for posting in postings:
-        title, extract, description = headlines.get(posting.pk, ("", "", ""))
-        if _MARK_START in title:
-            posting.highlighted_title = _mark(escape(title, quote=False))
-        posting.snippet = _extract(extract, description)
 
 
 def _unmarked(text: F) -> Func:
