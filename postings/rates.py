@@ -175,11 +175,18 @@ class Conversion:
         """(code, "name (code)") of the currencies a seeker may compare in, in the active
         language's order, the chosen one included."""
         language = translation.get_language() or settings.LANGUAGE_CODE
-        locale = translation.to_locale(language)
-        codes = set(self.rates.per_euro) | {self.currency}
-        names = {code: f"{get_currency_name(code, locale=locale)} ({code})" for code in codes}
-        ordered = collated(codes, key=names.__getitem__, language=language)
-        return [(code, names[code]) for code in ordered]
+        return list(_named(language, frozenset(self.rates.per_euro) | {self.currency}))
+
+
+@functools.lru_cache(maxsize=64)
+def _named(language: str, codes: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """(code, "name (code)") of `codes` in `language`'s order: the filter form of each page
+    the page cache has not seen shows them (about 30 names and a collation, 0.5 ms)."""
+    locale = translation.to_locale(language)
+    names = {code: f"{get_currency_name(code, locale=locale)} ({code})" for code in codes}
+    return tuple(
+        (code, names[code]) for code in collated(codes, key=names.__getitem__, language=language)
+    )
 
 
 # -- Fetching ----------------------------------------------------------------------------------
