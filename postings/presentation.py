@@ -134,7 +134,9 @@ _CARD = """<article class="posting-card">
 
 def card(posting: Posting, conversion: rates.Conversion | None = None) -> SafeString:
     """A posting's card (_CARD), with its salary also in the seeker's currency when
-    `conversion` says which. Every value is escaped by format_html."""
+    `conversion` says which. Values are escaped as the template's autoescape did
+    (conditional_escape): the highlights, escaped when they were marked, go as they are; the
+    translated labels are escaped too (a template's {% translate %} left them as written)."""
     company = posting.company
     place = str(countries.name(posting.country))
     published = cast(datetime, posting.published_at)  # cards show published postings

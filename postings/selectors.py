@@ -64,9 +64,10 @@ WALK_ROWS = 3000
 # this many words.
 SUGGESTED_WORDS = 5
 _WORD = re.compile(r"\w+")
-# A results page shows cards (presentation.card): only what they show is read, not the
-# texts and the search columns (the widest, stored apart and decompressed when read) nor the
-# workflow's: a page of 20 postings and their companies is read in 2.6 ms instead of 3.6.
+# A results page shows cards (presentation.card): only what they show is read (and a search's
+# page the description, for its extract), not the other texts and the search columns (the
+# widest, stored apart and decompressed when read) nor the workflow's: a page of 20 postings and
+# their companies is read in 2.6 ms instead of 3.6.
 ON_CARDS = (
     *("language", "title", "slug", "company__name", "company__logo_url", "city", "country"),
     *("remote", "employment_type", "published_at", "refreshed_at"),
@@ -829,7 +830,7 @@ def _on_cards(ids: list[int], language: str, text: str) -> dict[int, Posting]:
     postings = Posting.objects.select_related("company").filter(pk__in=ids).order_by()
     if not text:
         return {posting.pk: posting for posting in postings.only(*ON_CARDS)}
-    # The text too, which ts_headline cuts without the words' context.
+    # The text too: the extract is placed in it, to add "…" where it cuts it (_extract).
     postings = postings.only(*ON_CARDS, "description").annotate(**_highlights(language, text))
     read = {}
     for posting in postings:

@@ -149,7 +149,7 @@ def test_it_shows_a_posting_as_the_same_card_on_the_list_its_company_and_similar
     listed = card_of(client.get("/fr/jobs/").content.decode())
     assert card_of(client.get(company.get_absolute_url()).content.decode()) == listed
     assert card_of(client.get(other.get_absolute_url()).content.decode()) == listed
-    # What the card template drew before it placed strings worked out in Python.
+    # What the card template drew, before the card was written in Python (presentation.card).
     url = renewed.get_absolute_url()
     assert f'<h3><a href="{url}">Boulanger &lt;de nuit&gt;</a></h3>' in listed
     assert (

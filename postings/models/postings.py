@@ -225,9 +225,9 @@ class Posting(models.Model):
 
     HTML_FIELDS = ("description", "responsibilities", "requirements", "nice_to_have")
 
-    # Set by selectors.search on the rows a results page shows: the text around the matches,
-    # and the title with them highlighted when it has any. Empty elsewhere: a template asking
-    # for a missing attribute costs a dir() of the model.
+    # Set by a search on the postings its page shows (selectors._on_cards): the text around the
+    # matches, and the title with them highlighted when it has any. Empty elsewhere, where a
+    # card (presentation.card) reads them all the same.
     snippet: SafeString = SafeString("")
     highlighted_title: SafeString = SafeString("")
 
