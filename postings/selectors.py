@@ -834,9 +834,11 @@ def _on_cards(ids: list[int], language: str, text: str) -> dict[int, Posting]:
     postings = postings.only(*ON_CARDS, "description").annotate(**_highlights(language, text))
     read = {}
     for posting in postings:
-        if _MARK_START in posting.title_marked:
-            posting.highlighted_title = _mark(escape(posting.title_marked, quote=False))
-        posting.snippet = _extract(posting.extract, posting.description)
+        # The query's annotations, which the model does not declare.
+        title, extract = posting.title_marked, posting.extract  # type: ignore[attr-defined]
+        if _MARK_START in title:
+            posting.highlighted_title = _mark(escape(title, quote=False))
+        posting.snippet = _extract(extract, posting.description)
         read[posting.pk] = posting
     return read
 

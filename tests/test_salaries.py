@@ -402,3 +402,32 @@ def test_it_shows_the_age_of_the_rates_in_the_metrics(client, rates):
     body = client.get("/metrics").content.decode()
     age = (timezone.now().date() - ECB_DAY).days
     assert f"jobboard_exchange_rates_age_days {float(age)}" in body
+
+
+def test_it_offers_the_rates_currencies_named_and_sorted_in_the_visitor_language(client, rates):
+    factories.live_posting(language="pl", title="Kraków")
+
+    def currencies(html: str) -> tuple[list[tuple[str, str]], list[str]]:
+        select = re.search(r'<select id="id_salary_currency"[^>]*>(.*?)</select>', html, re.S)
+        assert select
+        shown = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select[1])
+        return shown, re.findall(r'<option value="([^"]*)" selected>', select[1])
+
+    shown, selected = currencies(client.get("/pl/jobs/").content.decode())
+    # Polish names in Polish order ("frank" before "funt", "złoty" last), the zloty chosen.
+    assert shown == [
+        ("EUR", "euro (EUR)"),
+        ("CHF", "frank szwajcarski (CHF)"),
+        ("GBP", "funt szterling (GBP)"),
+        ("PLN", "złoty polski (PLN)"),
+    ]
+    assert selected == ["PLN"]
+    # A minimum in another currency selects it; a currency without a rate is added to them.
+    html = client.get("/pl/jobs/?salary_min=1&salary_currency=CHF").content.decode()
+    assert currencies(html)[1] == ["CHF"]
+    html = client.get("/pl/jobs/?salary_min=1&salary_currency=COP").content.decode()
+    shown, selected = currencies(html)
+    assert ("COP", "peso kolumbijskie (COP)") in shown and selected == ["COP"]
+    # In French, French names.
+    shown, _selected = currencies(client.get("/fr/jobs/").content.decode())
+    assert ("CHF", "franc suisse (CHF)") in shown

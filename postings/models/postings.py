@@ -340,8 +340,13 @@ class Posting(models.Model):
         # language, id and slug.
         key = (self.language, self.pk, self.slug)
         if self.__dict__.get("_url_of") != key:
-            with translation.override(self.language):
-                url = reverse("postings:detail", kwargs={"pk": self.pk, "slug": self.slug})
+            kwargs = {"pk": self.pk, "slug": self.slug}
+            # The list pages show postings in their own language: no switch to make.
+            if translation.get_language() == self.language:
+                url = reverse("postings:detail", kwargs=kwargs)
+            else:
+                with translation.override(self.language):
+                    url = reverse("postings:detail", kwargs=kwargs)
             self.__dict__.update(_url_of=key, _url=url)
         return self.__dict__["_url"]
 
