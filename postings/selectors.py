@@ -826,7 +826,7 @@ def _on_cards(ids: list[int], language: str, text: str) -> dict[int, Posting]:
     show them, and for a search `text` with the title's matched words highlighted and an extract
     of the text around them (its start when only the title matches): one query, in no order
     (the page has its own), compiled once (a second one for the highlights, and the model's
-    ordering, cost a new search's page about a third of its reading time)."""
+    ordering, cost a new search's page about a quarter of its reading time)."""
     postings = Posting.objects.select_related("company").filter(pk__in=ids).order_by()
     if not text:
         return {posting.pk: posting for posting in postings.only(*ON_CARDS)}
