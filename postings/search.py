@@ -12,10 +12,11 @@ Polish has no PostgreSQL stemmer: Python stems it when a posting is written (`st
 `search_stems` column that the vector reads) and stems the query the same way. German and Dutch
 titles are compounds ("Softwareentwicklerin"): when a posting is written, Python puts the ends
 and starts of its title's long words into the same column (`title_parts`: "entwicklerin",
-"software", ...), which the vector reads as title words, so that one lookup in the vector's
-index finds a compound by its part ("Entwickler"), stemmed as the query is. A match is ranked
-by its title vector, which holds each of the title's words and parts once: a compound title
-ranks as a title holding the word alone.
+"software", ...), and on a second line the parts inside ("logistik" in
+"Lagerlogistikmitarbeiter"), which the vector reads as title words, so that one lookup in the
+vector's index finds a compound by its part ("Entwickler"), stemmed as the query is. A match is
+ranked by its title vector, which holds each of the title's words, ends and starts once: a
+compound title ranks as a title holding the word alone; a part inside ranks as the text does.
 
 A generated column cannot read the configuration from the `language` column (not immutable),
 so the vector maps it with a fixed CASE over the language codes.
@@ -133,22 +134,29 @@ def stems(language: str, title: str, text: str) -> str:
 
 
 def title_parts(language: str, title: str) -> str:
-    """The ends and starts of the title's words, after the gender fold, that a compound's parts
-    could be: each end of at least COMPOUND_PART_MIN characters ("Java-Softwareentwicklerin"
-    gives "oftwareentwickler", ..., "entwickler", ..., "kler": a compound's head, the job, is
-    its end), and each start that leaves as much ("soft", ..., "softwareentw"). The vector stems
-    them as title words, so "Entwickler" ("entwickl") finds the title, and "Software" too; a
-    part inside ("entwicklungs" in "Softwareentwicklungsleiter") is not found. A start that
-    leaves less would stem as the whole word does ("entwickle"), and a title holding the word
-    alone would rank above the compounds as if it held it three times."""
+    """The parts of the title's words, after the gender fold, that a compound's parts could be,
+    on two lines. First the ends and starts: each end of at least COMPOUND_PART_MIN characters
+    ("Java-Softwareentwicklerin" gives "oftwareentwickler", ..., "entwickler", ..., "kler": a
+    compound's head, the job, is its end), and each start that leaves as much ("soft", ...,
+    "softwareentw"). Then the parts inside, each start of an end that leaves as much
+    ("logistik" in "Lagerlogistikmitarbeiter"). The vector stems both lines as title words, so
+    "Entwickler" ("entwickl") finds the title, "Software" and "Logistik" too; the title vector,
+    which ranks, reads the first line only: a part inside ranks as a match in the text does
+    (a long word has a hundred parts inside, which every match's rank would read). A start
+    that leaves less would stem as the whole word does ("entwickle"), and a title holding the
+    word alone would rank above the compounds as if it held it three times."""
     parts: dict[str, None] = {}
+    inside: dict[str, None] = {}
     for word in _WORD.findall(fold(language, title).lower()):
         for cut in range(1, len(word)):
             if len(word) - cut >= COMPOUND_PART_MIN:
                 parts[word[cut:]] = None
                 if cut >= COMPOUND_PART_MIN:
                     parts[word[:cut]] = None
-    return " ".join(parts)
+                for end in range(cut + COMPOUND_PART_MIN, len(word) - COMPOUND_PART_MIN + 1):
+                    inside[word[cut:end]] = None
+    inside_only = " ".join(part for part in inside if part not in parts)
+    return " ".join(parts) + (f"\n{inside_only}" if inside_only else "")
 
 
 def _stemmed_query(text: str, key: int) -> str:
@@ -210,7 +218,7 @@ def _vector_sql(language: str, *, body: bool = True) -> str:
         words = " || ".join(
             f"to_tsvector('{config}'::regconfig, {folded(expression)})"
             for config in configs_for(language)
-            for expression in ("coalesce(title, '')", "search_stems")
+            for expression in ("coalesce(title, '')", "split_part(search_stems, E'\\n', 1)")
         )
         title = (
             "setweight(to_tsvector('simple'::regconfig,"

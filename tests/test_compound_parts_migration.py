@@ -1,5 +1,6 @@
-"""Migration 0030 gives the German and Dutch postings stored before it their titles' parts, in
-their vectors and their search rows, and leaves the search rows kept by their triggers."""
+"""Migrations 0030 and 0032 give the German and Dutch postings stored before them their titles'
+parts (0032: the parts inside), in their vectors and their search rows, and leave the search
+rows kept by their triggers."""
 
 import io
 
@@ -56,6 +57,47 @@ def test_it_finds_the_compound_titles_stored_before_the_migration_by_their_parts
     accountant.title = "Lohnbuchhalter"
     accountant.save()
     assert found("de", "Buchhalter") == ["Lohnbuchhalter"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_finds_the_parts_inside_the_compound_titles_stored_before_the_migration():
+    from postings.search import title_parts
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    old = migrate([("postings", "0031_search_rows_newest_indexes")])
+    try:
+        company = old.get_model("postings", "Company").objects.create(name="Acme", slug="acme")
+        posting = old.get_model("postings", "Posting")
+        for language, country, title in (
+            ("de", "DE", "Lagerlogistikmitarbeiter"),
+            ("nl", "NL", "Klantenservicemedewerker"),
+            ("de", "DE", "Koch"),
+        ):
+            posting.objects.create(
+                company=company,
+                language=language,
+                title=title,
+                slug="job",
+                country=country,
+                description="<p>Text</p>",
+                status="published",
+                published_at=timezone.now(),
+                # As the code before 0032 wrote them: the ends and starts alone.
+                search_stems=title_parts(language, title).split("\n")[0],
+            )
+        assert found("de", "Logistik") == []
+    finally:
+        migrate(latest)
+
+    assert found("de", "Logistik") == ["Lagerlogistikmitarbeiter"]
+    assert found("de", "Mitarbeiter") == ["Lagerlogistikmitarbeiter"]
+    assert found("nl", "service") == ["Klantenservicemedewerker"]
+    assert found("de", "Koch") == ["Koch"]
+    # The title vector, which ranks, holds the ends and starts, not the parts inside.
+    row = SearchRow.objects.get(title="Lagerlogistikmitarbeiter")
+    lexemes = {entry.split(":")[0].strip("'") for entry in row.title_vector.split()}
+    assert "mitarbeit" in lexemes
+    assert "logist" not in lexemes
 
 
 @pytest.mark.django_db

@@ -301,3 +301,22 @@ def test_it_finds_a_compound_by_a_query_written_with_a_hyphen(client):
     factories.live_posting(language="de", country="DE", title="Python-Entwickler")
     found = titles(client, "/de/jobs/?q=Java-Entwickler")
     assert sorted(found) == ["Java Entwickler", "Java-Softwareentwicklerin"]
+
+
+def test_it_finds_a_part_inside_a_compound_of_three_words(client):
+    # "Logistik" inside "Lager|logistik|mitarbeiter", "service" inside
+    # "Klanten|service|medewerker": found, and ranked as a match in the text, after the titles
+    # that hold the word alone or at a compound's start or end, however new.
+    now = timezone.now()
+    for language, country, inside, alone, other, query in (
+        ("de", "DE", "Lagerlogistikmitarbeiter", "Fachkraft Logistik", "Lagerhelfer", "Logistik"),
+        ("nl", "NL", "Klantenservicemedewerker", "Service engineer", "Klantenadviseur", "service"),
+    ):
+        for hours, title in ((1, inside), (6, alone), (1, other)):
+            factories.live_posting(
+                language=language,
+                country=country,
+                title=title,
+                published_at=now - timedelta(hours=hours),
+            )
+        assert titles(client, f"/{language}/jobs/?q={query}") == [alone, inside]

@@ -9,9 +9,9 @@ BATCH = 2000
 class Command(BaseCommand):
     help = (
         "Give the German and Dutch postings that lack them their titles' parts (what a search "
-        "finds a compound title by: migration 0030), as an older release running during the "
-        "deployment of 0030 wrote them. Changes only the postings whose parts differ; safe to "
-        "run again."
+        "finds a compound title by: migrations 0030 and 0032), as an older release running "
+        "during the deployment of either wrote them. Changes only the postings whose parts "
+        "differ; safe to run again."
     )
 
     def handle(self, *args, **options) -> None:

@@ -1,0 +1,78 @@
+# A part inside a German or Dutch compound of three words is found ("Logistik" in
+# "Lagerlogistikmitarbeiter", issue 19): `search_stems` gets a second line, the parts inside
+# (postings.search.title_parts), which the search vector reads with the rest, and the title
+# vector, which ranks, does not (it reads the first line only).
+#
+# The vector's generated column reads `search_stems` whole and does not change. The search rows'
+# view, which makes the title vector, is replaced first; then the German and Dutch postings that
+# have parts inside get them, in one statement, and their search rows are made again from the
+# new view by the update trigger, in the same transaction. The postings' writes wait from the
+# start (as in 0030: a write's trigger reads the view, which the replacement locks).
+#
+# A release older than this one, still running while it is deployed, writes German and Dutch
+# postings without their parts inside: `manage.py fill_title_parts` after the rollout gives them
+# theirs.
+
+from django.db import migrations
+
+BATCH = 2000
+COMPOUNDING = ("de", "nl")
+
+# As migration 0028 made the view.
+COLUMNS = (
+    "id AS posting_id, language, published_at, expires_at, country, category_id,"
+    " employment_type, remote, salary_currency, salary_top_yearly, latitude, longitude,"
+    " ll_to_earth(latitude, longitude) AS earth, title"
+)
+
+
+def forward(apps, schema_editor):
+    # The rule and the vector's SQL live in one place, postings.search; a migration that runs
+    # later writes them as the code of its time does.
+    from postings.search import TITLE_VECTOR_SQL, stems
+
+    schema_editor.execute(
+        f"""
+        LOCK TABLE postings_posting IN SHARE ROW EXCLUSIVE MODE;
+        CREATE OR REPLACE VIEW postings_searchrow_source AS
+            SELECT {COLUMNS}, {TITLE_VECTOR_SQL} AS title_vector, search_vector
+            FROM postings_posting WHERE status = 'published';
+        """,
+        params=None,
+    )
+    Posting = apps.get_model("postings", "Posting")
+    compounding = Posting.objects.filter(language__in=COMPOUNDING).order_by("pk")
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE title_parts (id bigint PRIMARY KEY, parts text) ON COMMIT DROP"
+        )
+        last = 0
+        while batch := list(
+            compounding.filter(pk__gt=last).values_list("pk", "language", "title", "search_stems")[
+                :BATCH
+            ]
+        ):
+            with cursor.copy("COPY title_parts (id, parts) FROM STDIN") as copy:
+                for pk, language, title, written in batch:
+                    if (parts := stems(language, title, "")) != written:
+                        copy.write_row((pk, parts))
+            last = batch[-1][0]
+        cursor.execute(
+            "UPDATE postings_posting SET search_stems = parts FROM title_parts"
+            " WHERE postings_posting.id = title_parts.id"
+        )
+
+
+def backward(apps, schema_editor):
+    # Back to the first line: the title vector of 0030's view read `search_stems` whole.
+    schema_editor.execute(
+        "UPDATE postings_posting SET search_stems = split_part(search_stems, E'\\n', 1)"
+        f" WHERE language IN {COMPOUNDING} AND search_stems LIKE E'%\\n%'",
+        params=None,
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("postings", "0031_search_rows_newest_indexes")]
+
+    operations = [migrations.RunPython(forward, backward, elidable=True)]
