@@ -62,6 +62,10 @@ GENDER_FOLDS = {
 COMPOUNDING = ("de", "nl")
 # Shorter parts ("IT", "SAP", "Bau") would be found inside too many unrelated titles.
 COMPOUND_PART_MIN = 4
+# A part inside a compound is a word of its own ("logistik", "entwicklungs", "verpleegkundige");
+# longer ones would grow with the square of the word's length (a 200-letter word would have
+# 18,528, more than a search vector holds).
+COMPOUND_INSIDE_MAX = 16
 # Languages stemmed in Python, when a posting is written and on the query (see stems()).
 PYTHON_STEMMED = ("pl",)
 # Polish inflectional endings, longest first: the fallback key of words that Stempel misreads.
@@ -138,13 +142,14 @@ def title_parts(language: str, title: str) -> str:
     on two lines. First the ends and starts: each end of at least COMPOUND_PART_MIN characters
     ("Java-Softwareentwicklerin" gives "oftwareentwickler", ..., "entwickler", ..., "kler": a
     compound's head, the job, is its end), and each start that leaves as much ("soft", ...,
-    "softwareentw"). Then the parts inside, each start of an end that leaves as much
-    ("logistik" in "Lagerlogistikmitarbeiter"). The vector stems both lines as title words, so
-    "Entwickler" ("entwickl") finds the title, "Software" and "Logistik" too; the title vector,
-    which ranks, reads the first line only: a part inside ranks as a match in the text does
-    (a long word has a hundred parts inside, which every match's rank would read). A start
-    that leaves less would stem as the whole word does ("entwickle"), and a title holding the
-    word alone would rank above the compounds as if it held it three times."""
+    "softwareentw"). Then the parts inside, each start of an end that leaves as much, of
+    COMPOUND_INSIDE_MAX characters at most ("logistik" in "Lagerlogistikmitarbeiter"). The
+    vector stems both lines as title words, so "Entwickler" ("entwickl") finds the title,
+    "Software" and "Logistik" too; the title vector, which ranks, reads the first line only:
+    a part inside ranks as a match in the text does (a long word has a hundred parts inside,
+    which every match's rank would read). A start that leaves less would stem as the whole
+    word does ("entwickle"), and a title holding the word alone would rank above the compounds
+    as if it held it three times."""
     parts: dict[str, None] = {}
     inside: dict[str, None] = {}
     for word in _WORD.findall(fold(language, title).lower()):
@@ -153,7 +158,8 @@ def title_parts(language: str, title: str) -> str:
                 parts[word[cut:]] = None
                 if cut >= COMPOUND_PART_MIN:
                     parts[word[:cut]] = None
-                for end in range(cut + COMPOUND_PART_MIN, len(word) - COMPOUND_PART_MIN + 1):
+                last = min(cut + COMPOUND_INSIDE_MAX, len(word) - COMPOUND_PART_MIN)
+                for end in range(cut + COMPOUND_PART_MIN, last + 1):
                     inside[word[cut:end]] = None
     inside_only = " ".join(part for part in inside if part not in parts)
     return " ".join(parts) + (f"\n{inside_only}" if inside_only else "")

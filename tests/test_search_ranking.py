@@ -3,6 +3,8 @@ stemmed on every write path, Spanish gender slashes, and a useful suggestion whe
 """
 
 import json
+import random
+import string
 from datetime import timedelta
 
 import pytest
@@ -320,3 +322,11 @@ def test_it_finds_a_part_inside_a_compound_of_three_words(client):
                 published_at=now - timedelta(hours=hours),
             )
         assert titles(client, f"/{language}/jobs/?q={query}") == [alone, inside]
+
+
+def test_it_saves_a_title_of_one_long_word_and_finds_it_by_its_start(client):
+    # Parts inside grow with the square of a word's length: a 200-letter word has 18,528, more
+    # than a search vector holds (1 MB), and its posting could not be written.
+    word = "".join(random.Random(0).choices(string.ascii_lowercase, k=200))
+    factories.live_posting(language="de", country="DE", title=word.capitalize())
+    assert titles(client, f"/de/jobs/?q={word[:12]}") == [word.capitalize()]

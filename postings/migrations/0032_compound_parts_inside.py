@@ -3,11 +3,12 @@
 # (postings.search.title_parts), which the search vector reads with the rest, and the title
 # vector, which ranks, does not (it reads the first line only).
 #
-# The vector's generated column reads `search_stems` whole and does not change. The search rows'
-# view, which makes the title vector, is replaced first; then the German and Dutch postings that
-# have parts inside get them, in one statement, and their search rows are made again from the
-# new view by the update trigger, in the same transaction. The postings' writes wait from the
-# start (as in 0030: a write's trigger reads the view, which the replacement locks).
+# The vector's generated column reads `search_stems` whole and does not change. The parts are
+# made first, while the postings' writes go on; then the writes wait (as in 0030: a write's
+# trigger reads the view, which the replacement locks), the search rows' view, which makes the
+# title vector, is replaced, and the German and Dutch postings that have parts inside get them,
+# in one statement; their search rows are made again from the new view by the update trigger,
+# in the same transaction.
 #
 # A release older than this one, still running while it is deployed, writes German and Dutch
 # postings without their parts inside: `manage.py fill_title_parts` after the rollout gives them
@@ -31,35 +32,34 @@ def forward(apps, schema_editor):
     # later writes them as the code of its time does.
     from postings.search import TITLE_VECTOR_SQL, stems
 
-    schema_editor.execute(
-        f"""
-        LOCK TABLE postings_posting IN SHARE ROW EXCLUSIVE MODE;
-        CREATE OR REPLACE VIEW postings_searchrow_source AS
-            SELECT {COLUMNS}, {TITLE_VECTOR_SQL} AS title_vector, search_vector
-            FROM postings_posting WHERE status = 'published';
-        """,
-        params=None,
-    )
     Posting = apps.get_model("postings", "Posting")
     compounding = Posting.objects.filter(language__in=COMPOUNDING).order_by("pk")
+    fields = ("pk", "language", "title", "search_stems")
     with schema_editor.connection.cursor() as cursor:
+        # The parts first, while the postings' writes go on: each with the title it was made
+        # from, so that a title changed meanwhile (by the previous release, which writes no
+        # parts inside) is left to `fill_title_parts`.
         cursor.execute(
-            "CREATE TEMPORARY TABLE title_parts (id bigint PRIMARY KEY, parts text) ON COMMIT DROP"
+            "CREATE TEMPORARY TABLE title_parts (id bigint PRIMARY KEY, title text, parts text)"
+            " ON COMMIT DROP"
         )
         last = 0
-        while batch := list(
-            compounding.filter(pk__gt=last).values_list("pk", "language", "title", "search_stems")[
-                :BATCH
-            ]
-        ):
-            with cursor.copy("COPY title_parts (id, parts) FROM STDIN") as copy:
+        while batch := list(compounding.filter(pk__gt=last).values_list(*fields)[:BATCH]):
+            with cursor.copy("COPY title_parts (id, title, parts) FROM STDIN") as copy:
                 for pk, language, title, written in batch:
                     if (parts := stems(language, title, "")) != written:
-                        copy.write_row((pk, parts))
+                        copy.write_row((pk, title, parts))
             last = batch[-1][0]
         cursor.execute(
-            "UPDATE postings_posting SET search_stems = parts FROM title_parts"
-            " WHERE postings_posting.id = title_parts.id"
+            f"""
+            LOCK TABLE postings_posting IN SHARE ROW EXCLUSIVE MODE;
+            CREATE OR REPLACE VIEW postings_searchrow_source AS
+                SELECT {COLUMNS}, {TITLE_VECTOR_SQL} AS title_vector, search_vector
+                FROM postings_posting WHERE status = 'published';
+            UPDATE postings_posting SET search_stems = parts FROM title_parts
+                WHERE postings_posting.id = title_parts.id
+                    AND postings_posting.title = title_parts.title;
+            """
         )
 
 

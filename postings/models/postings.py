@@ -198,8 +198,9 @@ class Posting(models.Model):
     # The company's name and the category's name in the posting's language, for the search
     # vector (a generated column reads only its own row); see fill_search_text().
     search_context = models.TextField(blank=True, editable=False)
-    # The stems of the title and the text where Python stems them (Polish), or the title's
-    # parts (German and Dutch compounds: search.title_parts), for the search vector; see
+    # The stems of the title and the text where Python stems them (Polish: the title's, a line
+    # break, the text's), or the title's parts (German and Dutch compounds: the ends and
+    # starts, a line break, the parts inside; search.title_parts), for the search vector; see
     # fill_search_text().
     search_stems = models.TextField(blank=True, editable=False)
     search_vector = models.GeneratedField(
