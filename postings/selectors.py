@@ -10,7 +10,6 @@ a few rows instead of a count over every posting.
 
 import heapq
 import re
-import struct
 import sys
 from array import array
 from collections import Counter
@@ -421,11 +420,14 @@ class Matches:
 
     @classmethod
     def of(cls, rows: Iterable[tuple]) -> "Matches":
-        """From (*cell, scores, published, ids) rows, each column as array_send writes it; a
-        cell may come in several rows."""
+        """From (*cell, scores, published, ids) rows, each column as _unsent reads it; a cell
+        may come in several rows."""
         cells: dict[tuple, tuple[array, array, array]] = {}
         for row in rows:
             cell, (scores, published, ids) = tuple(row[:-3]), map(_unsent, row[-3:], "dqq")
+            # string_agg leaves out nulls, which would shift one column against the others.
+            if not len(scores) == len(published) == len(ids):
+                raise ValueError(f"columns of different lengths for {cell}")
             columns = (scores, published, ids)
             if (known := cells.get(cell)) is None:
                 cells[cell] = columns
@@ -516,22 +518,14 @@ def _order(filters: Filters) -> str:
     return "date" if filters.sort == "date" else "relevance"
 
 
-# The element types of the arrays that _unsent reads: float8 and int8 (pg_type's oids).
-_ARRAY_TYPES = {"d": 701, "q": 20}
-
-
 def _unsent(sent: bytes, typecode: str) -> array:
-    """A one-dimensional array of 8-byte values without nulls (float8 "d", int8 "q"), from
-    PostgreSQL's binary form (array_send): a 20-byte header, then each value's length (4 bytes)
-    and the value, big-endian. The values' two 4-byte halves are taken out with slices, in C:
-    about 1 ms for a column of 57,000 (as a row a match, the matches took about 100)."""
-    if struct.unpack_from(">iiI", sent) != (1, 0, _ARRAY_TYPES[typecode]):
-        raise ValueError(f"not a one-dimensional array of {typecode} without nulls: {sent[:20]!r}")
-    words = array("i")
-    words.frombytes(memoryview(sent)[20:])
-    halves = array("i", bytes(len(words) // 3 * 8))
-    halves[0::2], halves[1::2] = words[1::3], words[2::3]
-    values = array(typecode, halves.tobytes())
+    """8-byte values (float8 "d", int8 "q") from their binary forms end to end, as
+    `string_agg(float8send(...), '')` or `int8send` writes them: big-endian, 8 bytes each. Read
+    in C: about 0.1 ms for a column of 57,000 (as a row a match, the matches took about 100)."""
+    if len(sent) % 8:
+        raise ValueError(f"not 8-byte values end to end: {len(sent)} bytes")
+    values = array(typecode)
+    values.frombytes(sent)
     if sys.byteorder == "little":
         values.byteswap()
     return values
@@ -554,9 +548,12 @@ def _matches(language: str, filters: Filters, at: datetime, scope: Scope | None)
 
 def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple]:
     """(*cell, scores, published in microseconds, ids) of the postings live at `at` that match
-    the text and the other filters that are not facets, per cell, each column as array_send
-    writes it: one pass over the matches' search rows serves the facets and the page, and
-    300 rows come back instead of one a match (57,000 for a common German word)."""
+    the text and the other filters that are not facets, per cell, each column as its values'
+    binary forms end to end (_unsent): one pass over the matches' search rows serves the
+    facets and the page, and 300 rows come back instead of one a match (57,000 for a common
+    German word). string_agg of the binary forms takes German's 57,000 a tenth less time than
+    array_agg and array_send did (90 ms against 103 in psql), and sends 8 bytes a value
+    instead of 12."""
     # Relevance, fading with age: a month-old posting needs twice the rank of today's. Ranked
     # by the words of the title, company and category, then by freshness: a match in the text
     # alone ranks 0, after every match in a title, newest first. (date_part, a float, is a
@@ -585,8 +582,8 @@ def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple
     grouped = ", ".join(f'"{column}"' for column in cell)
     # Interpolated: Django's own SQL and column names; values are params.
     sql = f"""
-        SELECT {grouped}, array_send(array_agg(score)), array_send(array_agg(microseconds)),
-            array_send(array_agg(pk))
+        SELECT {grouped}, string_agg(float8send(score), ''), string_agg(int8send(microseconds), ''),
+            string_agg(int8send(pk), '')
         FROM ({found_sql}) found GROUP BY {grouped}
     """  # noqa: S608
     with connections[found.db].cursor() as cursor:
