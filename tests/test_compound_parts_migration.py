@@ -21,29 +21,37 @@ def found(language: str, text: str) -> list[str]:
     return sorted(posting.title for posting in results.postings)
 
 
+def stored(old, *postings: tuple[str, str, str], parts=lambda language, title: "") -> None:
+    """Published postings (language, country, title) written with the models of an earlier
+    migration, their `search_stems` as `parts` gives them (none, as a historical model writes)."""
+    company = old.get_model("postings", "Company").objects.create(name="Acme", slug="acme")
+    posting = old.get_model("postings", "Posting")
+    for language, country, title in postings:
+        posting.objects.create(
+            company=company,
+            language=language,
+            title=title,
+            slug="job",
+            country=country,
+            description="<p>Text</p>",
+            status="published",
+            published_at=timezone.now(),
+            search_stems=parts(language, title),
+        )
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_finds_the_compound_titles_stored_before_the_migration_by_their_parts():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     old = migrate(BEFORE)
     try:
-        company = old.get_model("postings", "Company").objects.create(name="Acme", slug="acme")
-        posting = old.get_model("postings", "Posting")
-        for language, country, title in (
+        stored(
+            old,
             ("de", "DE", "Java-Softwareentwicklerin"),
             ("de", "DE", "Buchhalter"),
             ("nl", "NL", "Servicemonteur"),
             ("en", "GB", "Software developer"),
-        ):
-            posting.objects.create(
-                company=company,
-                language=language,
-                title=title,
-                slug="job",
-                country=country,
-                description="<p>Text</p>",
-                status="published",
-                published_at=timezone.now(),
-            )
+        )
     finally:
         migrate(latest)
 
@@ -66,25 +74,14 @@ def test_it_finds_the_parts_inside_the_compound_titles_stored_before_the_migrati
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     old = migrate([("postings", "0031_search_rows_newest_indexes")])
     try:
-        company = old.get_model("postings", "Company").objects.create(name="Acme", slug="acme")
-        posting = old.get_model("postings", "Posting")
-        for language, country, title in (
+        # As the code before 0032 wrote them: the ends and starts alone.
+        stored(
+            old,
             ("de", "DE", "Lagerlogistikmitarbeiter"),
             ("nl", "NL", "Klantenservicemedewerker"),
             ("de", "DE", "Koch"),
-        ):
-            posting.objects.create(
-                company=company,
-                language=language,
-                title=title,
-                slug="job",
-                country=country,
-                description="<p>Text</p>",
-                status="published",
-                published_at=timezone.now(),
-                # As the code before 0032 wrote them: the ends and starts alone.
-                search_stems=title_parts(language, title).split("\n")[0],
-            )
+            parts=lambda language, title: title_parts(language, title).split("\n")[0],
+        )
         assert found("de", "Logistik") == []
     finally:
         migrate(latest)
