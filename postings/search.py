@@ -218,9 +218,10 @@ def _vector_sql(language: str, *, body: bool = True) -> str:
     # Title (A) > company and category (B) > the posting's text (C).
     title = analysed("coalesce(title, '')", "A")
     if language in COMPOUNDING and not body:
-        # Ranked by the title's words and parts (title_parts), each once: a title's starts
-        # often stem alike ("softwar", "software"), and "Softwareentwickler" would rank as if
-        # it held "Software" more often than "Software Tester" does.
+        # Ranked by the title's words, ends and starts (title_parts' first line), each once
+        # (not its parts inside: a long word has a hundred): a title's starts often stem
+        # alike ("softwar", "software"), and "Softwareentwickler" would rank as if it held
+        # "Software" more often than "Software Tester" does.
         words = " || ".join(
             f"to_tsvector('{config}'::regconfig, {folded(expression)})"
             for config in configs_for(language)

@@ -133,18 +133,19 @@ def test_it_reads_the_matches_columns_as_postgresql_sends_them_and_refuses_other
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT string_agg(float8send(v), '') FROM unnest(ARRAY[1.5, -2, 1e300]::float8[]) v
-            UNION ALL
-            SELECT string_agg(int8send(v), '') FROM unnest(ARRAY[9007199254740993, -1]) v
-            UNION ALL
-            SELECT string_agg(int4send(v), '') FROM unnest(ARRAY[1, 2, 3]) v
+            SELECT
+                (SELECT string_agg(float8send(v), '') FROM unnest('{1.5,-2,1e300}'::float8[]) v),
+                (SELECT string_agg(int8send(v), '') FROM unnest(ARRAY[9007199254740993, -1]) v),
+                (SELECT string_agg(int4send(v), '') FROM unnest(ARRAY[1, 2, 3]) v),
+                (SELECT string_agg(int8send(v), '') FROM unnest(ARRAY[NULL]::int8[]) v)
             """
         )
-        (floats,), (integers,), (shorter,) = cursor.fetchall()
+        floats, integers, shorter, nothing = cursor.fetchone()
     assert list(_unsent(floats, "d")) == [1.5, -2.0, 1e300]
     assert list(_unsent(integers, "q")) == [9007199254740993, -1]
-    with pytest.raises(ValueError):
-        _unsent(shorter, "q")
+    for refused in (shorter, nothing):
+        with pytest.raises(ValueError):
+            _unsent(refused, "q")
     # A column shorter than the others (a null string_agg left out) is refused too.
     with pytest.raises(ValueError):
         Matches.of([("AT", floats, integers, integers)])

@@ -8,7 +8,8 @@
 # trigger reads the view, which the replacement locks), the search rows' view, which makes the
 # title vector, is replaced, and the German and Dutch postings that have parts inside get them,
 # in one statement; their search rows are made again from the new view by the update trigger,
-# in the same transaction.
+# in the same transaction, and so are those of the postings that the new release, whose pods
+# roll while the migration runs, wrote with their parts inside before the view was replaced.
 #
 # A release older than this one, still running while it is deployed, writes German and Dutch
 # postings without their parts inside: `manage.py fill_title_parts` after the rollout gives them
@@ -56,6 +57,11 @@ def forward(apps, schema_editor):
             CREATE OR REPLACE VIEW postings_searchrow_source AS
                 SELECT {COLUMNS}, {TITLE_VECTOR_SQL} AS title_vector, search_vector
                 FROM postings_posting WHERE status = 'published';
+            -- The postings that the new release, rolling meanwhile, wrote with their parts
+            -- inside: their search rows, which the old view made with those parts in the title
+            -- vector, made again.
+            UPDATE postings_posting SET search_stems = search_stems
+                WHERE language IN {COMPOUNDING} AND strpos(search_stems, E'\\n') > 0;
             UPDATE postings_posting SET search_stems = parts FROM title_parts
                 WHERE postings_posting.id = title_parts.id
                     AND postings_posting.title = title_parts.title;
