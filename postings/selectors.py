@@ -518,7 +518,7 @@ def _order(filters: Filters) -> str:
     return "date" if filters.sort == "date" else "relevance"
 
 
-def _unsent(sent: bytes, typecode: str) -> array:
+def _unsent(sent: bytes | None, typecode: str) -> array:
     """8-byte values (float8 "d", int8 "q") from their binary forms end to end, as
     `string_agg(float8send(...), '')` or `int8send` writes them: big-endian, 8 bytes each. Read
     in C: about 0.1 ms for a column of 57,000 (as a row a match, the matches took about 100)."""
