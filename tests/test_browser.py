@@ -440,9 +440,11 @@ def test_an_invited_person_with_an_account_joins_with_their_own_password(
     page.get_by_label("Mot de passe").fill(factories.PASSWORD)
     page.get_by_role("button", name="Accepter l'invitation").click()
     page.wait_for_url(f"{live_server.url}/admin/")
-    assert Membership.objects.filter(
-        user__email="paul@paul.example", company__name="Fromagerie Dubois"
-    ).exists()
+    assert _in_a_thread_of_its_own(
+        lambda: Membership.objects.filter(
+            user__email="paul@paul.example", company__name="Fromagerie Dubois"
+        ).exists()
+    )
 
 
 def test_a_forgotten_password_is_reset_from_the_login_page(
@@ -457,12 +459,16 @@ def test_a_forgotten_password_is_reset_from_the_login_page(
     assert_accessible(page)
 
 
-def test_it_says_a_job_is_only_published_in_french_after_switching_to_german(
-    django_db_serialized_rollback, transactional_db, live_server, page
-):
-    posting = factories.live_posting(language="fr", country="CH", title="Fromager à Gruyères")
+@pytest.fixture
+def cheesemakers_in_switzerland(django_db_serialized_rollback, transactional_db):
     factories.live_posting(language="de", country="CH", title="Käser in Bern")
+    return factories.live_posting(language="fr", country="CH", title="Fromager à Gruyères")
 
+
+def test_it_says_a_job_is_only_published_in_french_after_switching_to_german(
+    cheesemakers_in_switzerland, live_server, page
+):
+    posting = cheesemakers_in_switzerland
     page.goto(f"{live_server.url}{posting.get_absolute_url()}")
     page.locator(".language-menu summary").click()
     page.get_by_role("button", name="Deutsch").click()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from postings.models import ImportRun, Posting
 from tests import factories
-from tests.test_browser import _log_in, pytestmark  # noqa: F401 (the marks)
+from tests.test_browser import _in_a_thread_of_its_own, _log_in, pytestmark  # noqa: F401 (the marks)
 from tests.test_browser import page as page  # the fixture
 
 SPANISH = (
@@ -83,4 +83,7 @@ def test_a_recruiter_in_the_spanish_panel_downloads_the_rejected_rows_in_spanish
     assert "escriba ES (España)" in rejected[2][1]
     assert rejected[2][header.index("country")] == "Espana"
 
-    assert set(Posting.objects.values_list("language", flat=True)) == {"es"}
+    languages = _in_a_thread_of_its_own(
+        lambda: set(Posting.objects.values_list("language", flat=True))
+    )
+    assert languages == {"es"}
