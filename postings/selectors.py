@@ -13,7 +13,7 @@ import re
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from html import escape, unescape
@@ -331,32 +331,42 @@ def _cells_around(language: str, filters: Filters, at: datetime) -> tuple[Counte
 REMOTE = list(FACET_COLUMNS).index("remote")
 
 
-def _misses(cell: tuple, wanted: dict[str, list]) -> list[int]:
-    """The positions of the facets whose filter the cell fails. A cell beyond the radius of a
-    "where" (its last value, `near`, false) fails the remote filter unless that filter keeps
-    remote postings from anywhere (places.far)."""
-    misses = [i for i, values in enumerate(wanted.values()) if values and cell[i] not in values]
-    beyond = len(cell) > len(FACET_COLUMNS) and not cell[-1]
-    if beyond and REMOTE not in misses and not places.far(wanted["remote"]):
-        misses.append(REMOTE)
+def _misses(wanted: dict[str, list]) -> Callable[[tuple], list[int]]:
+    """For the facet filters `wanted`, a function of a cell: the positions of the facets whose
+    filter it fails. A cell beyond the radius of a "where" (its last value, `near`, false)
+    fails the remote filter unless that filter keeps remote postings from anywhere
+    (places.far). The filters' tests are made once: a language has thousands of cells (2,754
+    for English at a million postings), which its list page counts."""
+    tests = [(i, frozenset(values)) for i, values in enumerate(wanted.values()) if values]
+    beyond_fails = not places.far(wanted["remote"])
+    width = len(FACET_COLUMNS)
+
+    def misses(cell: tuple) -> list[int]:
+        failed = [i for i, values in tests if cell[i] not in values] if tests else []
+        if beyond_fails and len(cell) > width and not cell[-1] and REMOTE not in failed:
+            failed.append(REMOTE)
+        return failed
+
     return misses
 
 
 def _facet_counts(cells: Counter, wanted: dict[str, list]) -> tuple[dict[str, Counter], int]:
     """Counts per facet value, each facet with the other filters and without its own
     (rule 4 of docs/design.md), and the number of postings that match every filter."""
-    facets = list(FACET_COLUMNS)
-    counts: dict[str, Counter[object]] = {facet: Counter() for facet in facets}
+    misses = _misses(wanted)
+    counts: list[dict] = [{} for _facet in FACET_COLUMNS]
     total = 0
     for cell, n in cells.items():
-        misses = _misses(cell, wanted)
-        if not misses:
+        failed = misses(cell)
+        if not failed:
             total += n
-            for i, facet in enumerate(facets):
-                counts[facet][cell[i]] += n
-        elif len(misses) == 1:  # it counts for the one facet whose filter it fails
-            counts[facets[misses[0]]][cell[misses[0]]] += n
-    return counts, total
+            # zip stops at the facets: a cell of a "where" ends with whether it is near.
+            for counted, value in zip(counts, cell, strict=False):
+                counted[value] = counted.get(value, 0) + n
+        elif len(failed) == 1:  # it counts for the one facet whose filter it fails
+            counted, value = counts[failed[0]], cell[failed[0]]
+            counted[value] = counted.get(value, 0) + n
+    return dict(zip(FACET_COLUMNS, map(Counter, counts), strict=True)), total
 
 
 def _listed(choices: list[tuple], counts: Counter, selected: list) -> list[FacetValue]:
@@ -459,8 +469,9 @@ class Matches:
         """The matches that pass the facet filters, as many as can be browsed, in `order`: by
         score, then date, then id ("relevance"), or by date, then id ("date")."""
         scores, published, ids = array("d"), array("q"), array("q")
+        misses = _misses(wanted)
         for cell, columns in self.cells.items():
-            if not _misses(cell, wanted):
+            if not misses(cell):
                 scores.extend(columns[0])
                 published.extend(columns[1])
                 ids.extend(columns[2])
