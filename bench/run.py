@@ -146,7 +146,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from postings import caching, demo_data, places, selectors
+    from postings import caching, common_searches, demo_data, places, selectors
     from postings.models import FacetCount, Posting
     from postings.services import expire_due_postings
 
@@ -155,6 +155,11 @@ def main() -> None:
     if expire_due_postings():
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE postings_posting")
+    # And its common-search sweep: the common words' first searches noted them, and their
+    # matches are kept (postings.common_searches).
+    for language, word in COMMON.items():
+        common_searches.add(language, word)
+    common_searches.fill_due()
     total = Posting.objects.count()
     live = Posting.objects.live().count()
     languages = [code for code, _ in django.conf.settings.LANGUAGES]

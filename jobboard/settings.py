@@ -263,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "postings.tasks.sweep_kept_feeds",
         "schedule": 3600,
     },
+    # Texts that searches found common, their matches kept (postings.common_searches).
+    "fill-common-searches": {
+        "task": "postings.tasks.fill_common_searches",
+        "schedule": env_int("COMMON_SEARCH_SWEEP_SECONDS", 60),
+    },
     "expire-postings": {
         "task": "postings.tasks.expire_postings",
         # Frequent, so that few postings wait between their expiry and the sweep: the facet
@@ -431,6 +436,10 @@ IMPORT_CHUNK_SIZE = env_int("IMPORT_CHUNK_SIZE", 2000)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 30)
 IMPORT_FETCH_DEADLINE = env_int("IMPORT_FETCH_DEADLINE", 300)
+# A text whose search finds this many postings has its matches kept, for this many texts a
+# language at most (postings.common_searches): about 100 bytes a match.
+COMMON_SEARCH_MATCHES = env_int("COMMON_SEARCH_MATCHES", 5000)
+COMMON_SEARCHES_PER_LANGUAGE = env_int("COMMON_SEARCHES_PER_LANGUAGE", 50)
 IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 60)
 IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 15 * 60)
 # Feed URLs reach the public internet only, unless this is on (feeds served inside a private

@@ -18,6 +18,7 @@ from dataclasses import astuple, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from html import escape, unescape
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -34,19 +35,21 @@ from django.db.models import (
     Func,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     TextField,
     Value,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
 
-from . import places, rates
+from . import common_searches, places, rates
 from .caching import Scope
 from .collation import collated
-from .models import Category, FacetCount, Posting, SearchRow
+from .models import Category, CommonMatch, FacetCount, Posting, SearchRow
+from .models.querysets import live_dates
 from .search import configs_for, matches, search_query
 
 # Facet (query-string parameter) -> Posting column.
@@ -560,11 +563,53 @@ def _matches(language: str, filters: Filters, at: datetime, scope: Scope | None)
 def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple]:
     """(*cell, scores, published in microseconds, ids) of the postings live at `at` that match
     the text and the other filters that are not facets, per cell, each column as its values'
-    binary forms end to end (_unsent): one pass over the matches' search rows serves the
-    facets and the page, and 300 rows come back instead of one a match (57,000 for a common
-    German word). string_agg of the binary forms takes German's 57,000 a tenth less time than
-    array_agg and array_send did (90 ms against 103 in psql), with 8 bytes a value instead
-    of 12."""
+    binary forms end to end (_unsent): one pass over the matches serves the facets and the
+    page, and 300 rows come back instead of one a match (57,000 for a common German word).
+    string_agg of the binary forms takes German's 57,000 a tenth less time than array_agg and
+    array_send did (90 ms against 103 in psql), with 8 bytes a value instead of 12.
+
+    The matches of a common search (postings.common_searches) are read from their kept rows,
+    when the filters are facets, an age or none: its facet values, rank and dates are there;
+    else by the GIN index from the search rows, in the same query (PostgreSQL runs the second
+    branch only when the first has no kept search)."""
+    query = search_query(language, filters.q)
+    cell = _cell_columns(filters)
+    others = replace(filters, q="")
+    # By the GIN index, however common the word: the search vector has no statistics
+    # (migration 0029).
+    found = _search_rows(language, others, at).filter(search_vector=query)
+    sql, params = _grouped(found, SearchRank(F("title_vector"), query), cell)
+    servable = not any(getattr(filters, name) for name in ROW_FILTERS if name != "posted_within")
+    # Each row ends with whether it was read from kept matches.
+    sql = f"SELECT *, FALSE FROM ({sql}) found"  # noqa: S608
+    if servable:
+        kept = common_searches.filled(language, query)
+        # The search's id as a scalar subquery: a constant to the planner, which then reads the
+        # matches grouped in the index's order instead of sorting them (85 ms against 31).
+        search = Subquery(kept.values("pk")[:1])
+        matches = CommonMatch.objects.filter(live_dates(at), search_id=search)
+        kept_sql, kept_params = _grouped(_narrowed(matches, language, others), F("rank"), cell)
+        absent, absent_params = kept.values("pk").query.sql_with_params()
+        # Interpolated: Django's own SQL; values are params.
+        sql = f"""
+            SELECT *, TRUE FROM ({kept_sql}) kept
+            UNION ALL
+            {sql} WHERE NOT EXISTS ({absent})
+        """  # noqa: S608
+        params = (*kept_params, *params, *absent_params)
+    with connections[found.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    from_kept = bool(rows) and rows[0][-1]
+    found_many = sum(len(row[-2]) for row in rows) >= 8 * settings.COMMON_SEARCH_MATCHES
+    if servable and not from_kept and found_many:
+        common_searches.note(language, filters.q)
+    return [row[:-1] for row in rows]
+
+
+def _grouped(rows: QuerySet, rank: Expression | F, cell: list[str]) -> tuple[str, tuple]:
+    """The SQL of `rows` (search rows or kept matches) scored by `rank`, as _scored_matches
+    returns them."""
     # Relevance, fading with age: a month-old posting needs twice the rank of today's. Ranked
     # by the words of the title, company and category, then by freshness: a match in the text
     # alone ranks 0, after every match in a title, newest first. (date_part, a float, is a
@@ -575,31 +620,20 @@ def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple
     microseconds = RawSQL(
         "(date_part('epoch', published_at) * 1000000)::bigint", (), output_field=BigIntegerField()
     )
-    query = search_query(language, filters.q)
-    cell = _cell_columns(filters)
-    rows = (
-        _search_rows(language, replace(filters, q=""), at)
-        .annotate(
-            score=SearchRank(F("title_vector"), query) / (1 + age_in_months),
-            microseconds=microseconds,
-        )
-        .values_list(*cell, "score", "microseconds", "pk")
+    scored = (
+        rows.annotate(score=rank / (1 + age_in_months), microseconds=microseconds)
+        .values_list(*cell, "score", "microseconds", "posting_id")
         .order_by()
     )
-    # By the GIN index, however common the word: the search vector has no statistics
-    # (migration 0029).
-    found = rows.filter(search_vector=query)
-    found_sql, params = found.query.sql_with_params()
+    sql, params = scored.query.sql_with_params()
     grouped = ", ".join(f'"{column}"' for column in cell)
     # Interpolated: Django's own SQL and column names; values are params.
-    sql = f"""
+    aggregated = f"""
         SELECT {grouped}, string_agg(float8send(score), ''), string_agg(int8send(microseconds), ''),
-            string_agg(int8send(pk), '')
-        FROM ({found_sql}) found GROUP BY {grouped}
+            string_agg(int8send(posting_id), '')
+        FROM ({sql}) found GROUP BY {grouped}
     """  # noqa: S608
-    with connections[found.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return aggregated, params
 
 
 @dataclass(frozen=True)

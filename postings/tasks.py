@@ -4,7 +4,7 @@ from django.db import InterfaceError, OperationalError
 
 from jobboard.mail import TemporaryMailError
 
-from . import kept_feeds, rates, services
+from . import common_searches, kept_feeds, rates, services
 from .importers.fetch import FeedUnavailable
 from .models import ImportRun, Posting
 
@@ -15,6 +15,11 @@ TRANSIENT = (OperationalError, InterfaceError, FeedUnavailable)
 @shared_task
 def expire_postings() -> int:
     return services.expire_due_postings()
+
+
+@shared_task
+def fill_common_searches() -> int:
+    return common_searches.fill_due()
 
 
 class ImportTask(Task):

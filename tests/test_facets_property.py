@@ -12,8 +12,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from postings import places, selectors
-from postings.models import Category, Company, ExchangeRate, Posting
+from postings import common_searches, places, selectors
+from postings.models import Category, CommonSearch, Company, ExchangeRate, Posting
 
 LANGUAGES = ["fr", "de"]
 COUNTRIES = ["FR", "BE", "DE", "CH"]
@@ -95,11 +95,19 @@ row_filters = {
     "sort": st.sampled_from(["", "date"]),
 }
 # Facet filters alone are answered from the counts table; with row filters, from the postings:
-# both paths, and a "where" alone, about a third of the time each.
+# both paths, a text alone and a "where" alone, about a quarter of the time each.
 # A "where" alone takes a path of its own (near postings, plus the remote ones from the counts).
 where_alone = {**no_row_filters, "where": st.just("Lyon"), "radius": st.sampled_from([10, 25, 100])}
+# A text with facets and an age alone: what a common search's kept matches answer.
+text_alone = {
+    **no_row_filters,
+    "q": st.just("alpha"),
+    "posted_within": st.sampled_from([None, 3]),
+    "sort": st.sampled_from(["", "date"]),
+}
 filters_strategy = (
     st.fixed_dictionaries({**facet_filters, **no_row_filters})
+    | st.fixed_dictionaries({**facet_filters, **text_alone})
     | st.fixed_dictionaries({**facet_filters, **row_filters})
     | st.fixed_dictionaries({**facet_filters, **where_alone})
 )
@@ -255,6 +263,7 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
     filters=filters_strategy,
     language=st.sampled_from(LANGUAGES),
     sweep=st.booleans(),
+    kept=st.booleans(),
 )
 # Always tried: a German compound found by its part, beside a whole word, across two countries.
 @example(
@@ -279,9 +288,16 @@ def naive(language: str, filters: dict) -> tuple[set[int], dict[str, Counter]]:
     },
     language="de",
     sweep=False,
+    kept=True,
 )
-def test_it_counts_facets_like_a_naive_count(specs, filters, language, sweep):
+def test_it_counts_facets_like_a_naive_count(specs, filters, language, sweep, kept):
     new_board(specs)
+    CommonSearch.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM postings_commonmatch")
+    if kept and filters["q"]:  # its matches kept (postings.common_searches), then written
+        common_searches.add(language, filters["q"])
+        common_searches.fill_due()
     if sweep:  # the expiry sweep changes statuses behind the counts' back: they must follow
         Posting.objects.filter(status="published", expires_at__lte=timezone.now()).update(
             status="expired"

@@ -7,7 +7,7 @@ from .imports import API_SOURCE, ImportRun, ImportRunSeen, ImportSource, cli_sou
 from .postings import DATES_AHEAD, Posting, PostingForReview, TransitionError, date_errors
 from .querysets import PostingQuerySet
 from .rates import ExchangeRate
-from .search_rows import SearchRow
+from .search_rows import CommonMatch, CommonSearch, SearchRow
 from .slugs import posting_slug, slug_for
 from .stats import (
     CompanyDay,
@@ -24,6 +24,8 @@ __all__ = [
     "Category",
     "City",
     "CityName",
+    "CommonMatch",
+    "CommonSearch",
     "Company",
     "CompanyDay",
     "DataVersion",

@@ -83,3 +83,55 @@ class SearchRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.language} {self.posting_id}"
+
+
+class CommonSearch(models.Model):
+    """A text that many postings of its language match, whose matches are kept (CommonMatch):
+    a search of it reads those instead of finding them again by the GIN index in the wide
+    search rows (postings.common_searches)."""
+
+    language = models.CharField(max_length=8)
+    # The text's tsquery (postings.search.search_query) as text: every text that searches
+    # alike ("Entwickler", "entwicklerin") is one.
+    query = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When its matches were first read under lock; until then the triggers' rows are partial.
+    filled_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["language", "query"], name="common_search_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.query}"
+
+
+class CommonMatch(models.Model):
+    """A live-or-not published posting that a common search matches, with what a search counts
+    and ranks it by: its facet values, its title's rank for the search, its dates. About 100
+    bytes, kept together per search. Kept by statement-level triggers on the search rows
+    (migration 0033), in the same transaction as the write."""
+
+    pk = models.CompositePrimaryKey("search_id", "posting_id")
+    search = models.ForeignKey(CommonSearch, on_delete=models.DO_NOTHING, related_name="+")
+    posting = models.ForeignKey(
+        Posting, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    country = models.CharField(max_length=2)
+    category = models.ForeignKey(
+        Category, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    employment_type = models.CharField(max_length=20)
+    remote = models.CharField(max_length=10)
+    rank = models.FloatField()
+    published_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True)
+
+    class Meta:
+        # Created by migration 0033 in SQL, without a foreign key (a check a match, which a
+        # fill of 57,000 would pay); a search's matches are deleted with it.
+        managed = False
+
+    def __str__(self) -> str:
+        return f"{self.search_id} {self.posting_id}"
