@@ -7,8 +7,15 @@ A search that finds at least COMMON_SEARCH_MATCHES postings the slow way notes i
 cache (a note lost with the cache costs a slow first page, nothing else). The sweep
 (tasks.fill_common_searches, every minute) makes each noted text a common search of its
 language, up to COMMON_SEARCHES_PER_LANGUAGE, and reads the matches of those not read yet,
-with the search rows locked against writes; from then on the triggers keep them exact.
+with the search rows locked against writes; from then on the triggers keep them exact. Any
+visitor may have a text kept, so what is kept is bounded: a language's share of searches, and
+a search that no one read for IDLE is dropped (each process marks a search read once an hour
+at most).
 """
+
+import threading
+import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
@@ -21,6 +28,10 @@ from django.utils import timezone
 from .models import CommonSearch
 
 NOTED = "common-searches-noted"
+IDLE = timedelta(days=7)
+# When this process last marked each search read (time.monotonic()).
+_marked: dict[int, float] = {}
+_marking = threading.Lock()
 # Texts noted between two sweeps, at most: a flood of common words waits for the next sweeps.
 MAX_NOTED = 100
 
@@ -47,9 +58,23 @@ def note(language: str, text: str) -> None:
         cache.set(NOTED, [*noted, [language, text]], timeout=24 * 3600)
 
 
+def read(search_id: int) -> None:
+    """A search read the kept matches of `search_id`: marked read, unless this process did
+    within the hour."""
+    now = time.monotonic()
+    with _marking:
+        last = _marked.get(search_id)
+        if last is not None and now - last < 3600:
+            return
+        _marked[search_id] = now
+    CommonSearch.objects.filter(pk=search_id).update(read_at=timezone.now())
+
+
 def fill_due() -> int:
-    """The noted texts made common searches, and the matches of those not filled read: the
-    number of searches filled."""
+    """The searches no one read for IDLE dropped, the noted texts made common searches, and the
+    matches of those not filled read: the number of searches filled."""
+    for idle in CommonSearch.objects.filter(read_at__lt=timezone.now() - IDLE):
+        drop(idle)
     # A text noted between the two calls is lost: the next search of it notes it again.
     noted = cache.get(NOTED) or []
     cache.delete(NOTED)
@@ -88,3 +113,12 @@ def fill(search: CommonSearch) -> None:
             FILL, {"search": search.pk, "query": search.query, "language": search.language}
         )
         CommonSearch.objects.filter(pk=search.pk).update(filled_at=timezone.now())
+
+
+def drop(search: CommonSearch) -> None:
+    """The search and its kept matches deleted, with the search rows' writes waiting as for a
+    fill: a write whose triggers still saw the search would leave its matches behind."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE postings_searchrow IN SHARE MODE")
+        cursor.execute("DELETE FROM postings_commonmatch WHERE search_id = %s", [search.pk])
+        search.delete()

@@ -580,8 +580,8 @@ def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple
     found = _search_rows(language, others, at).filter(search_vector=query)
     sql, params = _grouped(found, SearchRank(F("title_vector"), query), cell)
     servable = not any(getattr(filters, name) for name in ROW_FILTERS if name != "posted_within")
-    # Each row ends with whether it was read from kept matches.
-    sql = f"SELECT *, FALSE FROM ({sql}) found"  # noqa: S608
+    # Each row ends with the common search whose kept matches it was read from, if any.
+    sql = f"SELECT *, NULL::bigint FROM ({sql}) found"  # noqa: S608
     if servable:
         kept = common_searches.filled(language, query)
         # The search's id as a scalar subquery: a constant to the planner, which then reads the
@@ -592,17 +592,17 @@ def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple
         absent, absent_params = kept.values("pk").query.sql_with_params()
         # Interpolated: Django's own SQL; values are params.
         sql = f"""
-            SELECT *, TRUE FROM ({kept_sql}) kept
+            SELECT kept.*, ({absent}) FROM ({kept_sql}) kept
             UNION ALL
             {sql} WHERE NOT EXISTS ({absent})
         """  # noqa: S608
-        params = (*kept_params, *params, *absent_params)
+        params = (*absent_params, *kept_params, *params, *absent_params)
     with connections[found.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    from_kept = bool(rows) and rows[0][-1]
-    found_many = sum(len(row[-2]) for row in rows) >= 8 * settings.COMMON_SEARCH_MATCHES
-    if servable and not from_kept and found_many:
+    if rows and (kept_search := rows[0][-1]):
+        common_searches.read(kept_search)
+    elif servable and sum(len(row[-2]) for row in rows) >= 8 * settings.COMMON_SEARCH_MATCHES:
         common_searches.note(language, filters.q)
     return [row[:-1] for row in rows]
 

@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import hypothesis
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
-from postings import common_searches, selectors, tasks
+from postings import caching, common_searches, selectors, tasks
 from postings.models import Category, CommonSearch, Posting
 from postings.services import expire_due_postings
 from tests import factories
@@ -288,3 +289,33 @@ def test_it_finds_what_the_search_rows_find_on_any_board(specs, filters, sweep):
     from_kept = found(filters, "de")
     CommonSearch.objects.update(filled_at=None)
     assert from_kept == found(filters, "de")
+
+
+@pytest.fixture(autouse=True)
+def _no_search_marked_read():
+    common_searches._marked.clear()
+
+
+def test_it_marks_a_search_read_once_an_hour_and_drops_one_idle_for_a_week(client):
+    board()
+    keep("en", "python")
+    keep("en", "developer")
+    week_ago = timezone.now() - timedelta(days=7, minutes=1)
+    CommonSearch.objects.update(read_at=week_ago)
+
+    assert client.get("/en/jobs/?q=python").status_code == 200
+    python = CommonSearch.objects.get(query__contains="python")
+    assert python.read_at > week_ago
+    CommonSearch.objects.filter(pk=python.pk).update(read_at=week_ago)
+    assert client.get("/en/jobs/?q=python&page=2").status_code == 200
+    python.refresh_from_db()
+    assert python.read_at == week_ago  # this process marked it within the hour
+
+    common_searches._marked.clear()
+    cache.clear()  # its matches, kept for the page's data version: read again
+    caching.recent.clear()
+    assert client.get("/en/jobs/?q=python&country=GB").status_code == 200
+    common_searches.fill_due()
+    # The search no one read for a week is gone, with its matches.
+    assert list(CommonSearch.objects.values_list("pk", flat=True)) == [python.pk]
+    assert {row[0] for row in kept_matches()} == {python.pk}

@@ -19,6 +19,7 @@
 # - No foreign key: a check a match, which a fill of 57,000 would pay; the sweep deletes a
 #   search's matches with it.
 
+import django.utils.timezone
 from django.db import migrations, models
 
 
@@ -115,6 +116,7 @@ class Migration(migrations.Migration):
                 ('query', models.TextField()),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('filled_at', models.DateTimeField(null=True)),
+                ('read_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('language', 'query'), name='common_search_unique')],

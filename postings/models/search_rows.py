@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils import timezone
 
 from .categories import Category
 from .postings import Posting
@@ -97,6 +98,8 @@ class CommonSearch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # When its matches were first read under lock; until then the triggers' rows are partial.
     filled_at = models.DateTimeField(null=True)
+    # When a search last read them, to the hour: the sweep drops a search no one reads.
+    read_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
