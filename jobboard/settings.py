@@ -437,7 +437,7 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 30)
 IMPORT_FETCH_DEADLINE = env_int("IMPORT_FETCH_DEADLINE", 300)
 # A text whose search finds this many postings has its matches kept, for this many texts a
-# language at most (postings.common_searches): about 100 bytes a match.
+# language at most (postings.common_searches): about 250 bytes a match with its indexes.
 COMMON_SEARCH_MATCHES = env_int("COMMON_SEARCH_MATCHES", 5000)
 COMMON_SEARCHES_PER_LANGUAGE = env_int("COMMON_SEARCHES_PER_LANGUAGE", 50)
 IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 60)

@@ -24,7 +24,11 @@ def test_it_routes_imports_mails_alert_sweeps_and_the_rest_to_their_queues():
     # Alert matching grows with the alerts and an import's postings: on its own queue, it
     # never holds up expiry and the import sweep.
     assert queue_of("alerts.tasks.sweep_alerts") == "alerts"
-    for sweep in ("postings.tasks.expire_postings", "postings.tasks.import_due_sources"):
+    for sweep in (
+        "postings.tasks.expire_postings",
+        "postings.tasks.import_due_sources",
+        "postings.tasks.fill_common_searches",
+    ):
         assert queue_of(sweep) == "default", sweep
 
 

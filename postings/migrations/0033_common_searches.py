@@ -3,10 +3,10 @@
 # 90 of them in the one query that reads each match's search row (10,000 of the German
 # partition's 10,100 heap pages) for its facet values and title rank. For the texts that match
 # many postings (postings.common_searches), those values and the rank, which depends on the
-# posting and the text only, are kept in a narrow table: about 100 bytes a match, read in the
-# order of their facet values from an index that holds every column a search reads (an
-# index-only scan, which groups them as it goes: German's 57,000 in 31 ms, where sorting them
-# to group took 85, and the search rows 90).
+# posting and the text only, are kept in a narrow table: about 100 bytes a match (250 with
+# the indexes), read in the order of their facet values from an index that holds every column
+# a search reads (an index-only scan, which groups them as it goes: German's 57,000 in 31 ms,
+# where sorting them to group took 85, and the search rows 90).
 #
 # - Statement-level triggers on the search rows keep it in the same transaction as the write,
 #   whatever wrote: a search row added is tested against its language's common searches, a
