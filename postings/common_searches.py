@@ -7,28 +7,46 @@ A search that finds at least COMMON_SEARCH_MATCHES postings the slow way notes i
 cache (a note lost with the cache costs a slow first page, nothing else). The sweep
 (tasks.fill_common_searches, every minute) makes each noted text a common search of its
 language, up to COMMON_SEARCHES_PER_LANGUAGE, and reads the matches of those not read yet,
-with the search rows locked against writes; from then on the triggers keep them exact. Any
-visitor may have a text kept, so what is kept is bounded: a language's share of searches, and
-a search that no one read for IDLE is dropped (each process marks a search read once an hour
-at most).
+with the search rows locked against writes; from then on the triggers keep them exact.
+
+Any visitor may have a text kept, so what is kept is bounded: plain words only (no negation,
+OR or phrase, which could match a whole language), a language's share of searches, the least
+recently read one giving way to a new text once no one read it for a day, and a search that
+no one read for IDLE dropped (each process marks a search read once an hour at most).
 """
 
+import logging
+import re
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .models import CommonSearch
+from .search import search_query
+
+logger = logging.getLogger(__name__)
 
 NOTED = "common-searches-noted"
 IDLE = timedelta(days=7)
+# A language's least recently read search gives way to a new text when unread this long.
+STALE = timedelta(days=1)
+# websearch_to_tsquery's operators: a negated word, OR, a phrase.
+_OPERATORS = re.compile(r'(?:^|\s)-|"|\bor\b', re.IGNORECASE)
+# One sweep at a time (pg_try_advisory_lock's key): beat may start one before the last ends.
+SWEEP_LOCK = 0x636F6D6D6F6E  # "common"
+# How long a fill or a drop waits for the search rows' writers before trying at the next sweep:
+# the writes that come after it wait behind it meanwhile.
+LOCK_TIMEOUT = "2s"
 # When this process last marked each search read (time.monotonic()).
 _marked: dict[int, float] = {}
 _marking = threading.Lock()
@@ -52,10 +70,14 @@ def filled(language: str, query: SearchQuery) -> QuerySet[CommonSearch]:
 
 
 def note(language: str, text: str) -> None:
-    """`text` found many postings in `language`: the next sweep makes it a common search."""
+    """`text` found many postings in `language`: the next sweep makes it a common search, if
+    it is plain words."""
+    if _OPERATORS.search(text):
+        return
     noted = cache.get(NOTED) or []
-    if [language, text] not in noted and len(noted) < MAX_NOTED:
-        cache.set(NOTED, [*noted, [language, text]], timeout=24 * 3600)
+    entry = [language, " ".join(text.casefold().split())]
+    if entry not in noted and len(noted) < MAX_NOTED:
+        cache.set(NOTED, [*noted, entry], timeout=24 * 3600)
 
 
 def read(search_id: int) -> None:
@@ -66,13 +88,30 @@ def read(search_id: int) -> None:
         last = _marked.get(search_id)
         if last is not None and now - last < 3600:
             return
+    try:
+        CommonSearch.objects.filter(pk=search_id).update(read_at=timezone.now())
+    except DatabaseError:  # the page is served all the same; marked by a later read
+        logger.warning("common search %s not marked read", search_id, exc_info=True)
+        return
+    with _marking:
         _marked[search_id] = now
-    CommonSearch.objects.filter(pk=search_id).update(read_at=timezone.now())
 
 
 def fill_due() -> int:
     """The searches no one read for IDLE dropped, the noted texts made common searches, and the
-    matches of those not filled read: the number of searches filled."""
+    matches of those not filled read: the number of searches filled. Nothing while another
+    sweep runs."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SWEEP_LOCK])
+        if not cursor.fetchone()[0]:
+            return 0
+        try:
+            return _sweep()
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK])
+
+
+def _sweep() -> int:
     for idle in CommonSearch.objects.filter(read_at__lt=timezone.now() - IDLE):
         drop(idle)
     # A text noted between the two calls is lost: the next search of it notes it again.
@@ -80,45 +119,63 @@ def fill_due() -> int:
     cache.delete(NOTED)
     for language, text in noted:
         add(language, text)
-    due = CommonSearch.objects.filter(filled_at__isnull=True).order_by("pk")
-    for search in due:
-        fill(search)
-    return len(due)
+    return sum(fill(search) for search in CommonSearch.objects.filter(filled_at__isnull=True))
 
 
 def add(language: str, text: str) -> None:
-    """`text` a common search of `language`, unless the language has its share already or the
-    text searches as one that is (the same tsquery)."""
-    from .search import search_query
-
-    if language not in dict(settings.LANGUAGES):
+    """`text` a common search of `language`, unless it is not plain words, or searches as one
+    that is (the same tsquery), or the language has its share and each of its searches was
+    read within STALE (else the least recently read one gives way)."""
+    if language not in dict(settings.LANGUAGES) or _OPERATORS.search(text):
         return
     searches = CommonSearch.objects.filter(language=language)
     if searches.count() >= settings.COMMON_SEARCHES_PER_LANGUAGE:
-        return
+        oldest = searches.order_by("read_at").first()
+        if oldest is None or oldest.read_at > timezone.now() - STALE:
+            return
+        drop(oldest)
     query = Cast(search_query(language, text), TextField())
     CommonSearch.objects.bulk_create(
         [CommonSearch(language=language, query=query)], ignore_conflicts=True
     )
 
 
-def fill(search: CommonSearch) -> None:
-    """The search's matches read from the search rows, with their writes waiting (SHARE
-    conflicts with the writers' ROW EXCLUSIVE, and a writer's triggers already see the search),
-    so that none falls between the read and the triggers."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("LOCK TABLE postings_searchrow IN SHARE MODE")
-        cursor.execute("DELETE FROM postings_commonmatch WHERE search_id = %s", [search.pk])
-        cursor.execute(
-            FILL, {"search": search.pk, "query": search.query, "language": search.language}
-        )
-        CommonSearch.objects.filter(pk=search.pk).update(filled_at=timezone.now())
+def fill(search: CommonSearch) -> bool:
+    """The search's matches read from the search rows, with their writes waiting (SHARE ROW
+    EXCLUSIVE conflicts with the writers' ROW EXCLUSIVE, and with itself: a drop or another
+    fill), so that none falls between the read and the triggers, which already see the search.
+    Whether it was filled (not when it is gone, or its lock was not had in time)."""
+    return _locked(search, lambda cursor: _fill(cursor, search))
 
 
-def drop(search: CommonSearch) -> None:
+def _fill(cursor: CursorWrapper, search: CommonSearch) -> None:
+    cursor.execute("DELETE FROM postings_commonmatch WHERE search_id = %s", [search.pk])
+    cursor.execute(FILL, {"search": search.pk, "query": search.query, "language": search.language})
+    CommonSearch.objects.filter(pk=search.pk).update(filled_at=timezone.now())
+
+
+def drop(search: CommonSearch) -> bool:
     """The search and its kept matches deleted, with the search rows' writes waiting as for a
     fill: a write whose triggers still saw the search would leave its matches behind."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("LOCK TABLE postings_searchrow IN SHARE MODE")
-        cursor.execute("DELETE FROM postings_commonmatch WHERE search_id = %s", [search.pk])
-        search.delete()
+    return _locked(search, lambda cursor: _drop(cursor, search))
+
+
+def _drop(cursor: CursorWrapper, search: CommonSearch) -> None:
+    cursor.execute("DELETE FROM postings_commonmatch WHERE search_id = %s", [search.pk])
+    CommonSearch.objects.filter(pk=search.pk).delete()
+
+
+def _locked(search: CommonSearch, work: Callable[[CursorWrapper], None]) -> bool:
+    """`work(cursor)` done with the search rows locked against writes, if the search is still
+    there once they are (a drop may have come first): whether it was."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+            cursor.execute("LOCK TABLE postings_searchrow IN SHARE ROW EXCLUSIVE MODE")
+            if not CommonSearch.objects.filter(pk=search.pk).exists():
+                return False
+            work(cursor)
+            return True
+    except OperationalError:  # the lock was not had in time: at the next sweep
+        logger.warning("common search %s: search rows busy, left for the next sweep", search.pk)
+        return False

@@ -73,7 +73,7 @@ def test_it_finds_the_compound_titles_stored_before_the_migration_by_their_parts
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_finds_the_parts_inside_the_compound_titles_stored_before_the_migration():
-    from postings.search import TITLE_VECTOR_SQL, title_parts
+    from postings.search import TITLE_VECTOR_SQL, search_query, title_parts
 
     migration = import_module("postings.migrations.0032_compound_parts_inside")
     assert FIRST_LINE in TITLE_VECTOR_SQL
@@ -99,7 +99,10 @@ def test_it_finds_the_parts_inside_the_compound_titles_stored_before_the_migrati
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE OR REPLACE VIEW postings_searchrow_source AS {view}")
         stored(old, ("de", "DE", "Bauprojektleiter"), parts=title_parts)
-        assert found("de", "Logistik") == []
+        # Not found yet (asked of the search rows: this code's search reads tables of later
+        # migrations too).
+        logistik = SearchRow.objects.filter(search_vector=search_query("de", "Logistik"))
+        assert not logistik.exists()
     finally:
         migrate(latest)
 

@@ -10,12 +10,13 @@
 #
 # - Statement-level triggers on the search rows keep it in the same transaction as the write,
 #   whatever wrote: a search row added is tested against its language's common searches, a
-#   search row removed (an update of a posting replaces its row) takes its matches along, and
+#   search row removed (an update of a posting replaces its row) takes its matches along, one
+#   updated in place (nothing does that today) has them made again, and
 #   TRUNCATE of the search rows (generate_postings' bulk load) empties it. (TRUNCATE of one
 #   partition alone would not: nothing does that.)
 # - A search's matches are first read by the sweep (common_searches.fill_due) with the search
-#   rows locked against writes (SHARE), so that no write falls between the read and the
-#   triggers; a search is read from its matches only once filled.
+#   rows locked against writes (SHARE ROW EXCLUSIVE), so that no write falls between the read
+#   and the triggers; a search is read from its matches only once filled.
 # - No foreign key: a check a match, which a fill of 57,000 would pay; the sweep deletes a
 #   search's matches with it.
 
@@ -59,6 +60,19 @@ FORWARD = """
         RETURN NULL;
     END
     $$;
+    CREATE FUNCTION postings_common_matches_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM postings_commonmatch AS match USING old_rows
+        WHERE match.posting_id = old_rows.posting_id;
+        INSERT INTO postings_commonmatch
+        SELECT search.id, added.posting_id, added.country, added.category_id, added.employment_type,
+            added.remote, ts_rank(added.title_vector, search.query::tsquery), added.published_at,
+            added.expires_at
+        FROM new_rows AS added JOIN postings_commonsearch AS search
+            ON search.language = added.language AND added.search_vector @@ search.query::tsquery;
+        RETURN NULL;
+    END
+    $$;
     CREATE FUNCTION postings_common_matches_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         TRUNCATE postings_commonmatch;
@@ -71,6 +85,9 @@ FORWARD = """
     CREATE TRIGGER postings_common_matches_removed AFTER DELETE ON postings_searchrow
         REFERENCING OLD TABLE AS old_rows
         FOR EACH STATEMENT EXECUTE FUNCTION postings_common_matches_removed();
+    CREATE TRIGGER postings_common_matches_updated AFTER UPDATE ON postings_searchrow
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION postings_common_matches_updated();
     CREATE TRIGGER postings_common_matches_truncated AFTER TRUNCATE ON postings_searchrow
         FOR EACH STATEMENT EXECUTE FUNCTION postings_common_matches_truncated();
 """
@@ -78,9 +95,11 @@ FORWARD = """
 BACKWARD = """
     DROP TRIGGER postings_common_matches_added ON postings_searchrow;
     DROP TRIGGER postings_common_matches_removed ON postings_searchrow;
+    DROP TRIGGER postings_common_matches_updated ON postings_searchrow;
     DROP TRIGGER postings_common_matches_truncated ON postings_searchrow;
     DROP FUNCTION postings_common_matches_added();
     DROP FUNCTION postings_common_matches_removed();
+    DROP FUNCTION postings_common_matches_updated();
     DROP FUNCTION postings_common_matches_truncated();
     DROP TABLE postings_commonmatch;
 """
@@ -114,7 +133,6 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('language', models.CharField(max_length=8)),
                 ('query', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('filled_at', models.DateTimeField(null=True)),
                 ('read_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],

@@ -95,7 +95,6 @@ class CommonSearch(models.Model):
     # The text's tsquery (postings.search.search_query) as text: every text that searches
     # alike ("Entwickler", "entwicklerin") is one.
     query = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
     # When its matches were first read under lock; until then the triggers' rows are partial.
     filled_at = models.DateTimeField(null=True)
     # When a search last read them, to the hour: the sweep drops a search no one reads.
@@ -117,7 +116,9 @@ class CommonMatch(models.Model):
     (migration 0033), in the same transaction as the write."""
 
     pk = models.CompositePrimaryKey("search_id", "posting_id")
-    search = models.ForeignKey(CommonSearch, on_delete=models.DO_NOTHING, related_name="+")
+    search = models.ForeignKey(
+        CommonSearch, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     posting = models.ForeignKey(
         Posting, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )

@@ -282,6 +282,9 @@ def make_row(writer, rng, markets, weights, companies, categories, n: int, now: 
     )
 
 
+COMMON_MATCHES_ADDED = "postings_common_matches_added"
+
+
 def rebuild() -> None:
     """Recreate the GIN indexes, then recount the facets, make the search rows, turn the
     triggers back on and bump the data version in one transaction, so that no reader sees
@@ -309,7 +312,12 @@ def rebuild() -> None:
         # is written meanwhile (the lock the triggers' own writes take, held to the commit).
         cursor.execute("LOCK TABLE postings_posting IN SHARE ROW EXCLUSIVE MODE")
         cursor.execute("TRUNCATE postings_searchrow")
+        # Without the common searches' matches (postings.common_searches), which the trigger
+        # would test each row for: the next sweep reads them again, in one query each.
+        cursor.execute("UPDATE postings_commonsearch SET filled_at = NULL")
+        cursor.execute(f"ALTER TABLE postings_searchrow DISABLE TRIGGER {COMMON_MATCHES_ADDED}")
         cursor.execute(FILL_SEARCH_ROWS)
+        cursor.execute(f"ALTER TABLE postings_searchrow ENABLE TRIGGER {COMMON_MATCHES_ADDED}")
         cursor.execute(CREATE_SEARCH_ROW_INDEXES)
         cursor.execute("ALTER TABLE postings_posting ENABLE TRIGGER postings_search_rows_inserted")
         cursor.execute("UPDATE postings_dataversion SET n = n + 1")
