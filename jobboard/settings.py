@@ -439,7 +439,7 @@ IMPORT_FETCH_DEADLINE = env_int("IMPORT_FETCH_DEADLINE", 300)
 # A text whose search finds this many postings has its matches kept, for this many texts a
 # language at most (postings.common_searches): about 250 bytes a match with its indexes.
 COMMON_SEARCH_MATCHES = env_int("COMMON_SEARCH_MATCHES", 5000)
-COMMON_SEARCHES_PER_LANGUAGE = env_int("COMMON_SEARCHES_PER_LANGUAGE", 50)
+COMMON_SEARCHES_PER_LANGUAGE = env_int("COMMON_SEARCHES_PER_LANGUAGE", 20)
 IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 60)
 IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 15 * 60)
 # Feed URLs reach the public internet only, unless this is on (feeds served inside a private

@@ -600,9 +600,11 @@ def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple
     with connections[found.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    # The ids as int8send wrote them: 8 bytes each.
+    found_many = sum(len(ids) // 8 for *_, ids, _kept in rows) >= settings.COMMON_SEARCH_MATCHES
     if rows and (kept_search := rows[0][-1]):
         common_searches.read(kept_search)
-    elif servable and sum(len(row[-2]) for row in rows) >= 8 * settings.COMMON_SEARCH_MATCHES:
+    elif servable and found_many:
         common_searches.note(language, filters.q)
     return [row[:-1] for row in rows]
 
