@@ -9,10 +9,11 @@ cache (a note lost with the cache costs a slow first page, nothing else). The sw
 language, up to COMMON_SEARCHES_PER_LANGUAGE, and reads the matches of those not read yet,
 with the search rows locked against writes; from then on the triggers keep them exact.
 
-Any visitor may have a text kept, so what is kept is bounded: plain words only (no negation,
-OR or phrase, which could match a whole language), a language's share of searches, the least
-recently read one giving way to a new text once no one read it for a day, and a search that
-no one read for IDLE dropped (each process marks a search read once an hour at most).
+Any visitor may have a text kept, so what is kept is bounded: plain words only (no negation or
+OR, which could match a whole language), each set of words once whatever their order or case
+(`plain`), a language's share of searches, the least recently read one giving way to a new
+text once no one read it for a day, and a search that no one read for IDLE dropped (each
+process marks a search read once an hour at most).
 """
 
 import logging
@@ -25,11 +26,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from psycopg.errors import LockNotAvailable
 
 from .models import CommonSearch
 from .search import search_query
@@ -40,8 +42,9 @@ NOTED = "common-searches-noted"
 IDLE = timedelta(days=7)
 # A language's least recently read search gives way to a new text when unread this long.
 STALE = timedelta(days=1)
-# websearch_to_tsquery's operators: a negated word, OR, a phrase.
-_OPERATORS = re.compile(r'(?:^|\s)-|"|\bor\b', re.IGNORECASE)
+# Words, with hyphens inside ("Java-Entwickler"), and nothing else: no websearch_to_tsquery
+# operator (a negation, however written, OR, a phrase).
+_PLAIN = re.compile(r"\s*\w+(?:-\w+)*(?:\s+\w+(?:-\w+)*)*\s*")
 # One sweep at a time (pg_try_advisory_lock's key): beat may start one before the last ends.
 SWEEP_LOCK = 0x636F6D6D6F6E  # "common"
 # How long a fill or a drop waits for the search rows' writers before trying at the next sweep:
@@ -62,6 +65,19 @@ FILL = """
 """
 
 
+class Busy(Exception):
+    """The search rows' writers held them past LOCK_TIMEOUT: the sweep stops until the next."""
+
+
+def plain(text: str) -> str | None:
+    """The text as a common search keeps it, if it is plain words: each once, in lower case and
+    in order ("Python python developer" -> "developer python", which match alike); else None."""
+    if not _PLAIN.fullmatch(text):
+        return None
+    words = sorted(set(text.casefold().split()))
+    return None if "or" in words else " ".join(words)
+
+
 def filled(language: str, query: SearchQuery) -> QuerySet[CommonSearch]:
     """The common search of `query` in `language`, if its matches are kept."""
     return CommonSearch.objects.filter(
@@ -70,12 +86,10 @@ def filled(language: str, query: SearchQuery) -> QuerySet[CommonSearch]:
 
 
 def note(language: str, text: str) -> None:
-    """`text` found many postings in `language`: the next sweep makes it a common search, if
-    it is plain words."""
-    if _OPERATORS.search(text):
-        return
+    """`text` (plain: see `plain`) found many postings in `language`: the next sweep makes it a
+    common search."""
     noted = cache.get(NOTED) or []
-    entry = [language, " ".join(text.casefold().split())]
+    entry = [language, text]
     if entry not in noted and len(noted) < MAX_NOTED:
         cache.set(NOTED, [*noted, entry], timeout=24 * 3600)
 
@@ -88,13 +102,16 @@ def read(search_id: int) -> None:
         last = _marked.get(search_id)
         if last is not None and now - last < 3600:
             return
-    try:
-        CommonSearch.objects.filter(pk=search_id).update(read_at=timezone.now())
-    except DatabaseError:  # the page is served all the same; marked by a later read
-        logger.warning("common search %s not marked read", search_id, exc_info=True)
-        return
-    with _marking:
+        # Marked before the write: a primary that fails is tried again in an hour, not by
+        # every page meanwhile.
         _marked[search_id] = now
+    try:
+        # On the primary without the router, whose write would send the rest of the page's
+        # reads there too (jobboard.replica).
+        searches = CommonSearch.objects.using(DEFAULT_DB_ALIAS)
+        searches.filter(pk=search_id).update(read_at=timezone.now())
+    except DatabaseError:  # the page is served all the same
+        logger.warning("common search %s not marked read", search_id, exc_info=True)
 
 
 def fill_due() -> int:
@@ -112,29 +129,38 @@ def fill_due() -> int:
 
 
 def _sweep() -> int:
-    for idle in CommonSearch.objects.filter(read_at__lt=timezone.now() - IDLE):
-        drop(idle)
-    # A text noted between the two calls is lost: the next search of it notes it again.
-    noted = cache.get(NOTED) or []
-    cache.delete(NOTED)
-    for language, text in noted:
-        add(language, text)
-    return sum(fill(search) for search in CommonSearch.objects.filter(filled_at__isnull=True))
+    filled = 0
+    try:
+        for idle in CommonSearch.objects.filter(read_at__lt=timezone.now() - IDLE):
+            drop(idle)
+        # A text noted between the two calls is lost: the next search of it notes it again.
+        noted = cache.get(NOTED) or []
+        cache.delete(NOTED)
+        for language, text in noted:
+            add(language, text)
+        for search in CommonSearch.objects.filter(filled_at__isnull=True):
+            filled += fill(search)
+    except Busy:
+        logger.warning("common searches: search rows busy, left for the next sweep")
+    return filled
 
 
 def add(language: str, text: str) -> None:
-    """`text` a common search of `language`, unless it is not plain words, or searches as one
-    that is (the same tsquery), or the language has its share and each of its searches was
-    read within STALE (else the least recently read one gives way)."""
-    if language not in dict(settings.LANGUAGES) or _OPERATORS.search(text):
+    """`text` a common search of `language`, unless it is not plain words (`plain`), or is one
+    already, or the language has its share and each of its searches was read within STALE
+    (else the least recently read one gives way)."""
+    words = plain(text)
+    if language not in dict(settings.LANGUAGES) or words is None:
         return
+    query = Cast(search_query(language, words), TextField())
     searches = CommonSearch.objects.filter(language=language)
+    if searches.filter(query=query).exists():
+        return
     if searches.count() >= settings.COMMON_SEARCHES_PER_LANGUAGE:
         oldest = searches.order_by("read_at").first()
         if oldest is None or oldest.read_at > timezone.now() - STALE:
             return
         drop(oldest)
-    query = Cast(search_query(language, text), TextField())
     CommonSearch.objects.bulk_create(
         [CommonSearch(language=language, query=query)], ignore_conflicts=True
     )
@@ -144,7 +170,7 @@ def fill(search: CommonSearch) -> bool:
     """The search's matches read from the search rows, with their writes waiting (SHARE ROW
     EXCLUSIVE conflicts with the writers' ROW EXCLUSIVE, and with itself: a drop or another
     fill), so that none falls between the read and the triggers, which already see the search.
-    Whether it was filled (not when it is gone, or its lock was not had in time)."""
+    Whether it was filled (not when it is gone). Busy when the lock was not had in time."""
     return _locked(search, lambda cursor: _fill(cursor, search))
 
 
@@ -156,7 +182,8 @@ def _fill(cursor: CursorWrapper, search: CommonSearch) -> None:
 
 def drop(search: CommonSearch) -> bool:
     """The search and its kept matches deleted, with the search rows' writes waiting as for a
-    fill: a write whose triggers still saw the search would leave its matches behind."""
+    fill (a write whose triggers still saw the search would leave its matches behind): whether
+    it was there. Busy when the lock was not had in time."""
     return _locked(search, lambda cursor: _drop(cursor, search))
 
 
@@ -176,6 +203,7 @@ def _locked(search: CommonSearch, work: Callable[[CursorWrapper], None]) -> bool
                 return False
             work(cursor)
             return True
-    except OperationalError:  # the lock was not had in time: at the next sweep
-        logger.warning("common search %s: search rows busy, left for the next sweep", search.pk)
-        return False
+    except OperationalError as error:
+        if isinstance(error.__cause__, LockNotAvailable):
+            raise Busy from error
+        raise

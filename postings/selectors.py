@@ -579,11 +579,13 @@ def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple
     # (migration 0029).
     found = _search_rows(language, others, at).filter(search_vector=query)
     sql, params = _grouped(found, SearchRank(F("title_vector"), query), cell)
-    servable = not any(getattr(filters, name) for name in ROW_FILTERS if name != "posted_within")
+    # Plain words with facets, an age or no other filter: what kept matches can answer.
+    row_filtered = any(getattr(filters, name) for name in ROW_FILTERS if name != "posted_within")
+    words = None if row_filtered else common_searches.plain(filters.q)
     # Each row ends with the common search whose kept matches it was read from, if any.
     sql = f"SELECT *, NULL::bigint FROM ({sql}) found"  # noqa: S608
-    if servable:
-        kept = common_searches.filled(language, query)
+    if words is not None:
+        kept = common_searches.filled(language, search_query(language, words))
         # The search's id as a scalar subquery: a constant to the planner, which then reads the
         # matches grouped in the index's order instead of sorting them (85 ms against 31).
         search = Subquery(kept.values("pk")[:1])
@@ -604,8 +606,8 @@ def _scored_matches(language: str, filters: Filters, at: datetime) -> list[tuple
     found_many = sum(len(ids) // 8 for *_, ids, _kept in rows) >= settings.COMMON_SEARCH_MATCHES
     if rows and (kept_search := rows[0][-1]):
         common_searches.read(kept_search)
-    elif servable and found_many:
-        common_searches.note(language, filters.q)
+    elif words is not None and found_many:
+        common_searches.note(language, words)
     return [row[:-1] for row in rows]
 
 

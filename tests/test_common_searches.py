@@ -227,7 +227,10 @@ def test_it_keeps_at_most_a_language_s_share_of_searches(settings):
 
 @pytest.mark.parametrize(
     "text",
-    ["-zzqx", "python -zzqx", "python OR zzq1", "python or zzq1", '"python developer"'],
+    [
+        *("-zzqx", "python -zzqx", "(-zzqx)", "python(-zzqx)", "python!-zzqx", "python|-zzqx"),
+        *("python OR zzq1", "python or zzq1", '"python developer"'),
+    ],
 )
 def test_it_keeps_plain_words_only(client, settings, text):
     # A negated word matches nearly every posting, and each OR of a common word with a new one
@@ -239,6 +242,14 @@ def test_it_keeps_plain_words_only(client, settings, text):
     common_searches.add("en", text)
     assert tasks.fill_common_searches() == 0
     assert not CommonSearch.objects.exists()
+
+
+def test_it_keeps_a_set_of_words_once_whatever_their_order_or_case():
+    assert common_searches.plain("Python  developer python") == "developer python"
+    assert common_searches.plain("Java-Entwickler") == "java-entwickler"
+    for text in ("developer Python", "python developer", "PYTHON developer developer"):
+        common_searches.add("en", text)
+    assert CommonSearch.objects.count() == 1
 
 
 def test_it_runs_one_sweep_at_a_time():
@@ -379,7 +390,7 @@ def test_it_misses_no_posting_written_while_it_reads_the_matches():
     ),
     filters=st.builds(
         selectors.Filters,
-        q=st.sampled_from(["alpha", "Alpha beta", "alpha OR beta"]),
+        q=st.sampled_from(["alpha", "Alpha beta", "beta alpha alpha", "alpha OR beta"]),
         country=st.sampled_from([(), ("DE",), ("DE", "CH")]),
         type=st.sampled_from(["", "part_time"]),
         remote=st.sampled_from(["", "remote"]),
