@@ -129,7 +129,7 @@ def fill_due() -> int:
 
 
 def _sweep() -> int:
-    filled = 0
+    done = 0
     try:
         for idle in CommonSearch.objects.filter(read_at__lt=timezone.now() - IDLE):
             drop(idle)
@@ -139,10 +139,10 @@ def _sweep() -> int:
         for language, text in noted:
             add(language, text)
         for search in CommonSearch.objects.filter(filled_at__isnull=True):
-            filled += fill(search)
+            done += fill(search)
     except Busy:
         logger.warning("common searches: search rows busy, left for the next sweep")
-    return filled
+    return done
 
 
 def add(language: str, text: str) -> None:
