@@ -4,6 +4,8 @@
 import random
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import hypothesis
@@ -269,10 +271,10 @@ def test_it_runs_one_sweep_at_a_time():
     assert len(kept_matches()) == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_it_leaves_a_search_for_the_next_sweep_when_writes_hold_the_rows_too_long():
-    factories.live_posting(language="en", title="Python developer")
-    common_searches.add("en", "python")
+@contextmanager
+def an_uncommitted_posting() -> Iterator[None]:
+    """A Python posting written by another connection, in a transaction that commits when the
+    block ends."""
     written, release = threading.Event(), threading.Event()
 
     def write() -> None:
@@ -286,13 +288,33 @@ def test_it_leaves_a_search_for_the_next_sweep_when_writes_hold_the_rows_too_lon
     writer.start()
     assert written.wait(10)
     try:
+        yield
+    finally:
+        release.set()
+        writer.join(10)
+
+
+def sweeping() -> threading.Thread:
+    """The sweep, started in a thread of its own."""
+
+    def sweep() -> None:
+        common_searches.fill_due()
+        connection.close()
+
+    sweeper = threading.Thread(target=sweep)
+    sweeper.start()
+    return sweeper
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_leaves_a_search_for_the_next_sweep_when_writes_hold_the_rows_too_long():
+    factories.live_posting(language="en", title="Python developer")
+    common_searches.add("en", "python")
+    with an_uncommitted_posting():
         started = time.monotonic()
         assert common_searches.fill_due() == 0  # after LOCK_TIMEOUT (2 s), not later
         assert time.monotonic() - started < 5
         assert CommonSearch.objects.get().filled_at is None
-    finally:
-        release.set()
-        writer.join(10)
     assert common_searches.fill_due() == 1
     assert kept_matches() == made_afresh()
     assert len(kept_matches()) == 2
@@ -303,29 +325,10 @@ def test_it_leaves_no_match_behind_a_search_it_drops_while_a_posting_is_written(
     factories.live_posting(language="en", title="Python developer")
     keep("en", "python")
     CommonSearch.objects.update(read_at=timezone.now() - timedelta(days=8))
-    written, release = threading.Event(), threading.Event()
-
-    def write() -> None:
-        # Its triggers see the search, which the sweep drops before it commits.
-        with transaction.atomic():
-            factories.live_posting(language="en", title="Python engineer")
-            written.set()
-            release.wait(10)
-        connection.close()
-
-    writer = threading.Thread(target=write)
-    writer.start()
-    assert written.wait(10)
-
-    def sweep() -> None:
-        common_searches.fill_due()
-        connection.close()
-
-    sweeper = threading.Thread(target=sweep)
-    sweeper.start()
-    time.sleep(0.5)
-    release.set()
-    writer.join(10)
+    # The writer's triggers see the search, which the sweep drops before it commits.
+    with an_uncommitted_posting():
+        sweeper = sweeping()
+        time.sleep(0.5)
     sweeper.join(10)
     assert not CommonSearch.objects.exists()
     assert kept_matches() == []
@@ -334,33 +337,14 @@ def test_it_leaves_no_match_behind_a_search_it_drops_while_a_posting_is_written(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_misses_no_posting_written_while_it_reads_the_matches():
     factories.live_posting(language="en", title="Python developer")
-    written, release = threading.Event(), threading.Event()
-
-    def write() -> None:
-        # Written before the search is common (its triggers do not keep it), committed after
-        # the sweep started reading.
-        with transaction.atomic():
-            factories.live_posting(language="en", title="Python engineer")
-            written.set()
-            release.wait(10)
-        connection.close()
-
-    writer = threading.Thread(target=write)
-    writer.start()
-    assert written.wait(10)
-    common_searches.add("en", "python")
-
-    def fill() -> None:
-        common_searches.fill_due()
-        connection.close()
-
-    filler = threading.Thread(target=fill)
-    filler.start()
-    time.sleep(0.5)
-    assert filler.is_alive()  # waiting for the write to commit
-    release.set()
-    writer.join(10)
-    filler.join(10)
+    # Written before the search is common (its triggers do not keep it), committed after the
+    # sweep started reading.
+    with an_uncommitted_posting():
+        common_searches.add("en", "python")
+        sweeper = sweeping()
+        time.sleep(0.5)
+        assert sweeper.is_alive()  # waiting for the write to commit
+    sweeper.join(10)
     assert len(kept_matches()) == 2
     assert kept_matches() == made_afresh()
 

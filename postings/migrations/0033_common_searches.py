@@ -24,7 +24,17 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-FORWARD = """
+# The matches of the search rows a statement added, and those of the rows it removed.
+ADDED = """INSERT INTO postings_commonmatch
+        SELECT search.id, added.posting_id, added.country, added.category_id, added.employment_type,
+            added.remote, ts_rank(added.title_vector, search.query::tsquery), added.published_at,
+            added.expires_at
+        FROM new_rows AS added JOIN postings_commonsearch AS search
+            ON search.language = added.language AND added.search_vector @@ search.query::tsquery;"""
+REMOVED = """DELETE FROM postings_commonmatch AS match USING old_rows
+        WHERE match.posting_id = old_rows.posting_id;"""
+
+FORWARD = f"""
     CREATE TABLE postings_commonmatch (
         search_id bigint NOT NULL,
         posting_id bigint NOT NULL,
@@ -44,32 +54,20 @@ FORWARD = """
 
     CREATE FUNCTION postings_common_matches_added() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO postings_commonmatch
-        SELECT search.id, added.posting_id, added.country, added.category_id, added.employment_type,
-            added.remote, ts_rank(added.title_vector, search.query::tsquery), added.published_at,
-            added.expires_at
-        FROM new_rows AS added JOIN postings_commonsearch AS search
-            ON search.language = added.language AND added.search_vector @@ search.query::tsquery;
+        {ADDED}
         RETURN NULL;
     END
     $$;
     CREATE FUNCTION postings_common_matches_removed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        DELETE FROM postings_commonmatch AS match USING old_rows
-        WHERE match.posting_id = old_rows.posting_id;
+        {REMOVED}
         RETURN NULL;
     END
     $$;
     CREATE FUNCTION postings_common_matches_updated() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        DELETE FROM postings_commonmatch AS match USING old_rows
-        WHERE match.posting_id = old_rows.posting_id;
-        INSERT INTO postings_commonmatch
-        SELECT search.id, added.posting_id, added.country, added.category_id, added.employment_type,
-            added.remote, ts_rank(added.title_vector, search.query::tsquery), added.published_at,
-            added.expires_at
-        FROM new_rows AS added JOIN postings_commonsearch AS search
-            ON search.language = added.language AND added.search_vector @@ search.query::tsquery;
+        {REMOVED}
+        {ADDED}
         RETURN NULL;
     END
     $$;
